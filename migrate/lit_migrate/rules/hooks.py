@@ -1,0 +1,607 @@
+"""Rule family `hooks` (table C.1, C.2, C.5): hooks in LightningModule and Callback subclasses.
+
+- `training_epoch_end(self, outputs)` & co. -> `on_*_epoch_end(self)`, the step outputs collected on `self`
+  (appended in the step in the form 1.x passed them, cleared at epoch end), as the 2.0 upgrade guide does;
+- `*_step_end(self, out)`: 1.x fed each step's return value through it; the step now calls it explicitly;
+- `on_epoch_start/end`: 1.x ran them for train, validation and test epochs; the three 2.x hooks call them;
+- the `optimizer_idx` GAN shape -> manual optimization (each optimizer's branch toggled, stepped, untoggled);
+- signature changes (dropped `optimizer_idx`/`dataloader_idx`, `dataloader_idx=0` defaults, renamed hooks).
+Anything not in a shape the rule is sure about gets a review note instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import libcst as cst
+
+from .. import legacy_facts as facts
+from ..cstutil import code, self_method_call
+from ..engine import Rule, register, with_comments
+from ..names import canonical, dotted, is_class
+from ..values import literal_value
+
+_MODULE_BASES = ("LightningModule",)
+_CALLBACK_BASES = ("Callback", "BaseFinetuning", "ProgressBarBase", "ProgressBar", "TQDMProgressBar",
+                   "ModelCheckpoint", "EarlyStopping")
+_STEP_NAMES = ("training_step", "validation_step", "test_step")
+
+
+@register
+class HooksRule(Rule):
+    name = "hooks"
+    family = "hooks"
+    summary = "LightningModule/Callback hooks: *_epoch_end outputs, *_step_end, on_epoch_*, optimizer_idx, " \
+              "changed signatures (C.1, C.2, C.5)"
+
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef) -> cst.ClassDef:
+        owner = self._owner(original)
+        if owner is None or not isinstance(updated.body, cst.IndentedBlock):
+            return updated
+        cls = _Class(self, original, updated, owner)
+        if owner == "module":
+            cls.manual_optimization()
+            cls.step_end()
+            cls.epoch_end()
+        cls.epoch_hooks()
+        cls.signatures()
+        return cls.result()
+
+    def _owner(self, node: cst.ClassDef) -> str | None:
+        for base in node.bases:
+            path = canonical(self.ctx.bindings.qualify(base.value))
+            name = (dotted(base.value) or "").rsplit(".", 1)[-1]
+            if (path and any(is_class(path, b) for b in _MODULE_BASES)) or name in _MODULE_BASES:
+                return "module"
+            if (path and any(is_class(path, b) for b in _CALLBACK_BASES)) or name == "Callback":
+                return "callback"
+        methods = {s.name.value for s in _body(node) if isinstance(s, cst.FunctionDef)}
+        if methods & {"training_step", "configure_optimizers"}:
+            return "module"
+        return None
+
+
+def _body(node: cst.ClassDef) -> list[Any]:
+    return list(node.body.body) if isinstance(node.body, cst.IndentedBlock) else []
+
+
+class _Class:
+    """One class being rewritten: its body as a list of statements, edited in place."""
+
+    def __init__(self, rule: HooksRule, original: cst.ClassDef, updated: cst.ClassDef, owner: str) -> None:
+        self.rule, self.ctx, self.original, self.updated, self.owner = rule, rule.ctx, original, updated, owner
+        self.body: list[Any] = list(updated.body.body)  # type: ignore[union-attr]
+        self.originals = {s.name.value: s for s in _body(original) if isinstance(s, cst.FunctionDef)}
+        self.class_notes: list[str] = []
+
+    # -- helpers ------------------------------------------------------------------------------------------------------
+    def method(self, name: str) -> cst.FunctionDef | None:
+        return next((s for s in self.body if isinstance(s, cst.FunctionDef) and s.name.value == name), None)
+
+    def replace(self, old: cst.FunctionDef, new: Any) -> None:
+        self.body[self.body.index(old)] = new
+
+    def anchor(self, name: str) -> cst.CSTNode:
+        return self.originals.get(name, self.original)
+
+    def note(self, name: str, message: str) -> None:
+        """A review note above method `name` (or the class)."""
+        self.ctx.note(self.anchor(name), self.rule, message, attach=False)
+        fn = self.method(name)
+        if fn is not None:
+            self.replace(fn, with_comments(fn, [message]))
+        else:
+            self.class_notes.append(message)
+
+    def change(self, name: str, message: str) -> None:
+        self.ctx.change(self.anchor(name), self.rule, message)
+
+    def add_to_init(self, statements: list[str]) -> None:
+        init = self.method("__init__")
+        lines = [cst.parse_statement(s) for s in statements]
+        if init is None:
+            source = "def __init__(self, *args, **kwargs):\n    super().__init__(*args, **kwargs)\n"
+            source += "".join(f"    {s}\n" for s in statements)
+            first = next((i for i, s in enumerate(self.body) if isinstance(s, cst.FunctionDef)), len(self.body))
+            self.insert(first, cst.parse_statement(source))
+            return
+        block = init.body
+        if not isinstance(block, cst.IndentedBlock):
+            return
+        existing = {code(s).strip() for s in block.body}
+        lines = [line for line, s in zip(lines, statements) if s not in existing]
+        self.replace(init, init.with_changes(body=block.with_changes(body=[*block.body, *lines])))
+
+    def insert(self, index: int, stmt: Any) -> None:
+        """Insert a method, separated by a blank line like the methods around it."""
+        blank = [cst.EmptyLine(indent=False)]
+        if index > 0:
+            stmt = stmt.with_changes(leading_lines=blank)
+        if index < len(self.body) and not self.body[index].leading_lines:
+            self.body[index] = self.body[index].with_changes(leading_lines=blank)
+        self.body.insert(index, stmt)
+
+    def result(self) -> cst.ClassDef:
+        new = self.updated.with_changes(body=self.updated.body.with_changes(body=self.body))
+        if self.class_notes:
+            new = with_comments(new, self.class_notes)
+        return new
+
+    # -- *_step_end ------------------------------------------------------------------------------------------------------
+    def step_end(self) -> None:
+        for hook, step_name in facts.STEP_END_HOOKS.items():
+            if self.method(hook) is None:
+                continue
+            step = self.method(step_name)
+            if step is None:
+                self.note(hook, f"{hook} is never called by 2.x: call self.{hook}(output) on what {step_name} "
+                                "returns (or move the logic to on_*_batch_end)")
+                continue
+            if _calls_self(step, hook):
+                continue  # already routed through the hook (a previous run, or the user's own code)
+            new_step, count = _rewrite_returns(step, lambda value: _Return(
+                [], f"self.{hook}({code(value) if value is not None else 'None'})"))
+            if count:
+                self.replace(step, new_step)
+                self.change(step_name, f"{step_name} now passes its output through {hook} (2.x never calls "
+                                       f"{hook}; 1.x did after every step)")
+
+    # -- *_epoch_end(outputs) ---------------------------------------------------------------------------------------------
+    def epoch_end(self) -> None:
+        for old, fact in facts.EPOCH_END_HOOKS.items():
+            hook = self.method(old)
+            if hook is None:
+                continue
+            step = self.method(fact.step)
+            params = [p.name.value for p in hook.params.params]
+            problem = None
+            if step is None:
+                problem = f"{fact.step} is not defined in this class"
+            elif len(params) != 2 or hook.params.star_arg not in (cst.MaybeSentinel.DEFAULT, None) or \
+                    hook.params.star_kwarg is not None:
+                problem = "its signature is not (self, outputs)"
+            elif self.method(fact.new) is not None:
+                problem = f"{fact.new} is defined too; merge the two by hand"
+            elif any(p.name.value in ("dataloader_idx", facts.OPTIMIZER_IDX_PARAM) for p in step.params.params):
+                problem = "outputs were nested per dataloader/optimizer; key the collection on that index"
+            if problem:
+                self.note(old, f"{old} was removed in 2.0 ({problem}): rename it to {fact.new}(self) and collect "
+                               f"the step outputs yourself (append in {fact.step}, clear at epoch end)")
+                continue
+            attr = fact.outputs_attr
+            new_step, count = _rewrite_returns(step, lambda value: _collect(value, attr, fact.detach_loss, step))
+            if not count:
+                self.note(old, f"{fact.step} returns nothing the rule can collect: collect outputs for {fact.new}")
+                continue
+            self.replace(step, new_step)
+            self.add_to_init([f"self.{attr} = []"])
+            outputs = params[1]
+            block = hook.body
+            if not isinstance(block, cst.IndentedBlock):
+                self.note(old, f"{old} was removed in 2.0: rename it to {fact.new}(self)")
+                continue
+            head = [cst.parse_statement(f"{outputs} = self.{attr}")]
+            if _has_return(hook):
+                head.append(cst.parse_statement(f"self.{attr} = []"))
+                tail = []
+            else:
+                tail = [cst.parse_statement(f"self.{attr}.clear()")]
+            body = list(block.body)
+            doc = 1 if body and _is_docstring(body[0]) else 0
+            new_body = body[:doc] + head + body[doc:] + tail
+            new_hook = hook.with_changes(
+                name=cst.Name(fact.new),
+                params=hook.params.with_changes(params=[hook.params.params[0].with_changes(
+                    comma=cst.MaybeSentinel.DEFAULT)]),
+                body=block.with_changes(body=new_body))
+            self.replace(hook, new_hook)
+            self.change(old, f"{old}(self, {outputs}) -> {fact.new}(self); {fact.step} appends to self.{attr}")
+
+    # -- on_epoch_start / on_epoch_end ---------------------------------------------------------------------------------
+    def epoch_hooks(self) -> None:
+        for old, targets in facts.EPOCH_HOOK_EXPANSIONS.items():
+            hook = self.method(old)
+            if hook is None:
+                continue
+            helper = "_" + old
+            if self.method(helper) is not None:
+                self.note(old, f"{old} is never called by 2.x: call it from {', '.join(targets)}")
+                continue
+            params = [p.name.value for p in hook.params.params]
+            call_args = ", ".join(params[1:])
+            call = f"self.{helper}({call_args})"
+            at_start = old.endswith("start")
+            self.replace(hook, hook.with_changes(name=cst.Name(helper)))
+            added = []
+            for target in targets:
+                existing = self.method(target)
+                if existing is None:
+                    source = f"def {target}({', '.join(params)}):\n    {call}\n"
+                    self.insert(self.body.index(self.method(helper)) + 1 + len(added), cst.parse_statement(source))
+                    added.append(target)
+                elif isinstance(existing.body, cst.IndentedBlock):
+                    stmt = cst.parse_statement(call)
+                    body = list(existing.body.body)
+                    body = [stmt, *body] if at_start else [*body, stmt]
+                    self.replace(existing, existing.with_changes(body=existing.body.with_changes(body=body)))
+            self.change(old, f"{old} -> {helper}, called from {', '.join(targets)} (1.x ran it for train, "
+                             "validation and test epochs; 2.x never calls it)")
+
+    # -- optimizer_idx in training_step -> manual optimization ----------------------------------------------------
+    def manual_optimization(self) -> None:
+        step = self.method("training_step")
+        if step is None or facts.OPTIMIZER_IDX_PARAM not in [p.name.value for p in step.params.params]:
+            return
+        problem = self._manual_blocker(step)
+        if problem is None:
+            rewritten = _gan_rewrite(step, self.originals["training_step"])
+            if isinstance(rewritten, str):
+                problem = rewritten
+        if problem is not None:
+            self.note("training_step", "several optimizers with optimizer_idx need manual optimization in 2.x "
+                      f"({problem}): set self.automatic_optimization = False and step each optimizer in "
+                      "training_step (self.optimizers(), toggle_optimizer, manual_backward, step, zero_grad)")
+            return
+        self.replace(step, rewritten)
+        self.add_to_init(["self.automatic_optimization = False"])
+        self.change("training_step", "optimizer_idx branches -> manual optimization (toggle, zero_grad, "
+                                     "manual_backward, step, untoggle per optimizer, in 1.x order)")
+
+    def _manual_blocker(self, step: cst.FunctionDef) -> str | None:
+        source = code(self.updated)
+        if "frequency" in source:
+            return "per-optimizer frequencies"
+        configure = self.method("configure_optimizers")
+        if configure is None:
+            return "configure_optimizers is not in this class"
+        if "sched" in code(configure).lower():
+            return "learning-rate schedulers must be stepped by hand"
+        if self.method("training_epoch_end") is not None or self.method("training_step_end") is not None:
+            return "training_epoch_end/training_step_end see per-optimizer outputs"
+        if self.method("optimizer_step") is not None or self.method("backward") is not None:
+            return "optimizer_step/backward are overridden"
+        return None
+
+    # -- signatures and renamed hooks ------------------------------------------------------------------------------
+    def signatures(self) -> None:
+        for stmt in list(self.body):
+            if not isinstance(stmt, cst.FunctionDef):
+                continue
+            fact = facts.HOOKS.get((self.owner, stmt.name.value))
+            if fact is None:
+                continue
+            name = stmt.name.value
+            if not fact.mechanical:
+                self.note(name, f"{name} is not called by 2.x: {fact.advice}")
+                continue
+            new = stmt
+            done: list[str] = []
+            if fact.rename_to:
+                if self.method(fact.rename_to) is not None:
+                    self.note(name, f"{name} is not called by 2.x and {fact.rename_to} exists: merge them")
+                    continue
+                new = new.with_changes(name=cst.Name(fact.rename_to))
+                done.append(f"{name} -> {fact.rename_to}")
+            new, messages = _fix_params(new, fact)
+            done.extend(messages)
+            if done and new is not stmt:
+                self.replace(stmt, new)
+                self.change(name, f"{name}: " + "; ".join(done))
+            used = [p for p in fact.drop_params if p in _param_names(new) and _uses(new.body, p)]
+            if used:
+                self.note(name, f"{name}: 2.x no longer passes {', '.join(used)} ({fact.advice}); the body "
+                                "still uses it, rewrite that part")
+
+
+def _param_names(fn: cst.FunctionDef) -> list[str]:
+    return [p.name.value for p in fn.params.params]
+
+
+def _fix_params(fn: cst.FunctionDef, fact: facts.HookFact) -> tuple[cst.FunctionDef, list[str]]:
+    params = list(fn.params.params)
+    messages = []
+    renames = dict(fact.param_renames)
+    for i, p in enumerate(params):
+        if p.name.value in renames:
+            params[i] = p.with_changes(name=cst.Name(renames[p.name.value]))
+            messages.append(f"parameter {p.name.value} -> {renames[p.name.value]}")
+    body = fn.body
+    for old, new in renames.items():
+        if any(p.name.value == new for p in params):
+            body = body.visit(_RenameName(old, new))
+    kept = []
+    for p in params:
+        if p.name.value in fact.drop_params and not _uses(fn.body, p.name.value):
+            messages.append(f"dropped parameter {p.name.value}")
+            continue
+        kept.append(p)
+    params = kept
+    defaults = dict(fact.default_params)
+    for i, p in enumerate(params):
+        if p.name.value in defaults and p.default is None and all(q.default is not None for q in params[i + 1:]):
+            params[i] = p.with_changes(default=cst.parse_expression(repr(defaults[p.name.value])),
+                                       equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                                                             whitespace_after=cst.SimpleWhitespace("")))
+            messages.append(f"{p.name.value}={defaults[p.name.value]!r} default")
+    names = {p.name.value for p in params}
+    for extra in fact.add_params:
+        if extra not in names and fn.params.star_arg in (cst.MaybeSentinel.DEFAULT, None) and \
+                fn.params.star_kwarg is None and all(p.default is None for p in params):
+            params.append(cst.Param(name=cst.Name(extra)))
+            messages.append(f"added parameter {extra}")
+    if not messages:
+        return fn, []
+    fixed = [p.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for p in params[:-1]]
+    if params:
+        last_comma = fn.params.params[-1].comma if fn.params.params else cst.MaybeSentinel.DEFAULT
+        fixed.append(params[-1].with_changes(comma=last_comma if fn.params.star_arg in (
+            cst.MaybeSentinel.DEFAULT, None) and fn.params.star_kwarg is None else
+            cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))))
+    return fn.with_changes(params=fn.params.with_changes(params=fixed), body=body), messages
+
+
+class _RenameName(cst.CSTTransformer):
+    def __init__(self, old: str, new: str) -> None:
+        super().__init__()
+        self.old, self.new = old, new
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.Name:
+        return updated.with_changes(value=self.new) if updated.value == self.old else updated
+
+
+class _NameFinder(cst.CSTVisitor):
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name, self.found = name, False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value == self.name:
+            self.found = True
+
+
+def _uses(node: cst.CSTNode, name: str) -> bool:
+    finder = _NameFinder(name)
+    node.visit(finder)
+    return finder.found
+
+
+def _calls_self(node: cst.CSTNode, method: str) -> bool:
+    found = []
+
+    class _Finder(cst.CSTVisitor):
+        def visit_Call(self, call: cst.Call) -> None:
+            if self_method_call(call, method):
+                found.append(call)
+
+    node.visit(_Finder())
+    return bool(found)
+
+
+def _is_docstring(stmt: Any) -> bool:
+    return isinstance(stmt, cst.SimpleStatementLine) and isinstance(stmt.body[0], cst.Expr) and \
+        isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+
+
+class _Return:
+    """How to replace `return <value>`: statements to run first, then `return <expression>`."""
+
+    def __init__(self, before: list[str], value: str | None) -> None:
+        self.before, self.value = before, value
+
+
+class _ReturnRewriter(cst.CSTTransformer):
+    """Rewrites the `return` statements of one function (not of nested functions or classes)."""
+
+    def __init__(self, fn: Callable[[cst.BaseExpression | None], _Return | None]) -> None:
+        super().__init__()
+        self.fn, self.depth, self.count = fn, 0, 0
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        self.depth += 1
+        return self.depth == 1
+
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
+        self.depth -= 1
+        return updated
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def _lines(self, ret: cst.Return) -> list[cst.BaseStatement] | None:
+        plan = self.fn(ret.value)
+        if plan is None:
+            return None
+        self.count += 1
+        lines = [cst.parse_statement(s) for s in plan.before]
+        lines.append(cst.parse_statement(f"return {plan.value}" if plan.value is not None else "return"))
+        return lines
+
+    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine) -> Any:
+        if len(updated.body) != 1 or not isinstance(updated.body[0], cst.Return):
+            return updated
+        lines = self._lines(updated.body[0])
+        if lines is None:
+            return updated
+        lines[0] = lines[0].with_changes(leading_lines=updated.leading_lines)
+        lines[-1] = lines[-1].with_changes(trailing_whitespace=updated.trailing_whitespace)
+        return cst.FlattenSentinel(lines)
+
+    def leave_SimpleStatementSuite(self, original: cst.SimpleStatementSuite,
+                                   updated: cst.SimpleStatementSuite) -> Any:
+        if len(updated.body) != 1 or not isinstance(updated.body[0], cst.Return):
+            return updated
+        lines = self._lines(updated.body[0])
+        if lines is None:
+            return updated
+        return cst.IndentedBlock(body=lines)
+
+
+def _rewrite_returns(fn: cst.FunctionDef, plan: Callable[[cst.BaseExpression | None], _Return | None]
+                     ) -> tuple[cst.FunctionDef, int]:
+    rewriter = _ReturnRewriter(plan)
+    new = fn.visit(rewriter)
+    return new, rewriter.count  # type: ignore[return-value]
+
+
+def _has_return(fn: cst.FunctionDef) -> bool:
+    rewriter = _ReturnRewriter(lambda value: _Return([], "x"))
+    fn.visit(rewriter)
+    return rewriter.count > 0
+
+
+def _free_name(fn: cst.FunctionDef, base: str) -> str:
+    name = base
+    while _uses(fn, name):
+        name = "_" + name
+    return name
+
+
+def _value_kind(value: cst.BaseExpression, fn: cst.FunctionDef) -> str:
+    """"dict", "tensor" or "unknown" for what a step returns (looking through one local assignment)."""
+    if isinstance(value, cst.Dict):
+        return "dict"
+    if isinstance(value, (cst.BinaryOperation,)):
+        return "tensor"
+    if isinstance(value, cst.Call):
+        name = (dotted(value.func) or "").lower()
+        return "tensor" if "loss" in name.rsplit(".", 1)[-1] or name.startswith(("f.", "torch.")) else "unknown"
+    if isinstance(value, cst.Name):
+        assigned = _last_assignment(fn, value.value)
+        return _value_kind(assigned, fn) if assigned is not None and assigned is not value else "unknown"
+    return "unknown"
+
+
+def _last_assignment(fn: cst.FunctionDef, name: str) -> cst.BaseExpression | None:
+    found: list[cst.BaseExpression] = []
+
+    class _Finder(cst.CSTVisitor):
+        def visit_Assign(self, node: cst.Assign) -> None:
+            if any(isinstance(t.target, cst.Name) and t.target.value == name for t in node.targets):
+                found.append(node.value)
+
+    fn.visit(_Finder())
+    return found[-1] if found else None
+
+
+def _collect(value: cst.BaseExpression | None, attr: str, detach_loss: bool, step: cst.FunctionDef) -> _Return | None:
+    """`return X` -> keep X in `self.<attr>` the way 1.x passed it to *_epoch_end, then return it."""
+    if value is None or (isinstance(value, cst.Name) and value.value == "None"):
+        return None  # 1.x skipped steps that returned None
+    if isinstance(value, cst.Name):
+        ref, before = value.value, []
+    else:
+        ref = _free_name(step, "step_output")
+        before = [f"{ref} = {code(value)}"]
+    if detach_loss:
+        kind = _value_kind(value, step)
+        as_dict = f'{{**{ref}, "loss": {ref}["loss"].detach()}}'
+        as_tensor = f'{{"loss": {ref}.detach()}}'
+        entry = {"dict": as_dict, "tensor": as_tensor}.get(kind, f"{as_dict} if isinstance({ref}, dict) else "
+                                                                 f"{as_tensor}")
+    else:
+        entry = ref
+    before.append(f"self.{attr}.append({entry})")
+    return _Return(before, ref)
+
+
+def _gan_rewrite(step: cst.FunctionDef, original: cst.FunctionDef) -> cst.FunctionDef | str:
+    """`training_step(self, batch, batch_idx, optimizer_idx)` with one branch per optimizer -> manual form."""
+    block = step.body
+    if not isinstance(block, cst.IndentedBlock):
+        return "training_step is a one-liner"
+    body = list(block.body)
+    preamble: list[Any] = []
+    branches: dict[int, list[Any]] = {}
+    i = 0
+    while i < len(body) and not (isinstance(body[i], cst.If) and _idx_test(body[i].test) is not None):
+        if _uses(body[i], facts.OPTIMIZER_IDX_PARAM):
+            return "optimizer_idx is used outside `if optimizer_idx == k:` branches"
+        preamble.append(body[i])
+        i += 1
+    rest = body[i:]
+    for stmt in rest:
+        node: Any = stmt
+        if not isinstance(node, cst.If):
+            return "statements after the optimizer_idx branches"
+        while node is not None:
+            if isinstance(node, cst.Else):
+                k = max(branches) + 1 if branches else 0
+                branches[k] = list(node.body.body)
+                break
+            k = _idx_test(node.test)
+            if k is None or k in branches or not isinstance(node.body, cst.IndentedBlock):
+                return "a branch condition is not `optimizer_idx == <int>`"
+            branches[k] = list(node.body.body)
+            node = node.orelse
+    if sorted(branches) != list(range(len(branches))) or len(branches) < 2:
+        return "branches are not optimizer_idx == 0, 1, ..."
+    for k, stmts in branches.items():
+        last = stmts[-1] if stmts else None
+        if not (isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[0], cst.Return)):
+            return f"branch {k} does not end with return"
+        for s in stmts[:-1] + preamble:
+            if _has_return_stmt(s):
+                return f"branch {k} returns early"
+        if _uses(cst.Module(body=stmts), facts.OPTIMIZER_IDX_PARAM):
+            return f"branch {k} uses optimizer_idx"
+    names = [f"opt_{k}" for k in range(len(branches))]
+    new_body: list[Any] = [cst.parse_statement(f"{', '.join(names)} = self.optimizers()")]
+    for k in range(len(branches)):
+        stmts = branches[k]
+        ret = stmts[-1].body[0]
+        value = ret.value
+        if value is None or (isinstance(value, cst.Name) and value.value == "None"):
+            return f"branch {k} returns None"
+        kind = _value_kind(value, step)
+        if kind == "unknown":
+            return f"branch {k} returns a value that may be a tensor or a dict"
+        loss = f"loss_{k}"
+        loss_expr = _dict_loss(value) if kind == "dict" else code(value)
+        if loss_expr is None:
+            return f"branch {k} returns a dict whose loss the rule cannot find"
+        opt = names[k]
+        section = [cst.parse_statement(f"self.toggle_optimizer({opt})")]
+        # 1.x ran the whole training_step (preamble included) once per optimizer, in index order.
+        section += preamble + stmts[:-1]
+        section += [cst.parse_statement(s) for s in (
+            f"{loss} = {loss_expr}", f"{opt}.zero_grad()", f"self.manual_backward({loss})", f"{opt}.step()",
+            f"self.untoggle_optimizer({opt})")]
+        section[0] = section[0].with_changes(leading_lines=[cst.EmptyLine(indent=True, comment=cst.Comment(
+            f"# optimizer {k} (was `optimizer_idx == {k}`)"))] if k else [])
+        new_body += section
+    params = [p for p in step.params.params if p.name.value != facts.OPTIMIZER_IDX_PARAM]
+    params = [p.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for p in params[:-1]] + \
+        [params[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)]
+    return step.with_changes(params=step.params.with_changes(params=params),
+                             body=block.with_changes(body=new_body))
+
+
+def _dict_loss(value: cst.BaseExpression) -> str | None:
+    """The source of the "loss" entry of a returned dict literal."""
+    if isinstance(value, cst.Dict):
+        for element in value.elements:
+            if isinstance(element, cst.DictElement) and literal_value(element.key) == "loss":
+                return code(element.value)
+        return None
+    return f'{code(value)}["loss"]'
+
+
+def _has_return_stmt(stmt: Any) -> bool:
+    return _has_return(cst.FunctionDef(name=cst.Name("f"), params=cst.Parameters(),
+                                       body=cst.IndentedBlock(body=[stmt])))
+
+
+def _idx_test(test: cst.BaseExpression) -> int | None:
+    """k for `optimizer_idx == k` (either side)."""
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and \
+            isinstance(test.comparisons[0].operator, cst.Equal):
+        left, right = test.left, test.comparisons[0].comparator
+        for a, b in ((left, right), (right, left)):
+            if isinstance(a, cst.Name) and a.value == facts.OPTIMIZER_IDX_PARAM:
+                value = literal_value(b)
+                if isinstance(value, int) and not isinstance(value, bool):
+                    return value
+    return None

@@ -1,0 +1,357 @@
+"""Rule family `trainer` (tables A and B.1): `Trainer(...)` arguments, `resume_from_checkpoint` moved to `fit`,
+method keywords (`fit(train_dataloader=)`), and removed Trainer methods.
+
+Every mapping comes from `legacy_facts`; this module only reads arguments out of the source and writes the
+mapped ones back in place, keeping the call's formatting.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import libcst as cst
+
+from .. import legacy_facts as facts
+from ..cstutil import code, expr, find_kwarg, is_simple_reference, keyword, make_kwarg, set_args
+from ..engine import Rule, register, with_comments
+from ..names import canonical, dotted, is_class
+from ..values import DYNAMIC, literal_value, render_source
+
+
+def trainer_call_kind(rule: Rule, func: cst.BaseExpression) -> tuple[str | None, bool]:
+    """("ctor" | "argparse:<method>" | None, written against the legacy namespace?) for a call's `func`."""
+    qualified = rule.ctx.bindings.qualify(func)
+    if qualified is None:
+        return None, False
+    legacy = facts.is_legacy_path(qualified)
+    path = canonical(qualified)
+    if is_class(path, "Trainer"):
+        return "ctor", legacy
+    if path and "." in path:
+        owner, _, method = path.rpartition(".")
+        if is_class(owner, "Trainer") and method in facts.TRAINER_METHODS_REMOVED:
+            return f"classmethod:{method}", legacy
+    return None, legacy
+
+
+@register
+class TrainerArgsRule(Rule):
+    name = "trainer-args"
+    family = "trainer"
+    summary = "Trainer(...) arguments: positional order, gpus/tpu_cores/num_processes, precision, strategy names, " \
+              "removed flags (A.1-A.6)"
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        kind, legacy = trainer_call_kind(self, original.func)
+        if kind == "ctor":
+            return self._constructor(original, updated, legacy)
+        if kind is not None and kind.startswith("classmethod:"):
+            method = kind.split(":", 1)[1]
+            self.ctx.note(original, self, facts.TRAINER_METHODS_REMOVED[method])
+        return updated
+
+    # -- Trainer(...) ------------------------------------------------------------------------------------------------
+    def _constructor(self, original: cst.Call, call: cst.Call, legacy: bool) -> cst.Call:
+        args = list(call.args)
+        changed = False
+        positional = [a for a in args if a.keyword is None and not a.star]
+        if positional and legacy:
+            if any(a.star == "*" for a in args):
+                self.ctx.note(original, self, "positional Trainer arguments with *args: 2.x binds positions "
+                                              "differently; pass them by keyword")
+                return call
+            names = facts.positional_trainer_names(len(positional))
+            args = [make_kwarg(names[positional.index(a)], a.value, _first_kwarg(args)).with_changes(comma=a.comma)
+                    if a in positional else a for a in args]
+            self.ctx.change(original, self, f"positional Trainer arguments -> keywords ({', '.join(names)}): "
+                                            "2.x binds positions to different parameters")
+            if len(positional) > facts.TRAINER_POSITIONAL_STABLE:
+                self.ctx.note(original, self, "positions after the 5th differed between 1.x releases; keywordized "
+                                              "with the 1.9 order, check they mean what you wrote")
+            changed = True
+
+        named = {keyword(a): a for a in args if a.keyword is not None}
+        values = {name: literal_value(a.value) for name, a in named.items()}
+        replacement: dict[int, list[cst.Arg]] = {}  # index in args -> args that replace it
+        new_callbacks: list[facts.ObjectSpec] = []
+        imports: list[facts.ObjectSpec] = []
+        messages: list[str] = []
+
+        group = {k: v for k, v in values.items() if k in facts.DEVICE_GROUP}
+        if facts.device_group_is_legacy({k: (v if v is not DYNAMIC else object()) for k, v in group.items()}):
+            self._device_group(original, args, named, group, replacement, imports, messages)
+
+        on_tpu = values.get("accelerator") == "tpu" or "tpu_cores" in values
+        for i, arg in enumerate(args):
+            name = keyword(arg)
+            if name is None or name in facts.DEVICE_GROUP or i in replacement:
+                continue
+            value = values[name]
+            if name == "resume_from_checkpoint":
+                continue  # moved to fit() by TrainerResumeRule, which sees the whole block
+            if value is DYNAMIC:
+                self._dynamic_arg(original, arg, name, replacement, i, messages)
+                continue
+            if not facts.trainer_arg_is_legacy(name, value):
+                continue
+            try:
+                mapped = facts.map_trainer_arg(name, value, on_tpu=on_tpu)
+            except facts.LegacyFactError as err:
+                self.ctx.note(original, self, err.advice)
+                continue
+            replacement[i] = [make_kwarg(k, expr(render_source(v, self.ctx.quote, imports)), arg)
+                              for k, v in mapped.trainer_kwargs.items()]
+            new_callbacks.extend(mapped.callbacks)
+            for caveat in mapped.caveats:
+                self.ctx.note(original, self, caveat)
+            shown = ", ".join([code(a) for a in replacement[i]] +
+                              [f"callbacks+=[{render_source(c, self.ctx.quote)}]" for c in mapped.callbacks])
+            shown = shown or "(dropped)"
+            messages.append(f"{name}={render_source(value, self.ctx.quote)} -> {shown}")
+
+        if legacy and not (facts.DEVICE_SELECTING_ARGS & set(values)) and not any(a.star == "**" for a in args):
+            replacement.setdefault(-1, []).extend(
+                make_kwarg(k, expr(render_source(v, self.ctx.quote)), _first_kwarg(args))
+                for k, v in facts.DEFAULT_DEVICE_1X.items())
+            messages.append('no device argument: accelerator="cpu" keeps the 1.x default (2.x would take every GPU)')
+
+        if new_callbacks:
+            if not self._add_callbacks(original, args, named, new_callbacks, replacement, imports):
+                return call if not changed else set_args(call, args)
+        if not replacement:
+            return set_args(call, args) if changed else call
+        for spec in imports:
+            self.ctx.need_import(spec.module, spec.name)
+        new_args: list[cst.Arg] = []
+        for i, arg in enumerate(args):
+            new_args.extend(replacement.get(i, [arg]))
+        new_args.extend(replacement.get(-1, []))
+        for message in messages:
+            self.ctx.change(original, self, message)
+        return set_args(call.with_changes(args=args), new_args) if new_args or args else call
+
+    def _device_group(self, original: cst.Call, args: list[cst.Arg], named: dict[str | None, cst.Arg],
+                      group: dict[str, Any], replacement: dict[int, list[cst.Arg]],
+                      imports: list[facts.ObjectSpec], messages: list[str]) -> None:
+        positions = [i for i, a in enumerate(args) if keyword(a) in group]
+        first = positions[0]
+        like = args[first]
+        dynamic = [k for k, v in group.items() if v is DYNAMIC]
+        if not dynamic:
+            try:
+                mapped = facts.translate_device_kwargs(group)
+            except facts.LegacyFactError as err:
+                self.ctx.note(original, self, err.advice)
+                return
+            new = [make_kwarg(k, expr(render_source(v, self.ctx.quote, imports)), like)
+                   for k, v in mapped.trainer_kwargs.items()]
+            for caveat in mapped.caveats:
+                self.ctx.note(original, self, caveat)
+        elif dynamic == ["gpus"] and is_simple_reference(named["gpus"].value) and \
+                not (facts.LEGACY_DEVICE_ARGS - {"gpus"}) & set(group):
+            # A runtime expression with the exact 1.x rule (A.3): CPU for the "no GPU" values, else CUDA.
+            rest = {k: v for k, v in group.items() if k != "gpus"}
+            try:
+                extra = facts.translate_device_kwargs(rest).trainer_kwargs if rest else {}
+            except facts.LegacyFactError as err:
+                self.ctx.note(original, self, err.advice)
+                return
+            extra.pop("accelerator", None)
+            ref = code(named["gpus"].value)
+            cpu_values = render_source(facts.GPUS_CPU_VALUES, self.ctx.quote)
+            q = self.ctx.quote
+            new = [
+                make_kwarg("accelerator", expr(f"{q}cpu{q} if {ref} in {cpu_values} else "
+                                               f"{q}{facts.ACCELERATOR_FOR_GPUS}{q}"), like),
+                make_kwarg("devices", expr(f"1 if {ref} in {cpu_values} else {ref}"), like),
+                *(make_kwarg(k, expr(render_source(v, q, imports)), like) for k, v in extra.items()),
+            ]
+        else:
+            self.ctx.note(original, self, "device arguments " + ", ".join(f"{k}=..." for k in dynamic) +
+                          " are computed at run time: rewrite them as accelerator=/devices=/strategy= "
+                          "(see the gpus/tpu_cores/num_processes rules of the migration table, A.3-A.5)")
+            return
+        replacement[first] = new
+        for i in positions[1:]:
+            replacement[i] = []
+        before = ", ".join(code(args[i]).rstrip(", \n") for i in positions)
+        messages.append(f"{before} -> {', '.join(code(a) for a in new)}")
+
+    def _dynamic_arg(self, original: cst.Call, arg: cst.Arg, name: str, replacement: dict[int, list[cst.Arg]],
+                     index: int, messages: list[str]) -> None:
+        fact = facts.TRAINER_ARGS.get(name)
+        if fact is None or name in facts.TRAINER_2X_PARAMS:
+            return  # a 2.x argument (its legacy values, e.g. precision=16, still work with a warning)
+        if fact.rename_to:
+            replacement[index] = [arg.with_changes(keyword=cst.Name(fact.rename_to))]
+            messages.append(f"{name}= -> {fact.rename_to}=")
+        else:
+            self.ctx.note(original, self, f"{name}=<expression>: {fact.advice}")
+
+    def _add_callbacks(self, original: cst.Call, args: list[cst.Arg], named: dict[str | None, cst.Arg],
+                       specs: list[facts.ObjectSpec], replacement: dict[int, list[cst.Arg]],
+                       imports: list[facts.ObjectSpec]) -> bool:
+        rendered = [render_source(s, self.ctx.quote, imports) for s in specs]
+        existing = named.get("callbacks")
+        if existing is None:
+            replacement.setdefault(-1, []).append(
+                make_kwarg("callbacks", expr("[" + ", ".join(rendered) + "]"), _first_kwarg(args)))
+            return True
+        index = args.index(existing)
+        value = existing.value
+        if isinstance(value, cst.List):
+            elements = [e.value for e in value.elements]
+            new_list = "[" + ", ".join([code(e) for e in elements] + rendered) + "]"
+            replacement[index] = [existing.with_changes(value=expr(new_list))]
+            return True
+        if isinstance(value, cst.Name) and value.value == "None":
+            replacement[index] = [existing.with_changes(value=expr("[" + ", ".join(rendered) + "]"))]
+            return True
+        self.ctx.note(original, self, "add " + ", ".join(rendered) + " to the callbacks list (it is built "
+                                                                      "elsewhere, so lit-migrate left it alone)")
+        return False
+
+
+def _first_kwarg(args: list[cst.Arg]) -> cst.Arg | None:
+    return next((a for a in args if a.keyword is not None), None)
+
+
+@register
+class TrainerResumeRule(Rule):
+    name = "trainer-resume"
+    family = "trainer"
+    summary = "Trainer(resume_from_checkpoint=p) -> trainer.fit(..., ckpt_path=p) in the same block (A.1)"
+    order = 60
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        """`Trainer(..., resume_from_checkpoint=p).fit(model)`: the chained form."""
+        func = updated.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "fit" and isinstance(func.value, cst.Call):
+            inner = func.value
+            arg = find_kwarg(inner, "resume_from_checkpoint")
+            if arg is not None and trainer_call_kind(self, inner.func)[0] == "ctor" and \
+                    find_kwarg(updated, "ckpt_path") is None:
+                new_inner = set_args(inner, [a for a in inner.args if a is not arg])
+                self.ctx.change(original, self, "resume_from_checkpoint= moved to fit(ckpt_path=)")
+                return set_args(updated.with_changes(func=func.with_changes(value=new_inner)),
+                                [*updated.args, make_kwarg("ckpt_path", arg.value, arg)])
+        return updated
+
+    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        return updated.with_changes(body=self._block(original.body, updated.body))
+
+    def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock) -> cst.IndentedBlock:
+        return updated.with_changes(body=self._block(original.body, updated.body))
+
+    def _block(self, originals: Any, body: Any) -> list[Any]:
+        body = list(body)
+        originals = list(originals) if len(originals) == len(body) else list(body)
+        for i, stmt in enumerate(body):
+            found = _trainer_assignment(self, stmt)
+            if found is None:
+                continue
+            target, call, arg = found
+            moved = False
+            for j in range(i + 1, len(body)):
+                mover = _AddCkptPath(target, arg.value)
+                body[j] = body[j].visit(mover)
+                moved = moved or mover.count > 0
+            if moved:
+                new_call = set_args(call, [a for a in call.args if a is not arg])
+                body[i] = stmt.visit(_ReplaceNode(call, new_call))
+                self.ctx.change(originals[i], self, f"resume_from_checkpoint= moved to {target}.fit(ckpt_path=)")
+            else:
+                message = (f"resume_from_checkpoint= is gone in 2.x: pass ckpt_path={code(arg.value)} to "
+                           f"{target}.fit(...) (no fit() call on {target} found in this block)")
+                self.ctx.note(originals[i], self, message, attach=False)
+                body[i] = with_comments(body[i], [message])
+        return body
+
+
+def _trainer_assignment(rule: Rule, stmt: Any) -> tuple[str, cst.Call, cst.Arg] | None:
+    """`target = Trainer(..., resume_from_checkpoint=p, ...)` -> (target source, the call, the argument)."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return None
+    small = stmt.body[0]
+    if isinstance(small, cst.Assign) and len(small.targets) == 1:
+        target, value = small.targets[0].target, small.value
+    elif isinstance(small, cst.AnnAssign) and small.value is not None:
+        target, value = small.target, small.value
+    else:
+        return None
+    if not isinstance(value, cst.Call) or trainer_call_kind(rule, value.func)[0] != "ctor":
+        return None
+    arg = find_kwarg(value, "resume_from_checkpoint")
+    if arg is None or dotted(target) is None:
+        return None
+    return dotted(target), value, arg  # type: ignore[return-value]
+
+
+class _AddCkptPath(cst.CSTTransformer):
+    def __init__(self, target: str, value: cst.BaseExpression) -> None:
+        super().__init__()
+        self.target, self.value, self.count = target, value, 0
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        func = updated.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "fit" and dotted(func.value) == self.target \
+                and find_kwarg(updated, "ckpt_path") is None:
+            self.count += 1
+            return set_args(updated, [*updated.args, make_kwarg("ckpt_path", self.value,
+                                                                _first_kwarg(list(updated.args)))])
+        return updated
+
+
+class _ReplaceNode(cst.CSTTransformer):
+    def __init__(self, old: cst.CSTNode, new: cst.CSTNode) -> None:
+        super().__init__()
+        self.old, self.new = old, new
+
+    def on_leave(self, original: cst.CSTNode, updated: cst.CSTNode) -> Any:
+        return self.new if original is self.old else updated
+
+
+@register
+class TrainerMethodsRule(Rule):
+    name = "trainer-methods"
+    family = "trainer"
+    summary = "trainer.fit/validate/test/predict keyword renames, removed Trainer methods (B.1)"
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> Any:
+        func = updated.func
+        if not isinstance(func, cst.Attribute):
+            return updated
+        method = func.attr.value
+        renames = facts.TRAINER_METHOD_KWARG_RENAMES.get(method)
+        if renames and _looks_like_trainer(func.value):
+            new_args, done = [], []
+            for arg in updated.args:
+                name = keyword(arg)
+                if name in renames and find_kwarg(updated, renames[name]) is None:
+                    new_args.append(arg.with_changes(keyword=cst.Name(renames[name])))
+                    done.append(f"{method}({name}=) -> {method}({renames[name]}=)")
+                else:
+                    new_args.append(arg)
+            if done:
+                for message in done:
+                    self.ctx.change(original, self, message)
+                return updated.with_changes(args=new_args)
+        if method in facts.TRAINER_METHODS_REMOVED and method not in facts.ARGPARSE_HELPERS and \
+                _looks_like_trainer(func.value) and not updated.args:
+            template = facts.TRAINER_METHOD_REPLACEMENTS.get(method)
+            if template:
+                self.ctx.change(original, self, f".{method}() -> " + template.format(obj="trainer"))
+                return expr(template.format(obj=code(func.value)))
+            self.ctx.note(original, self, facts.TRAINER_METHODS_REMOVED[method])
+        elif method == "tune" and _looks_like_trainer(func.value):
+            self.ctx.note(original, self, facts.TRAINER_METHODS_REMOVED["tune"])
+        return updated
+
+
+def _looks_like_trainer(node: cst.BaseExpression) -> bool:
+    """`trainer`, `self.trainer`, `pl_trainer`, `Trainer(...)`: receivers of Trainer methods in user code."""
+    if isinstance(node, cst.Call):
+        path = dotted(node.func)
+        return path is not None and path.rsplit(".", 1)[-1] == "Trainer"
+    path = dotted(node)
+    return path is not None and "trainer" in path.rsplit(".", 1)[-1].lower()
