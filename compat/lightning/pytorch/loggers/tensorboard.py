@@ -176,7 +176,9 @@ class TensorBoardLogger(Logger):
                 " positional arguments of `forward`."
             )
             return
-        input_array = _to_model_device(model, input_array)
+        from lightning.pytorch.utilities.model_summary.model_summary import _example_input_on_device
+
+        input_array = _example_input_on_device(model, input_array)
         was_scripting = getattr(model, "_jit_is_scripting", None)
         if was_scripting is not None:
             model._jit_is_scripting = True  # trainer-bound properties must not raise while tracing
@@ -208,16 +210,3 @@ class TensorBoardLogger(Logger):
         state["_experiment"] = None
         return state
 
-
-def _to_model_device(model: Module, data: Any) -> Any:
-    """Run the module's own batch-transfer hooks when it has them, else move tensors to its device."""
-    apply_transfer = getattr(model, "_apply_batch_transfer_handler", None)
-    if callable(apply_transfer):
-        before = getattr(model, "_on_before_batch_transfer", None)
-        return apply_transfer(before(data) if callable(before) else data)
-    device = getattr(model, "device", None)
-    if device is None:
-        return data
-    if isinstance(data, Tensor):
-        return data.to(device)
-    return tuple(x.to(device) if isinstance(x, Tensor) else x for x in data)
