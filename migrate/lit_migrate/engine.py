@@ -199,12 +199,12 @@ def migrate_source(source: str, path: str = "<string>", options: Options | None 
     result = FileResult(path=path, original=source, output=source)
     if not might_need_migration(source):
         result.skipped = "does not mention lightning"
-        return result
+        return result.finish()
     try:
         module = cst.parse_module(source)
     except (cst.ParserSyntaxError, RecursionError, ValueError) as err:
         result.error = f"not valid Python, left untouched: {_first_line(err)}"
-        return result
+        return result.finish()
     ctx = FileContext(source, options)
     rules = [rule(ctx) for rule in all_rules() if options.enabled(rule)]
     try:
@@ -212,13 +212,13 @@ def migrate_source(source: str, path: str = "<string>", options: Options | None 
         output = new_module.code
     except Exception as err:  # a rule bug must not take the rest of the tree down
         result.error = f"internal error in lit-migrate, file left untouched: {type(err).__name__}: {err}"
-        return result
+        return result.finish()
     if output != source:
         try:
             ast.parse(output, filename=path)
         except SyntaxError as err:
             result.error = f"internal error: the rewrite did not parse ({err.msg}), file left untouched"
-            return result
+            return result.finish()
     result.output = output
     if ctx.changes or ctx.notes:
         lines = _lines(module, [n for n, _, _ in ctx.changes + ctx.notes])
@@ -226,7 +226,7 @@ def migrate_source(source: str, path: str = "<string>", options: Options | None 
         result.notes = [Change(lines.get(id(n), 0), rule, msg) for n, rule, msg in ctx.notes]
         result.changes.sort(key=lambda c: c.line)
         result.notes.sort(key=lambda c: c.line)
-    return result
+    return result.finish()
 
 
 def _lines(module: cst.Module, nodes: list[cst.CSTNode]) -> dict[int, int]:

@@ -1414,4 +1414,6 @@ CTOR_POSITIONAL_1X: dict[str, tuple[str, ...]] = {
 CTOR_REQUIRED_2X: dict[str, tuple[str, str]] = {
     "EarlyStopping": ("monitor", "EarlyStopping(monitor=...) is required since 1.6 (1.x defaulted to "
                                  "'early_stop_on'/'val_loss'): name the metric to monitor"),
+    "StochasticWeightAveraging": ("swa_lrs", "StochasticWeightAveraging(swa_lrs=...) is required since 1.7 (the "
+                                             "old default used the optimizer's learning rate)"),
 }

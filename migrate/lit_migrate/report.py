@@ -29,10 +29,17 @@ class FileResult:
     error: str | None = None  # the file could not be handled and was left untouched
     skipped: str | None = None  # nothing to do, for a reason (no Lightning mention, ...)
     written: bool = False
+    changed: bool = False  # the rewrite differs from the original (set once the output is final)
+    diff: str = ""
 
-    @property
-    def changed(self) -> bool:
-        return self.error is None and self.output != self.original
+    def finish(self) -> "FileResult":
+        self.changed = self.error is None and self.output != self.original
+        return self
+
+    def drop_text(self) -> "FileResult":
+        """Forget the file texts (results cross process boundaries; only the outcome is needed)."""
+        self.original = self.output = ""
+        return self
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -72,12 +79,15 @@ class RunReport:
         }
 
     def to_json(self) -> str:
-        files = [f.as_dict() for f in self.files if f.changed or f.error or f.notes]
+        files = [f.as_dict() for f in self.files if f.changed or f.error or f.notes or
+                 (f.skipped and "symlink" in f.skipped)]
         return json.dumps({"summary": self.summary(), "files": files}, indent=2) + "\n"
 
     def to_text(self) -> str:
         out = []
         for f in self.files:
+            if f.skipped and f.skipped.startswith(("symlink pointing", "broken symlink")):
+                out.append(f"{f.path}: skipped: {f.skipped}")
             if not (f.changed or f.error or f.notes):
                 continue
             out.append(f"{f.path}:")
