@@ -1,0 +1,165 @@
+"""Reading and writing checkpoint files safely: atomic writes, ``weights_only`` loads, clear errors.
+
+Loading defaults to ``weights_only=True``. Files written by older Lightning releases often hold a few harmless
+Python objects (an ``argparse.Namespace`` or ``AttributeDict`` of hyperparameters, callback classes used as dict
+keys); those are allowed by name (:data:`LEGACY_SAFE_GLOBALS`) so such files still load without unpickling
+arbitrary code. Anything else needs an explicit ``weights_only=False``.
+"""
+import contextlib
+import os
+import pickle
+import re
+import tempfile
+from pathlib import Path
+from typing import Any, Callable, Iterator, List, Optional, Tuple, Union
+
+import torch
+
+_PATH = Union[str, Path]
+# mkstemp creates 0600 files; checkpoints get the permissions a plain open() would give (read once: umask() swaps it)
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+# module path of a callback class in older checkpoints -> (our module, class name). ≤1.4 keyed callback states by class.
+_LEGACY_CALLBACK_CLASSES = {
+    "model_checkpoint": "ModelCheckpoint",
+    "early_stopping": "EarlyStopping",
+    "lr_monitor": "LearningRateMonitor",
+    "timer": "Timer",
+    "gradient_accumulation_scheduler": "GradientAccumulationScheduler",
+    "stochastic_weight_avg": "StochasticWeightAveraging",
+    "finetuning": "BackboneFinetuning",
+}
+_LEGACY_ATTRIBUTE_DICT_PATHS = (
+    "pytorch_lightning.utilities.parsing.AttributeDict",
+    "lightning_fabric.utilities.data.AttributeDict",
+    "lightning.fabric.utilities.data.AttributeDict",
+    "lightning.pytorch.utilities.parsing.AttributeDict",
+)
+
+
+def legacy_safe_globals() -> List[Tuple[Any, str]]:
+    """``(object, "module.Name")`` pairs that a weights-only load may resolve: data holders with no code of their own.
+
+    ``argparse.Namespace`` and ``AttributeDict`` only receive attribute values; a callback class used as a dict key is
+    only referenced, never instantiated.
+    """
+    import argparse
+    import importlib
+
+    from lightning.fabric.utilities.data import AttributeDict
+
+    pairs: List[Tuple[Any, str]] = [(argparse.Namespace, "argparse.Namespace")]
+    pairs += [(AttributeDict, path) for path in _LEGACY_ATTRIBUTE_DICT_PATHS]
+    for module_name, class_name in _LEGACY_CALLBACK_CLASSES.items():
+        try:
+            cls = getattr(importlib.import_module(f"lightning.pytorch.callbacks.{module_name}"), class_name)
+        except (ImportError, AttributeError):  # pragma: no cover - a callback module failed to import
+            continue
+        for root in ("pytorch_lightning", "lightning.pytorch"):
+            pairs.append((cls, f"{root}.callbacks.{module_name}.{class_name}"))
+    return pairs
+
+
+@contextlib.contextmanager
+def _legacy_globals_allowed() -> Iterator[None]:
+    if not hasattr(torch.serialization, "safe_globals"):  # torch < 2.5: nothing beyond tensors and containers
+        yield
+        return
+    with torch.serialization.safe_globals(legacy_safe_globals()):
+        yield
+
+
+def _default_map_location(storage: Any, location: str) -> Any:
+    """Keep each tensor on its saved device, or fall back to CPU when that device does not exist here."""
+    if location.startswith("cuda") and not torch.cuda.is_available():
+        return storage.cpu()
+    if location.startswith("mps") and not (hasattr(torch.backends, "mps") and torch.backends.mps.is_available()):
+        return storage.cpu()
+    return None
+
+
+def _check_path(path: Any) -> None:
+    if isinstance(path, (str, Path)):
+        if not os.path.exists(path):
+            raise FileNotFoundError(f"Checkpoint file not found: {path}")
+        if os.path.isdir(path):
+            raise IsADirectoryError(
+                f"{path} is a directory; pass the path of a `.ckpt` file (or a sharded checkpoint to its strategy)."
+            )
+
+
+def load_checkpoint_file(path: Any, map_location: Any = None, weights_only: Optional[bool] = None) -> dict:
+    """``torch.load`` with ``weights_only=True`` unless asked otherwise, and errors that say what to do.
+
+    ``path`` may be a local path or an open binary file object. The result is always a dict.
+    """
+    _check_path(path)
+    map_location = map_location if map_location is not None else _default_map_location
+    safe = True if weights_only is None else bool(weights_only)
+    try:
+        if safe:
+            with _legacy_globals_allowed():
+                checkpoint = torch.load(path, map_location=map_location, weights_only=True)
+        else:
+            checkpoint = torch.load(path, map_location=map_location, weights_only=False)
+    except pickle.UnpicklingError as err:
+        if not safe or not _mentions_global(err):
+            raise _not_a_checkpoint(path, err) from None
+        raise pickle.UnpicklingError(
+            f"{path} holds Python objects that a weights-only load refuses to unpickle ({_unsupported_global(err)}). "
+            "Unpickling runs code from the file: only if you trust its source, load it with `weights_only=False` "
+            "(e.g. `Model.load_from_checkpoint(path, weights_only=False)` or `trainer.fit(model, ckpt_path=path, "
+            "weights_only=False)`)."
+        ) from None
+    except (RuntimeError, EOFError, ValueError, OSError, AttributeError, ModuleNotFoundError, IndexError) as err:
+        raise _not_a_checkpoint(path, err) from None
+    if not isinstance(checkpoint, dict):
+        raise ValueError(
+            f"{path} does not hold a Lightning checkpoint (a dict) but a {type(checkpoint).__name__}. "
+            "For a bare state_dict use `model.load_state_dict(torch.load(path))`."
+        )
+    return checkpoint
+
+
+def _mentions_global(err: BaseException) -> bool:
+    text = str(err)
+    return "GLOBAL" in text or "global" in text
+
+
+def _unsupported_global(err: BaseException) -> str:
+    found = re.search(r"GLOBAL ([\w.]+)", str(err))
+    return f"it references `{found.group(1)}`" if found else _first_line(err)
+
+
+def _first_line(err: BaseException) -> str:
+    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+
+
+def _not_a_checkpoint(path: Any, err: BaseException) -> ValueError:
+    return ValueError(
+        f"Could not read {path} as a checkpoint: it is truncated, corrupt or not a torch file ({_first_line(err)})."
+    )
+
+
+def atomic_save(obj: Any, path: _PATH, save_fn: Optional[Callable[[Any, Any], None]] = None) -> None:
+    """Write ``obj`` with ``torch.save`` to a temporary file in the same folder, then rename it over ``path``.
+
+    The rename is atomic, so a process killed at any point leaves either the old file or the new one, never a
+    half-written file; the data is flushed to disk (``fsync``) before the rename so a power loss cannot leave an
+    empty file under the final name either.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            (save_fn or torch.save)(obj, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_UMASK)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
