@@ -56,7 +56,8 @@ class HooksRule(Rule):
             if (path and any(is_class(path, b) for b in _CALLBACK_BASES)) or name == "Callback":
                 return "callback"
         methods = {s.name.value for s in _body(node) if isinstance(s, cst.FunctionDef)}
-        if methods & {"training_step", "configure_optimizers"}:
+        if methods & {"training_step", "configure_optimizers", *facts.EPOCH_END_HOOKS} and \
+                self.ctx.bindings.mentions_lightning():
             return "module"
         return None
 

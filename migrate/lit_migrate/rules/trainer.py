@@ -74,6 +74,8 @@ class TrainerArgsRule(Rule):
         values = {name: literal_value(a.value) for name, a in named.items()}
         replacement: dict[int, list[cst.Arg]] = {}  # index in args -> args that replace it
         new_callbacks: list[facts.ObjectSpec] = []
+        callback_sources: list[int] = []  # arguments that turned into callbacks
+        caveats: list[tuple[int, str]] = []
         imports: list[facts.ObjectSpec] = []
         messages: list[str] = []
 
@@ -101,9 +103,10 @@ class TrainerArgsRule(Rule):
                 continue
             replacement[i] = [make_kwarg(k, expr(render_source(v, self.ctx.quote, imports)), arg)
                               for k, v in mapped.trainer_kwargs.items()]
+            if mapped.callbacks:
+                callback_sources.append(i)
             new_callbacks.extend(mapped.callbacks)
-            for caveat in mapped.caveats:
-                self.ctx.note(original, self, caveat)
+            caveats.extend((i, caveat) for caveat in mapped.caveats)
             shown = ", ".join([code(a) for a in replacement[i]] +
                               [f"callbacks+=[{render_source(c, self.ctx.quote)}]" for c in mapped.callbacks])
             shown = shown or "(dropped)"
@@ -115,9 +118,14 @@ class TrainerArgsRule(Rule):
                 for k, v in facts.DEFAULT_DEVICE_1X.items())
             messages.append('no device argument: accelerator="cpu" keeps the 1.x default (2.x would take every GPU)')
 
-        if new_callbacks:
-            if not self._add_callbacks(original, args, named, new_callbacks, replacement, imports):
-                return call if not changed else set_args(call, args)
+        if new_callbacks and not self._add_callbacks(original, args, named, new_callbacks, replacement, imports):
+            for i in callback_sources:  # the callbacks list is built elsewhere: leave these arguments as they are
+                del replacement[i]
+            messages = [m for m in messages if "callbacks+=" not in m]
+            imports = [spec for spec in imports if spec not in new_callbacks]
+            caveats = [(i, c) for i, c in caveats if i not in callback_sources]
+        for _, caveat in caveats:
+            self.ctx.note(original, self, caveat)
         if not replacement:
             return set_args(call, args) if changed else call
         for spec in imports:
