@@ -4,6 +4,7 @@ import logging
 from typing import Any
 
 from lightning.pytorch.callbacks.callback import Callback
+from lightning.pytorch.utilities.model_summary import ModelSummary as Summary  # noqa: F401  (the real module's alias)
 from lightning.pytorch.utilities.model_summary import summarize
 from lightning.pytorch.utilities.model_summary.model_summary import _format_summary_table
 

@@ -15,6 +15,16 @@ from lightning.fabric.utilities.apply_func import apply_to_collection
 from lightning.pytorch.callbacks.progress.progress_bar import ProgressBar
 from lightning.pytorch.callbacks.progress.tqdm_progress import convert_inf
 
+_COLUMN_CLASSES = ("BatchesProcessedColumn", "CustomTimeColumn", "MetricsTextColumn", "ProcessingSpeedColumn")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _COLUMN_CLASSES:  # defined on top of rich, so imported only when asked for
+        from lightning.pytorch.callbacks.progress import _rich_columns
+
+        return getattr(_rich_columns, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 @dataclass
 class RichProgressBarTheme:
