@@ -1095,7 +1095,9 @@ MODULE_MOVES: dict[str, ImportMove] = {m.old: m for m in [
     ImportMove(f"{_P}.callbacks.base", f"{_L}.callbacks.callback"),
     ImportMove(f"{_P}.loggers.base", f"{_L}.loggers.logger"),
     ImportMove(f"{_P}.utilities.cli", f"{_L}.cli"),
-    ImportMove(f"{_P}.trainer.supporters", f"{_L}.utilities.combined_loader"),
+    ImportMove(f"{_P}.trainer.supporters", f"{_L}.utilities.combined_loader",
+               review="2.x CombinedLoader: call iter() before len(), .loaders is .iterables, and iterating yields "
+                      "(batch, batch_idx, dataloader_idx)"),
     ImportMove(f"{_P}.tuner.tuning", f"{_L}.tuner"),
     ImportMove(f"{_P}.strategies.fully_sharded_native", f"{_L}.strategies.fsdp"),
     ImportMove(f"{_P}.plugins.precision.native_amp", f"{_L}.plugins.precision.amp"),

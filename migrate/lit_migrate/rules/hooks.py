@@ -522,26 +522,37 @@ def _gan_rewrite(step: cst.FunctionDef, original: cst.FunctionDef) -> cst.Functi
             return "optimizer_idx is used outside `if optimizer_idx == k:` branches"
         preamble.append(body[i])
         i += 1
-    rest = body[i:]
-    for stmt in rest:
-        node: Any = stmt
-        if not isinstance(node, cst.If):
-            return "statements after the optimizer_idx branches"
-        while node is not None:
-            if isinstance(node, cst.Else):
-                k = max(branches) + 1 if branches else 0
-                branches[k] = list(node.body.body)
-                break
-            k = _idx_test(node.test)
-            if k is None or k in branches or not isinstance(node.body, cst.IndentedBlock):
-                return "a branch condition is not `optimizer_idx == <int>`"
+    if i == len(body):
+        return "no `if optimizer_idx == k:` branches"
+    chain, tail = body[i], body[i + 1:]
+    node: Any = chain
+    while node is not None:  # one if/elif/else chain, one branch per optimizer
+        if isinstance(node, cst.Else):
+            k = max(branches) + 1 if branches else 0
             branches[k] = list(node.body.body)
-            node = node.orelse
+            break
+        k = _idx_test(node.test)
+        if k is None or k in branches or not isinstance(node.body, cst.IndentedBlock):
+            return "a branch condition is not `optimizer_idx == <int>`"
+        branches[k] = list(node.body.body)
+        node = node.orelse
+    if tail:
+        # statements after the chain run for every optimizer: they must end with the return
+        if any(isinstance(s, cst.If) and _idx_test(s.test) is not None for s in tail):
+            problem = _sequential_branches([chain, *tail], branches)
+            if problem:
+                return problem
+        elif any(_uses(s, facts.OPTIMIZER_IDX_PARAM) for s in tail):
+            return "optimizer_idx is used after the branches"
+        else:
+            for k in branches:
+                if branches[k] and _ends_with_return(branches[k]):
+                    return f"branch {k} returns before the shared statements after the branches"
+                branches[k] = branches[k] + tail
     if sorted(branches) != list(range(len(branches))) or len(branches) < 2:
         return "branches are not optimizer_idx == 0, 1, ..."
     for k, stmts in branches.items():
-        last = stmts[-1] if stmts else None
-        if not (isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[0], cst.Return)):
+        if not _ends_with_return(stmts):
             return f"branch {k} does not end with return"
         for s in stmts[:-1] + preamble:
             if _has_return_stmt(s):
@@ -578,6 +589,22 @@ def _gan_rewrite(step: cst.FunctionDef, original: cst.FunctionDef) -> cst.Functi
         [params[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)]
     return step.with_changes(params=step.params.with_changes(params=params),
                              body=block.with_changes(body=new_body))
+
+
+def _ends_with_return(stmts: list[Any]) -> bool:
+    last = stmts[-1] if stmts else None
+    return isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[0], cst.Return)
+
+
+def _sequential_branches(stmts: list[Any], branches: dict[int, list[Any]]) -> str | None:
+    """`if optimizer_idx == 0: ... return` followed by `if optimizer_idx == 1: ... return` (no elif)."""
+    branches.clear()
+    for stmt in stmts:
+        k = _idx_test(stmt.test) if isinstance(stmt, cst.If) else None
+        if k is None or stmt.orelse is not None or k in branches or not isinstance(stmt.body, cst.IndentedBlock):
+            return "statements between or after the optimizer_idx branches"
+        branches[k] = list(stmt.body.body)
+    return None
 
 
 def _dict_loss(value: cst.BaseExpression) -> str | None:
