@@ -114,14 +114,15 @@ class TensorBoardLogger(Logger):
     @rank_zero_only
     def log_metrics(self, metrics: dict[str, Any], step: Optional[int] = None) -> None:
         metrics = _add_prefix(metrics, self._prefix, self.LOGGER_JOIN_CHAR)
+        writer = self.experiment
         for key, value in metrics.items():
             if isinstance(value, Tensor):
                 value = value.item()
             if isinstance(value, dict):
-                self.experiment.add_scalars(key, value, step)
+                writer.add_scalars(key, value, step)
                 continue
             try:
-                self.experiment.add_scalar(key, value, step)
+                writer.add_scalar(key, value, step)
             except Exception as err:
                 raise ValueError(
                     f"TensorBoard cannot log {key!r} = {value!r} ({type(value).__name__}): log a number, a"
