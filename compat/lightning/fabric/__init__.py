@@ -1,0 +1,12 @@
+"""lightning.fabric: devices, precision and strategies for users who keep their own training loop."""
+from lightning.fabric.utilities.seed import seed_everything
+
+__all__ = ["Fabric", "seed_everything"]
+
+
+def __getattr__(name):
+    if name == "Fabric":
+        from lightning.fabric.fabric import Fabric
+
+        return Fabric
+    raise AttributeError(f"module 'lightning.fabric' has no attribute {name!r}")

@@ -1,0 +1,11 @@
+"""Warning categories users filter on."""
+import warnings
+
+
+class PossibleUserWarning(UserWarning):
+    """Something that is often a mistake but may be intended (e.g. few dataloader workers)."""
+
+
+def disable_possible_user_warnings(module: str = "") -> None:
+    """Silence every :class:`PossibleUserWarning`, optionally only those raised from ``module``."""
+    warnings.filterwarnings("ignore", category=PossibleUserWarning, module=module)

@@ -1,0 +1,164 @@
+"""One training batch: automatic optimization (closure + ``optimizer_step`` hook) or manual optimization.
+
+The closure is one plain object: calling it runs ``training_step``, then ``optimizer_zero_grad`` (on the first batch
+of an accumulation window) and backward, and returns the loss. Users receive it as ``optimizer_closure`` in
+``optimizer_step`` and optimizers like LBFGS call it several times.
+"""
+from typing import Any, Optional
+
+import torch
+from torch import Tensor
+
+from lightning.fabric.utilities.rank_zero import WarningCache
+from lightning.pytorch.loops.progress import _OptimizationProgress, _Progress, _ReadyCompletedTracker
+from lightning.pytorch.utilities.exceptions import MisconfigurationException
+
+_warning_cache = WarningCache()
+
+
+class ClosureResult:
+    """What ``training_step`` returned, split into the loss that drives backward and the rest."""
+
+    __slots__ = ("closure_loss", "loss", "extra")
+
+    def __init__(self, closure_loss: Optional[Tensor], extra: dict) -> None:
+        self.closure_loss = closure_loss
+        self.loss = closure_loss.detach().clone() if closure_loss is not None else None
+        self.extra = extra
+
+    @classmethod
+    def from_training_step_output(cls, output: Any, normalize: int = 1) -> "ClosureResult":
+        closure_loss, extra = None, {}
+        if isinstance(output, dict):
+            if "loss" not in output:
+                raise MisconfigurationException(
+                    "`training_step` returned a dict without a 'loss' key: in automatic optimization the dict must "
+                    "hold the loss tensor under 'loss' (or return the loss tensor itself, or None to skip the batch)."
+                )
+            closure_loss = output["loss"]
+            extra = {k: v for k, v in output.items() if k != "loss"}
+        elif isinstance(output, Tensor):
+            closure_loss = output
+        elif output is not None:
+            raise MisconfigurationException(
+                f"In automatic optimization, `training_step` must return a Tensor, a dict with a 'loss' key or None; "
+                f"it returned {type(output).__name__}."
+            )
+        if closure_loss is not None:
+            if not isinstance(closure_loss, Tensor) or closure_loss.numel() != 1:
+                raise MisconfigurationException(
+                    "The loss returned by `training_step` must be a one-element tensor; reduce it, e.g. `loss.mean()`."
+                )
+            if normalize > 1:
+                closure_loss = closure_loss / normalize
+        return cls(closure_loss, extra)
+
+    def asdict(self) -> dict:
+        return {"loss": self.loss, **self.extra}
+
+
+class Closure:
+    """Runs training_step, zero_grad and backward for one batch; remembers the result for the loop."""
+
+    __slots__ = ("loop", "kwargs", "optimizer", "batch_idx", "zero_grad", "result")
+
+    def __init__(self, loop: "_AutomaticOptimization", kwargs: dict, optimizer: Any, batch_idx: int,
+                 zero_grad: bool) -> None:
+        self.loop = loop
+        self.kwargs = kwargs
+        self.optimizer = optimizer
+        self.batch_idx = batch_idx
+        self.zero_grad = zero_grad
+        self.result: Optional[ClosureResult] = None
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Optional[Tensor]:
+        trainer = self.loop.trainer
+        hooks = trainer._hooks
+        output = hooks.call_strategy("training_step", *self.kwargs.values())
+        trainer.strategy.post_training_step()
+        result = ClosureResult.from_training_step_output(output, trainer.accumulate_grad_batches)
+        self.result = result
+        if self.zero_grad:
+            progress = self.loop.optim_progress.optimizer.zero_grad
+            progress.increment_ready()
+            hooks.fire("on_before_zero_grad", self.optimizer)
+            progress.increment_started()
+            hooks.call_module("optimizer_zero_grad", trainer.current_epoch, self.batch_idx, self.optimizer)
+            progress.increment_completed()
+        if result.closure_loss is not None:
+            trainer.strategy.backward(result.closure_loss, self.optimizer)
+        return result.loss
+
+
+class _AutomaticOptimization:
+    """``training_step`` returns the loss; the Trainer zeroes grads, calls backward and steps the optimizer."""
+
+    def __init__(self, trainer: Any) -> None:
+        self.trainer = trainer
+        self.optim_progress = _OptimizationProgress()
+
+    def run(self, optimizer: Any, batch_idx: int, kwargs: dict, should_step: bool) -> dict:
+        trainer = self.trainer
+        first_of_window = batch_idx % trainer.accumulate_grad_batches == 0
+        closure = Closure(self, kwargs, optimizer, batch_idx, zero_grad=first_of_window)
+        if should_step:
+            progress = self.optim_progress.optimizer.step
+            progress.increment_ready()
+            trainer._hooks.call_module(
+                "optimizer_step", trainer.current_epoch, batch_idx, optimizer, closure
+            )
+            if closure.result is None:
+                raise MisconfigurationException(
+                    "The closure passed to `optimizer_step` was never called. Call it, e.g. "
+                    "`optimizer.step(closure=optimizer_closure)`, or call `optimizer_closure()` yourself."
+                )
+            progress.increment_completed()
+        else:
+            closure()
+        result = closure.result
+        assert result is not None
+        return result.asdict() if result.loss is not None else {}
+
+    def state_dict(self) -> dict:
+        return {}
+
+
+class _ManualOptimization:
+    """``training_step`` does its own ``manual_backward`` / ``opt.step()``; steps are counted via the wrappers."""
+
+    def __init__(self, trainer: Any) -> None:
+        self.trainer = trainer
+        self.optim_step_progress = _Progress.from_defaults(_ReadyCompletedTracker)
+
+    def _on_before_step(self) -> None:
+        self.optim_step_progress.increment_ready()
+
+    def _on_after_step(self) -> None:
+        self.optim_step_progress.increment_completed()
+
+    def on_run_start(self) -> None:
+        for lightning_optimizer in self.trainer.strategy._lightning_optimizers:
+            lightning_optimizer._on_before_step = self._on_before_step
+            lightning_optimizer._on_after_step = self._on_after_step
+
+    def run(self, kwargs: dict) -> Any:
+        trainer = self.trainer
+        output = trainer._hooks.call_strategy("training_step", *kwargs.values())
+        trainer.strategy.post_training_step()
+        if isinstance(output, Tensor) and output.requires_grad:
+            output = output.detach()
+        if isinstance(output, dict):
+            output = {k: v.detach() if isinstance(v, Tensor) else v for k, v in output.items()}
+        elif output is not None and not isinstance(output, Tensor):
+            raise MisconfigurationException(
+                "In manual optimization, `training_step` must return a Tensor, a dict or None; it returned "
+                f"{type(output).__name__}."
+            )
+        return output
+
+    def state_dict(self) -> dict:
+        return {}
+
+
+def _no_grad_context(inference_mode: bool) -> Any:
+    return torch.inference_mode() if inference_mode else torch.no_grad()

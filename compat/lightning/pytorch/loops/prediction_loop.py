@@ -1,0 +1,117 @@
+"""Prediction: one pass over the predict dataloader(s), collecting ``predict_step`` outputs on the CPU."""
+from collections import OrderedDict
+from typing import Any, Optional
+
+import torch
+
+from lightning.fabric.utilities.apply_func import move_data_to_device
+from lightning.fabric.utilities.rank_zero import WarningCache
+from lightning.pytorch.loops.fetcher import DataFetcher
+from lightning.pytorch.loops.progress import _BatchProgress
+from lightning.pytorch.trainer.states import RunningStage, TrainerFn
+from lightning.pytorch.utilities.signature_utils import is_param_in_hook_signature
+
+_warning_cache = WarningCache()
+
+
+class _PredictionLoop:
+    def __init__(self, trainer: Any, inference_mode: bool = True) -> None:
+        self.trainer = trainer
+        self.inference_mode = inference_mode
+        self.batch_progress = _BatchProgress()
+        self.epoch_batch_indices: list = []
+        self.current_batch_indices: list = []
+        self._predictions: list = []
+        self._return_predictions = False
+        self._combined_loader: Any = None
+        self._max_batches: list = []
+        self._results = None
+
+    @property
+    def return_predictions(self) -> bool:
+        return self._return_predictions
+
+    @return_predictions.setter
+    def return_predictions(self, value: Optional[bool]) -> None:
+        self._return_predictions = True if value is None else value
+
+    @property
+    def predictions(self) -> list:
+        """Predictions per dataloader; a flat list when there is one dataloader."""
+        return self._predictions[0] if self.num_dataloaders == 1 else self._predictions
+
+    @property
+    def num_dataloaders(self) -> int:
+        return len(self._combined_loader.flattened) if self._combined_loader is not None else 0
+
+    @property
+    def max_batches(self) -> list:
+        return self._max_batches
+
+    def setup_data(self) -> None:
+        self._combined_loader, self._max_batches = self.trainer._data.eval_loaders(
+            RunningStage.PREDICTING, TrainerFn.PREDICTING
+        )
+
+    def run(self) -> Optional[list]:
+        trainer = self.trainer
+        self.setup_data()
+        if sum(self._max_batches) == 0:
+            return None
+        self._combined_loader.limits = list(self._max_batches)
+        self.batch_progress.reset_on_run()
+        self._predictions = [[] for _ in range(self.num_dataloaders)]
+        self.epoch_batch_indices = [[] for _ in range(self.num_dataloaders)]
+        grad_context = torch.inference_mode() if self.inference_mode else torch.no_grad()
+        hooks = trainer._hooks
+        with grad_context:
+            hooks.call_module("on_predict_model_eval")
+            hooks.fire("on_predict_start")
+            hooks.fire("on_predict_epoch_start")
+            self._takes_batch_idx = is_param_in_hook_signature(
+                trainer.lightning_module.predict_step, "batch_idx", min_args=2
+            )
+            fetcher = DataFetcher(self._combined_loader, sum(self._max_batches))
+            for batch, batch_idx, dataloader_idx in fetcher:
+                self.batch_progress.is_last_batch = fetcher.done
+                self._predict_step(batch, batch_idx, dataloader_idx)
+            hooks.fire("on_predict_epoch_end")
+            results = self.predictions if self._return_predictions else None
+            hooks.fire("on_predict_end")
+        return results
+
+    def _predict_step(self, batch: Any, batch_idx: int, dataloader_idx: int) -> None:
+        trainer = self.trainer
+        hooks = trainer._hooks
+        batch = trainer.precision_plugin.convert_input(batch)
+        batch = trainer.strategy.batch_to_device(batch, dataloader_idx=dataloader_idx)
+        self.batch_progress.increment_ready()
+        self.current_batch_indices = self._batch_indices(batch_idx, dataloader_idx)
+        hook_kwargs = OrderedDict(batch=batch, batch_idx=batch_idx)
+        if self.num_dataloaders > 1:
+            hook_kwargs["dataloader_idx"] = dataloader_idx
+        hooks.call_callbacks("on_predict_batch_start", *hook_kwargs.values())
+        hooks.call_module("on_predict_batch_start", *hook_kwargs.values())
+        self.batch_progress.increment_started()
+        step_args = list(hook_kwargs.values())
+        if not self._takes_batch_idx:
+            del step_args[1]
+        predictions = hooks.call_strategy("predict_step", *step_args)
+        if predictions is None:
+            _warning_cache.warn("`predict_step` returned None; if that is on purpose, ignore this warning.")
+        self.batch_progress.increment_processed()
+        if self._return_predictions:
+            self._predictions[dataloader_idx].append(move_data_to_device(predictions, torch.device("cpu")))
+        hooks.call_callbacks("on_predict_batch_end", predictions, *hook_kwargs.values())
+        hooks.call_module("on_predict_batch_end", predictions, *hook_kwargs.values())
+        self.batch_progress.increment_completed()
+
+    def _batch_indices(self, batch_idx: int, dataloader_idx: int) -> list:
+        """Dataset indices of the current batch (for prediction writers), when the sampler can tell."""
+        loader = self._combined_loader.flattened[dataloader_idx]
+        batch_sampler = getattr(loader, "batch_sampler", None)
+        indices = getattr(batch_sampler, "_lightning_seen_indices", None)
+        if indices is None:
+            return []
+        self.epoch_batch_indices[dataloader_idx].append(indices)
+        return indices

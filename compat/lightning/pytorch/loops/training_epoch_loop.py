@@ -1,0 +1,224 @@
+"""One training epoch: fetch a batch, move it, run the hooks and the optimization, validate when due."""
+from collections import OrderedDict
+from typing import Any, Optional
+
+from lightning.fabric.utilities.rank_zero import rank_zero_warn
+from lightning.pytorch.loops.evaluation_loop import _EvaluationLoop
+from lightning.pytorch.loops.fetcher import DataFetcher
+from lightning.pytorch.loops.optimization import _AutomaticOptimization, _ManualOptimization
+from lightning.pytorch.loops.progress import _BatchProgress, _SchedulerProgress
+from lightning.pytorch.loops.rng import collect_rng_states, restore_rng_states
+from lightning.pytorch.trainer.states import RunningStage, TrainerFn
+from lightning.pytorch.utilities.exceptions import MisconfigurationException
+from lightning.pytorch.utilities.signature_utils import is_param_in_hook_signature
+
+
+def _is_max_limit_reached(current: int, maximum: int = -1) -> bool:
+    return maximum != -1 and current >= maximum
+
+
+class _TrainingEpochLoop:
+    def __init__(self, trainer: Any, min_steps: Optional[int] = None, max_steps: int = -1) -> None:
+        if max_steps < -1:
+            raise MisconfigurationException(
+                f"`max_steps` must be a non-negative integer or -1 (infinite steps). You passed in {max_steps}."
+            )
+        self.trainer = trainer
+        self.min_steps = min_steps
+        self.max_steps = max_steps
+        self.batch_progress = _BatchProgress()
+        self.scheduler_progress = _SchedulerProgress()
+        self.automatic_optimization = _AutomaticOptimization(trainer)
+        self.manual_optimization = _ManualOptimization(trainer)
+        self.val_loop = _EvaluationLoop(trainer, TrainerFn.FITTING, RunningStage.VALIDATING, verbose=False,
+                                        inference_mode=False)
+        self._batches_that_stepped = 0
+        self._resume: Optional[dict] = None  # set when restoring a checkpoint saved inside an epoch
+
+    # ------------------------------------------------------------ counters
+    @property
+    def total_batch_idx(self) -> int:
+        return self.batch_progress.total.ready - 1
+
+    @property
+    def batch_idx(self) -> int:
+        return self.batch_progress.current.ready - 1
+
+    @property
+    def global_step(self) -> int:
+        module = self.trainer.lightning_module
+        if module is None or module.automatic_optimization:
+            return self.automatic_optimization.optim_progress.optimizer_steps
+        return self.manual_optimization.optim_step_progress.total.completed
+
+    def _num_ready_batches_reached(self) -> bool:
+        return self.batch_progress.current.ready == self.trainer.num_training_batches or self.batch_progress.is_last_batch
+
+    @property
+    def _is_training_done(self) -> bool:
+        return _is_max_limit_reached(self.global_step, self.max_steps) or self._num_ready_batches_reached()
+
+    @property
+    def done(self) -> bool:
+        if self._is_training_done:
+            return True
+        if self.trainer.should_stop:
+            return self.trainer.fit_loop._can_stop_early
+        return False
+
+    def _should_accumulate(self) -> bool:
+        accumulation_done = self.batch_progress.current.ready % self.trainer.accumulate_grad_batches == 0
+        is_final_batch = self._num_ready_batches_reached()
+        return not accumulation_done and (self.trainer.strategy.handles_gradient_accumulation or not is_final_batch)
+
+    # ------------------------------------------------------------ the epoch
+    def run(self, combined_loader: Any) -> None:
+        trainer = self.trainer
+        resume, self._resume = self._resume, None
+        mid_epoch = resume is not None and resume.get("rng_epoch_start") is not None
+        if not mid_epoch:
+            self.batch_progress.reset_on_run()
+            self.scheduler_progress.reset_on_run()
+            self.automatic_optimization.optim_progress.reset_on_run()
+            self.manual_optimization.optim_step_progress.reset_on_run()
+        if not trainer.lightning_module.automatic_optimization:
+            self.manual_optimization.on_run_start()
+        self._step_takes_batch_idx = is_param_in_hook_signature(
+            trainer.lightning_module.training_step, "batch_idx", min_args=2
+        )
+        fetcher = self._start_epoch_data(combined_loader, resume, mid_epoch)
+        while not self.done:
+            try:
+                self.advance(fetcher)
+            except StopIteration:
+                break
+            self.on_advance_end(fetcher)
+
+    def _start_epoch_data(self, combined_loader: Any, resume: Optional[dict], mid_epoch: bool) -> DataFetcher:
+        """Create the epoch's iterator. Resuming inside an epoch recreates the same order (the RNG state of the
+        epoch's start) and skips the batches already trained on; then the RNG state of the save is restored."""
+        if mid_epoch:
+            restore_rng_states(resume["rng_epoch_start"])
+        self._rng_epoch_start = collect_rng_states()
+        fetcher = DataFetcher(combined_loader, self.trainer.num_training_batches)
+        if mid_epoch and not self._num_ready_batches_reached():
+            fetcher.skip(self.batch_progress.current.ready)
+        if resume is not None and resume.get("rng") is not None:
+            restore_rng_states(resume["rng"])
+        return fetcher
+
+    def advance(self, fetcher: DataFetcher) -> None:
+        trainer = self.trainer
+        hooks = trainer._hooks
+        batch, _, _ = next(fetcher)
+        batch_idx = self.batch_idx + 1
+        self.batch_progress.is_last_batch = fetcher.done
+        batch = trainer.precision_plugin.convert_input(batch)
+        batch = trainer.strategy.batch_to_device(batch, dataloader_idx=0)
+        self.batch_progress.increment_ready()
+        trainer._metric_flow.on_batch_start(batch)
+
+        hooks.call_callbacks("on_train_batch_start", batch, batch_idx)
+        response = hooks.call_module("on_train_batch_start", batch, batch_idx)
+        if response == -1:
+            self.batch_progress.increment_processed()
+            raise StopIteration
+        self.batch_progress.increment_started()
+
+        kwargs = OrderedDict(batch=batch)
+        if self._step_takes_batch_idx:
+            kwargs["batch_idx"] = batch_idx
+        if trainer.lightning_module.automatic_optimization:
+            should_step = not self._should_accumulate()
+            batch_output = self.automatic_optimization.run(trainer.optimizers[0], batch_idx, kwargs, should_step)
+        else:
+            batch_output = self.manual_optimization.run(kwargs)
+        self.batch_progress.increment_processed()
+
+        self.update_lr_schedulers("step", update_plateau_schedulers=False)
+        if self._num_ready_batches_reached():
+            self.update_lr_schedulers("epoch", update_plateau_schedulers=False)
+
+        hooks.call_callbacks("on_train_batch_end", batch_output, batch, batch_idx)
+        hooks.call_module("on_train_batch_end", batch_output, batch, batch_idx)
+        trainer._metric_flow.on_batch_end()
+        self.batch_progress.increment_completed()
+        trainer._metric_flow.update_train_step_metrics()
+
+    def on_advance_end(self, fetcher: DataFetcher) -> None:
+        trainer = self.trainer
+        if self._should_check_val(fetcher):
+            trainer.validating = True
+            if not self._should_accumulate():
+                trainer._hooks.call_module("on_validation_model_zero_grad")
+            self.val_loop.run()
+            trainer.training = True
+        self.update_lr_schedulers("step", update_plateau_schedulers=True)
+        if not self._should_accumulate():
+            self._batches_that_stepped += 1
+        trainer._metric_flow.save_loggers_on_train_batch_end()
+
+    # ------------------------------------------------------------ validation schedule
+    def _should_check_val_epoch(self) -> bool:
+        trainer = self.trainer
+        return trainer.enable_validation and (
+            trainer.check_val_every_n_epoch is None or (trainer.current_epoch + 1) % trainer.check_val_every_n_epoch == 0
+        )
+
+    def _should_check_val(self, fetcher: DataFetcher) -> bool:
+        trainer = self.trainer
+        if not self._should_check_val_epoch():
+            return False
+        is_infinite = trainer.val_check_batch == float("inf")
+        is_last_batch = self.batch_progress.is_last_batch
+        if is_last_batch and is_infinite:
+            return True
+        if trainer.should_stop and trainer.fit_loop._can_stop_early:
+            return True
+        is_val_check_batch = is_last_batch
+        if isinstance(trainer.limit_train_batches, int) and is_infinite:
+            is_val_check_batch = (self.batch_idx + 1) % trainer.limit_train_batches == 0
+        elif not is_infinite:
+            current = self.total_batch_idx if trainer.check_val_every_n_epoch is None else self.batch_idx
+            is_val_check_batch = (current + 1) % trainer.val_check_batch == 0
+        return is_val_check_batch
+
+    # ------------------------------------------------------------ schedulers
+    def update_lr_schedulers(self, interval: str, update_plateau_schedulers: bool) -> None:
+        if interval == "step" and self._should_accumulate():
+            return
+        trainer = self.trainer
+        if not trainer.lr_scheduler_configs or not trainer.lightning_module.automatic_optimization:
+            return
+        for config in trainer.lr_scheduler_configs:
+            if update_plateau_schedulers ^ config.reduce_on_plateau:
+                continue
+            current_idx = (self.batch_idx if interval == "step" else trainer.current_epoch) + 1
+            if config.interval != interval or current_idx % config.frequency != 0:
+                continue
+            monitor_val = None
+            if config.reduce_on_plateau:
+                monitor_val = trainer.callback_metrics.get(config.monitor)
+                if monitor_val is None:
+                    if config.strict:
+                        raise MisconfigurationException(
+                            f"The ReduceLROnPlateau scheduler monitors {config.monitor!r}, which was not logged. "
+                            f"Logged metrics: {sorted(trainer.callback_metrics)}. Log it with `self.log` or change "
+                            "the scheduler's 'monitor' (or set 'strict': False to skip such steps)."
+                        )
+                    rank_zero_warn(
+                        f"The ReduceLROnPlateau scheduler monitors {config.monitor!r}, which was not logged; "
+                        "skipping this learning-rate update (strict=False).",
+                        category=RuntimeWarning,
+                    )
+                    continue
+            self.scheduler_progress.increment_ready()
+            trainer._hooks.call_module("lr_scheduler_step", config.scheduler, monitor_val)
+            self.scheduler_progress.increment_completed()
+
+    # ------------------------------------------------------------ state
+    def state_dict(self) -> dict:
+        return {"_batches_that_stepped": self._batches_that_stepped}
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        self._batches_that_stepped = state_dict.get("_batches_that_stepped", 0)

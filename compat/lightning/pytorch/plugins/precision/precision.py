@@ -1,0 +1,108 @@
+"""The ``Precision`` plugin (32-bit, the default): how forward, backward and the optimizer step run numerically.
+
+Subclasses change the dtype (64, 16, bf16), autocast and gradient scaling. Hooks around backward and the optimizer
+step (``on_before_backward``, ``on_after_backward``, ``on_before_optimizer_step``, gradient clipping) are fired from
+here because their exact position relative to scaling matters.
+"""
+import contextlib
+from functools import partial
+from typing import Any, Callable, ContextManager, Generator, Optional
+
+import torch
+from torch import Tensor
+from torch.optim import LBFGS, Optimizer
+
+
+class Precision:
+    precision: str = "32-true"
+
+    def connect(self, model: Any, optimizers: list, lr_schedulers: list) -> tuple:
+        return model, optimizers, lr_schedulers
+
+    def convert_module(self, module: torch.nn.Module) -> torch.nn.Module:
+        return module
+
+    def convert_input(self, data: Any) -> Any:
+        return data
+
+    def convert_output(self, data: Any) -> Any:
+        return data
+
+    @contextlib.contextmanager
+    def tensor_init_context(self) -> Generator:
+        yield
+
+    def module_init_context(self) -> ContextManager:
+        return self.tensor_init_context()
+
+    @contextlib.contextmanager
+    def forward_context(self) -> Generator:
+        yield
+
+    def train_step_context(self) -> ContextManager:
+        return self.forward_context()
+
+    def val_step_context(self) -> ContextManager:
+        return self.forward_context()
+
+    def test_step_context(self) -> ContextManager:
+        return self.forward_context()
+
+    def predict_step_context(self) -> ContextManager:
+        return self.forward_context()
+
+    # ------------------------------------------------------------ backward
+    def pre_backward(self, tensor: Tensor, module: Any) -> Tensor:
+        module.trainer._hooks.fire("on_before_backward", tensor)
+        return tensor
+
+    def backward(self, tensor: Tensor, model: Any, optimizer: Optional[Optimizer], *args: Any, **kwargs: Any) -> None:
+        hooks = model.trainer._hooks
+        hooks.call_module("backward", tensor, *args, **kwargs)
+
+    def post_backward(self, tensor: Tensor, module: Any) -> Tensor:
+        module.trainer._hooks.fire("on_after_backward")
+        return tensor
+
+    # ------------------------------------------------------------ optimizer step
+    def _after_closure(self, model: Any, optimizer: Optimizer) -> None:
+        hooks = model.trainer._hooks
+        hooks.fire("on_before_optimizer_step", optimizer)
+        if model.automatic_optimization:
+            trainer = model.trainer
+            hooks.call_module(
+                "configure_gradient_clipping", optimizer, gradient_clip_val=trainer.gradient_clip_val,
+                gradient_clip_algorithm=trainer.gradient_clip_algorithm,
+            )
+
+    def _wrap_closure(self, model: Any, optimizer: Optimizer, closure: Callable[[], Any]) -> Any:
+        result = closure()
+        self._after_closure(model, optimizer)
+        return result
+
+    def optimizer_step(self, optimizer: Optimizer, model: Any, closure: Callable[[], Any], **kwargs: Any) -> Any:
+        return optimizer.step(closure=partial(self._wrap_closure, model, optimizer, closure), **kwargs)
+
+    # ------------------------------------------------------------ clipping
+    def clip_gradients(self, optimizer: Optimizer, clip_val: float = 0.0, gradient_clip_algorithm: str = "norm") -> None:
+        if clip_val <= 0:
+            return
+        params = [p for group in optimizer.param_groups for p in group["params"]]
+        if gradient_clip_algorithm == "value":
+            torch.nn.utils.clip_grad_value_(params, clip_value=clip_val)
+        else:
+            torch.nn.utils.clip_grad_norm_(params, max_norm=clip_val)
+
+    # ------------------------------------------------------------ state
+    def state_dict(self) -> dict:
+        return {}
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        pass
+
+    def teardown(self) -> None:
+        pass
+
+
+def _optimizer_is_lbfgs(optimizer: Optimizer) -> bool:
+    return isinstance(optimizer, LBFGS)

@@ -1,0 +1,4 @@
+"""Profilers: where time goes in a run."""
+from lightning.pytorch.profilers.profiler import PassThroughProfiler, Profiler
+
+__all__ = ["PassThroughProfiler", "Profiler"]

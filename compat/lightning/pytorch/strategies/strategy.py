@@ -1,0 +1,273 @@
+"""The ``Strategy`` base: where the model lives, how steps run and how processes talk to each other.
+
+``SingleDeviceStrategy`` is the one-process case; DDP/FSDP subclasses add launching and collectives. The step
+methods run the user's hooks inside the precision plugin's forward context.
+"""
+import contextlib
+from typing import Any, Callable, Generator, Optional
+
+import torch
+from torch import Tensor
+from torch.optim import Optimizer
+
+from lightning.fabric.utilities.apply_func import move_data_to_device
+from lightning.pytorch.core.optimizer import LightningOptimizer, _init_optimizers_and_lr_schedulers
+from lightning.pytorch.plugins.precision.precision import Precision
+
+
+class Strategy:
+    """Subclass to implement a new way of distributing training."""
+
+    def __init__(self, accelerator: Any = None, checkpoint_io: Any = None, precision_plugin: Optional[Precision] = None):
+        self._accelerator = accelerator
+        self._checkpoint_io = checkpoint_io
+        self._precision_plugin = precision_plugin
+        self._lightning_module: Any = None
+        self._model: Any = None
+        self._launcher: Any = None
+        self._optimizers: list = []
+        self._lightning_optimizers: list = []
+        self.lr_scheduler_configs: list = []
+
+    # ------------------------------------------------------------ plugins
+    @property
+    def accelerator(self) -> Any:
+        return self._accelerator
+
+    @accelerator.setter
+    def accelerator(self, accelerator: Any) -> None:
+        self._accelerator = accelerator
+
+    @property
+    def precision_plugin(self) -> Precision:
+        return self._precision_plugin if self._precision_plugin is not None else Precision()
+
+    @precision_plugin.setter
+    def precision_plugin(self, precision_plugin: Optional[Precision]) -> None:
+        self._precision_plugin = precision_plugin
+
+    @property
+    def checkpoint_io(self) -> Any:
+        if self._checkpoint_io is None:
+            from lightning.pytorch.plugins.io.torch_plugin import TorchCheckpointIO
+
+            self._checkpoint_io = TorchCheckpointIO()
+        return self._checkpoint_io
+
+    @checkpoint_io.setter
+    def checkpoint_io(self, io: Any) -> None:
+        self._checkpoint_io = io
+
+    @property
+    def launcher(self) -> Any:
+        return self._launcher
+
+    # ------------------------------------------------------------ model and optimizers
+    @property
+    def optimizers(self) -> list:
+        return self._optimizers
+
+    @optimizers.setter
+    def optimizers(self, optimizers: list) -> None:
+        self._optimizers = optimizers
+        self._lightning_optimizers = [LightningOptimizer._to_lightning_optimizer(opt, self) for opt in optimizers]
+
+    @property
+    def lightning_module(self) -> Any:
+        return self._lightning_module
+
+    @property
+    def model(self) -> Any:
+        return self._model if self._model is not None else self._lightning_module
+
+    @model.setter
+    def model(self, model: Any) -> None:
+        self._model = model
+
+    def connect(self, model: Any) -> None:
+        self._lightning_module = model
+        self.model = model
+
+    @property
+    def root_device(self) -> torch.device:
+        raise NotImplementedError
+
+    def model_to_device(self) -> None:
+        raise NotImplementedError
+
+    @property
+    def is_global_zero(self) -> bool:
+        return self.global_rank == 0
+
+    @property
+    def global_rank(self) -> int:
+        return 0
+
+    @property
+    def local_rank(self) -> int:
+        return 0
+
+    @property
+    def node_rank(self) -> int:
+        return 0
+
+    @property
+    def world_size(self) -> int:
+        return 1
+
+    @property
+    def handles_gradient_accumulation(self) -> bool:
+        return False
+
+    @property
+    def restore_checkpoint_after_setup(self) -> bool:
+        return False
+
+    @property
+    def lightning_restore_optimizer(self) -> bool:
+        return True
+
+    def setup_environment(self) -> None:
+        """Set up the process (device, process group) before the model is touched."""
+        assert self.accelerator is not None
+        self.accelerator.setup_device(self.root_device)
+
+    def setup(self, trainer: Any) -> None:
+        """Move the model to the device, convert it for the precision and (when fitting) create the optimizers."""
+        assert self.accelerator is not None
+        self.accelerator.setup(trainer)
+        self.model_to_device()
+        self.model = self.precision_plugin.convert_module(self.model)
+        if trainer.state.fn == "fit":
+            self.setup_optimizers(trainer)
+
+    def setup_optimizers(self, trainer: Any) -> None:
+        self.optimizers, self.lr_scheduler_configs = _init_optimizers_and_lr_schedulers(
+            self.lightning_module, lambda name: trainer._hooks.call_module(name)
+        )
+
+    def teardown(self) -> None:
+        if self.lightning_module is not None and self.root_device.type != "cpu":
+            self.lightning_module.cpu()
+        self.precision_plugin.teardown()
+        if self.accelerator is not None:
+            self.accelerator.teardown()
+
+    # ------------------------------------------------------------ steps
+    def batch_to_device(self, batch: Any, device: Optional[torch.device] = None, dataloader_idx: int = 0) -> Any:
+        device = device or self.root_device
+        module = self.lightning_module
+        if module is not None:
+            return module._apply_batch_transfer_handler(batch, device, dataloader_idx)
+        return move_data_to_device(batch, device)
+
+    def training_step(self, *args: Any, **kwargs: Any) -> Any:
+        with self.precision_plugin.train_step_context():
+            return self._forward_redirect("training_step", *args, **kwargs)
+
+    def validation_step(self, *args: Any, **kwargs: Any) -> Any:
+        with self.precision_plugin.val_step_context():
+            return self._forward_redirect("validation_step", *args, **kwargs)
+
+    def test_step(self, *args: Any, **kwargs: Any) -> Any:
+        with self.precision_plugin.test_step_context():
+            return self._forward_redirect("test_step", *args, **kwargs)
+
+    def predict_step(self, *args: Any, **kwargs: Any) -> Any:
+        with self.precision_plugin.predict_step_context():
+            return self._forward_redirect("predict_step", *args, **kwargs)
+
+    def _forward_redirect(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        # single device: the wrapped model *is* the LightningModule, call the step directly
+        return getattr(self.lightning_module, name)(*args, **kwargs)
+
+    def post_training_step(self) -> None:
+        pass
+
+    def backward(self, closure_loss: Tensor, optimizer: Optional[Optimizer], *args: Any, **kwargs: Any) -> Tensor:
+        module = self.lightning_module
+        closure_loss = self.precision_plugin.pre_backward(closure_loss, module)
+        self.precision_plugin.backward(closure_loss, module, optimizer, *args, **kwargs)
+        closure_loss = self.precision_plugin.post_backward(closure_loss, module)
+        return closure_loss
+
+    def optimizer_step(self, optimizer: Any, closure: Callable[[], Any], model: Any = None, **kwargs: Any) -> Any:
+        model = model or self.lightning_module
+        optimizer = getattr(optimizer, "_optimizer", optimizer)
+        return self.precision_plugin.optimizer_step(optimizer, model=model, closure=closure, **kwargs)
+
+    # ------------------------------------------------------------ collectives (no-ops on one process)
+    def reduce(self, tensor: Any, group: Optional[Any] = None, reduce_op: Optional[Any] = "mean") -> Any:
+        return tensor
+
+    def barrier(self, name: Optional[str] = None) -> None:
+        pass
+
+    def broadcast(self, obj: Any, src: int = 0) -> Any:
+        return obj
+
+    def all_gather(self, tensor: Tensor, group: Optional[Any] = None, sync_grads: bool = False) -> Tensor:
+        return tensor
+
+    def reduce_boolean_decision(self, decision: bool, all: bool = True) -> bool:
+        return decision
+
+    # ------------------------------------------------------------ checkpoints
+    def lightning_module_state_dict(self) -> dict:
+        return self.lightning_module.state_dict()
+
+    def load_model_state_dict(self, checkpoint: dict, strict: bool = True) -> None:
+        self.lightning_module.load_state_dict(checkpoint["state_dict"], strict=strict)
+
+    def optimizer_state(self, optimizer: Optimizer) -> dict:
+        return optimizer.state_dict()
+
+    def load_optimizer_state_dict(self, checkpoint: dict) -> None:
+        for optimizer, state in zip(self.optimizers, checkpoint["optimizer_states"]):
+            optimizer.load_state_dict(state)
+
+    def save_checkpoint(self, checkpoint: dict, filepath: Any, storage_options: Optional[Any] = None) -> None:
+        if self.is_global_zero:
+            self.checkpoint_io.save_checkpoint(checkpoint, filepath, storage_options=storage_options)
+
+    def load_checkpoint(self, checkpoint_path: Any, weights_only: Optional[bool] = None) -> dict:
+        return self.checkpoint_io.load_checkpoint(checkpoint_path, weights_only=weights_only)
+
+    def remove_checkpoint(self, filepath: Any) -> None:
+        if self.is_global_zero:
+            self.checkpoint_io.remove_checkpoint(filepath)
+
+    # ------------------------------------------------------------ contexts
+    @contextlib.contextmanager
+    def tensor_init_context(self, empty_init: Optional[bool] = None) -> Generator:
+        with torch.device(self.root_device), self.precision_plugin.tensor_init_context():
+            yield
+
+    @contextlib.contextmanager
+    def model_sharded_context(self) -> Generator:
+        yield
+
+    def on_train_start(self) -> None:
+        pass
+
+    def on_train_end(self) -> None:
+        pass
+
+
+class SingleDeviceStrategy(Strategy):
+    """Everything on one device in one process."""
+
+    strategy_name = "single_device"
+
+    def __init__(self, device: Any = "cpu", accelerator: Any = None, checkpoint_io: Any = None,
+                 precision_plugin: Optional[Precision] = None) -> None:
+        super().__init__(accelerator=accelerator, checkpoint_io=checkpoint_io, precision_plugin=precision_plugin)
+        self._root_device = torch.device(device) if not isinstance(device, torch.device) else device
+
+    @property
+    def root_device(self) -> torch.device:
+        return self._root_device
+
+    def model_to_device(self) -> None:
+        assert self.model is not None
+        self.model.to(self.root_device)

@@ -1,0 +1,209 @@
+"""Where each stage's dataloaders come from (argument, datamodule or model), how they are checked and prepared
+(samplers, ``overfit_batches``) and how many batches each stage runs (``limit_*_batches``)."""
+import multiprocessing
+import os
+from typing import Any, Optional
+
+from torch.utils.data import DataLoader, RandomSampler, SequentialSampler
+
+from lightning.fabric.utilities.rank_zero import rank_zero_warn
+from lightning.fabric.utilities.warnings import PossibleUserWarning
+from lightning.pytorch.core.datamodule import LightningDataModule
+from lightning.pytorch.trainer.states import RunningStage, TrainerFn
+from lightning.pytorch.utilities.combined_loader import CombinedLoader
+from lightning.pytorch.utilities.exceptions import MisconfigurationException
+from lightning.pytorch.utilities.model_helpers import is_overridden
+
+_HOOK = {
+    RunningStage.TRAINING: "train_dataloader",
+    RunningStage.VALIDATING: "val_dataloader",
+    RunningStage.SANITY_CHECKING: "val_dataloader",
+    RunningStage.TESTING: "test_dataloader",
+    RunningStage.PREDICTING: "predict_dataloader",
+}
+
+
+class _Source:
+    """Dataloaders given directly, or the object (datamodule / module) whose hook returns them."""
+
+    def __init__(self, instance: Any, name: str) -> None:
+        self.instance = instance
+        self.name = name
+
+    def is_module(self) -> bool:
+        from lightning.pytorch.core.module import LightningModule
+
+        return isinstance(self.instance, (LightningModule, LightningDataModule))
+
+    def is_defined(self) -> bool:
+        if self.instance is None:
+            return False
+        return not self.is_module() or is_overridden(self.name, self.instance)
+
+
+class DataConnector:
+    def __init__(self, trainer: Any) -> None:
+        self.trainer = trainer
+        self.sources: dict = {}
+
+    def attach(self, model: Any, datamodule: Optional[LightningDataModule] = None, **loaders: Any) -> None:
+        """Decide each stage's source: loaders passed to the entry point > datamodule > model."""
+        for key, name in (("train_dataloaders", "train_dataloader"), ("val_dataloaders", "val_dataloader"),
+                          ("test_dataloaders", "test_dataloader"), ("predict_dataloaders", "predict_dataloader")):
+            given = loaders.get(key)
+            if given is not None:
+                self.sources[name] = _Source(given, name)
+            elif datamodule is not None and is_overridden(name, datamodule):
+                self.sources[name] = _Source(datamodule, name)
+            else:
+                self.sources[name] = _Source(model, name)
+
+    def source(self, stage: RunningStage) -> _Source:
+        return self.sources[_HOOK[stage]]
+
+    def _request(self, stage: RunningStage) -> Any:
+        source = self.source(stage)
+        trainer = self.trainer
+        if not source.is_module():
+            return source.instance
+        if isinstance(source.instance, LightningDataModule):
+            return trainer._hooks.call_datamodule(source.name)
+        return trainer._hooks.call_module(source.name)
+
+    # ------------------------------------------------------------ preparation
+    def _prepare(self, loader: Any, stage: RunningStage, name: str) -> Any:
+        trainer = self.trainer
+        if not isinstance(loader, DataLoader):
+            return loader
+        if stage == RunningStage.TRAINING and trainer.overfit_batches > 0 and isinstance(loader.sampler, RandomSampler):
+            rank_zero_warn(
+                "`overfit_batches` is set: the shuffling of the training dataloader is turned off so that the same "
+                "batches are used every epoch.", category=PossibleUserWarning,
+            )
+            loader = _rebuild_with_sampler(loader, SequentialSampler(loader.dataset))
+        loader = trainer.strategy.process_dataloader(loader, stage) if hasattr(
+            trainer.strategy, "process_dataloader") else loader
+        _check_num_workers(loader, name, trainer)
+        return loader
+
+    def train_loader(self) -> CombinedLoader:
+        """Load the training dataloader(s), combine them and set ``trainer.num_training_batches``."""
+        trainer = self.trainer
+        source = self.source(RunningStage.TRAINING)
+        if not source.is_defined():
+            raise MisconfigurationException(
+                "No training data: pass `train_dataloaders=` to `trainer.fit`, give a datamodule with "
+                "`train_dataloader()`, or define `train_dataloader()` on the model."
+            )
+        trainer.training = True
+        loaders = self._request(RunningStage.TRAINING)
+        combined = loaders if isinstance(loaders, CombinedLoader) else CombinedLoader(loaders, "max_size_cycle")
+        _check_not_empty_collection(combined, "train_dataloader")
+        combined.flattened = [self._prepare(dl, RunningStage.TRAINING, "train_dataloader") for dl in combined.flattened]
+        length = _length(combined)
+        limit = trainer.limit_train_batches if trainer.overfit_batches == 0 else trainer.overfit_batches
+        trainer.num_training_batches = _parse_num_batches(RunningStage.TRAINING, length, limit)
+        if trainer.num_training_batches == 0 and length == 0:
+            rank_zero_warn("The training dataloader is empty: nothing to train on.", category=PossibleUserWarning)
+        if trainer.num_training_batches != float("inf"):
+            combined.limits = int(trainer.num_training_batches)
+        trainer._setup_val_check_batch(length)
+        trainer._warn_log_interval()
+        trainer._train_combined_loader = combined
+        return combined
+
+    def eval_loaders(self, stage: RunningStage, fn: TrainerFn) -> tuple:
+        """Load the evaluation dataloaders of ``stage`` and return (CombinedLoader, batches per loader)."""
+        trainer = self.trainer
+        source = self.source(stage)
+        prefix = stage.dataloader_prefix
+        if not source.is_defined():
+            if fn == TrainerFn.FITTING:
+                return None, []
+            raise MisconfigurationException(
+                f"No `{prefix}_dataloader()` method defined to run `Trainer.{fn.value}`: pass `dataloaders=` or a "
+                f"datamodule that defines it, or implement it on the model."
+            )
+        step = {"val": "validation_step", "test": "test_step", "predict": "predict_step"}[prefix]
+        if fn == TrainerFn.FITTING and not is_overridden(step, trainer.lightning_module):
+            return None, []
+        loaders = self._request(stage)
+        combined = loaders if isinstance(loaders, CombinedLoader) else CombinedLoader(loaders, "sequential")
+        if combined._mode != "sequential":
+            raise ValueError(f"`trainer.{fn.value}()` only supports the `CombinedLoader(mode='sequential')` mode.")
+        combined.flattened = [self._prepare(dl, stage, f"{prefix}_dataloader") for dl in combined.flattened]
+        limit = {
+            "val": trainer.limit_val_batches, "test": trainer.limit_test_batches,
+            "predict": trainer.limit_predict_batches,
+        }[prefix]
+        if trainer.overfit_batches > 0 and prefix == "val":
+            limit = trainer.overfit_batches
+        max_batches = [_parse_num_batches(stage, _length(dl), limit) for dl in combined.flattened]
+        if stage == RunningStage.VALIDATING and fn == TrainerFn.FITTING:
+            trainer.num_sanity_val_batches = [
+                min(trainer.num_sanity_val_steps, n) if trainer.num_sanity_val_steps >= 0 else n for n in max_batches
+            ]
+        return combined, max_batches
+
+
+def _length(loader: Any) -> float:
+    try:
+        return len(loader)
+    except (TypeError, NotImplementedError):
+        return float("inf")
+
+
+def _check_not_empty_collection(combined: CombinedLoader, name: str) -> None:
+    if not combined.flattened:
+        raise MisconfigurationException(f"`{name}` returned an empty collection of dataloaders.")
+    for loader in combined.flattened:
+        if loader is None:
+            raise MisconfigurationException(
+                f"`{name}` returned None (or a collection holding None); return a DataLoader."
+            )
+
+
+def _parse_num_batches(stage: RunningStage, length: float, limit: Any) -> float:
+    prefix = stage.dataloader_prefix
+    if isinstance(limit, bool):
+        limit = float(limit)
+    if isinstance(limit, int):
+        return min(length, limit)
+    if length == float("inf"):
+        if limit != 1.0:
+            raise MisconfigurationException(
+                f"The {prefix} dataloader has no length (an IterableDataset), so `Trainer(limit_{prefix}_batches)` must "
+                "be 1.0 or an int (a number of batches)."
+            )
+        return length
+    num_batches = int(length * limit)
+    if num_batches == 0 and limit > 0.0 and length > 0:
+        raise MisconfigurationException(
+            f"`limit_{prefix}_batches={limit}` of {length} batches is less than one batch. Increase it to at least "
+            f"`limit_{prefix}_batches={1.0 / length}` or pass an int."
+        )
+    return num_batches
+
+
+def _check_num_workers(loader: DataLoader, name: str, trainer: Any) -> None:
+    num_cpus = multiprocessing.cpu_count()
+    if loader.num_workers <= 2 < num_cpus and not getattr(trainer.strategy, "_uses_spawn", False):
+        if name not in trainer._warned_workers:
+            trainer._warned_workers.add(name)
+            rank_zero_warn(
+                f"The '{name}' has {loader.num_workers} worker processes, which may slow training down. This machine "
+                f"has {num_cpus} CPUs: try `DataLoader(..., num_workers={min(num_cpus, os.cpu_count() or 1)})`.",
+                category=PossibleUserWarning,
+            )
+
+
+def _rebuild_with_sampler(loader: DataLoader, sampler: Any) -> DataLoader:
+    """A copy of ``loader`` with another sampler (all other constructor arguments kept)."""
+    return DataLoader(
+        loader.dataset, batch_size=loader.batch_size, sampler=sampler, num_workers=loader.num_workers,
+        collate_fn=loader.collate_fn, pin_memory=loader.pin_memory, drop_last=loader.drop_last,
+        timeout=loader.timeout, worker_init_fn=loader.worker_init_fn,
+        persistent_workers=getattr(loader, "persistent_workers", False),
+        multiprocessing_context=loader.multiprocessing_context,
+    )
+

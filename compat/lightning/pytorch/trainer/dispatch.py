@@ -1,0 +1,160 @@
+"""The one hook dispatcher: fires hooks on callbacks, the LightningModule and the datamodule.
+
+Which hooks each callback overrides is resolved once per run (``resolve``); per step only those are called. Every
+call keeps ``pl_module._current_fx_name`` right (so ``self.log`` knows its hook) and can be traced for tests
+(``trace``) or timed by a profiler.
+"""
+from typing import Any, Optional
+
+from lightning.fabric.utilities.apply_func import move_data_to_device
+from lightning.pytorch.callbacks.callback import CALLBACK_HOOKS, Callback
+from lightning.pytorch.core.datamodule import LightningDataModule
+from lightning.pytorch.utilities.model_helpers import is_overridden
+
+_BATCH_TRANSFER_HOOKS = ("on_before_batch_transfer", "transfer_batch_to_device", "on_after_batch_transfer")
+
+
+def _monitoring_types() -> tuple:
+    from lightning.pytorch.callbacks.checkpoint import Checkpoint
+    from lightning.pytorch.callbacks.early_stopping import EarlyStopping
+
+    return (Checkpoint, EarlyStopping)
+
+
+class HookDispatcher:
+    def __init__(self, trainer: Any) -> None:
+        self.trainer = trainer  # passed as the first argument of callback hooks
+        self.module: Any = None
+        self.datamodule: Any = None
+        self.trace: Optional[list] = None  # a list to record "Callback.hook" / "hook" names into, for tests
+        self.profiler: Any = None  # set to a profiler to time every hook; None costs nothing
+        self._callbacks: dict = {}  # hook -> [(is_monitoring, bound method)]
+        self._transfer_owner: dict = {}
+
+    def resolve(self, module: Any, datamodule: Any, callbacks: list) -> None:
+        """Find, once per run, which hooks each callback actually overrides."""
+        self.module = module
+        self.datamodule = datamodule
+        monitoring = _monitoring_types()
+        self._callbacks = {}
+        for name in CALLBACK_HOOKS:
+            bound = [
+                (isinstance(cb, monitoring), getattr(cb, name))
+                for cb in callbacks
+                if is_overridden(name, cb, parent=Callback)
+            ]
+            if bound:
+                self._callbacks[name] = bound
+        self._transfer_owner = {}
+        for name in _BATCH_TRANSFER_HOOKS:
+            dm_overrides = datamodule is not None and is_overridden(name, datamodule, parent=LightningDataModule)
+            self._transfer_owner[name] = datamodule if dm_overrides else module
+        self._plain_transfer = not any(
+            is_overridden(name, owner, parent=_base_of(owner))
+            for name, owner in self._transfer_owner.items()
+        )
+
+    def has_callback_hook(self, name: str) -> bool:
+        return name in self._callbacks
+
+    # ------------------------------------------------------------ firing
+    def fire(self, name: str, *args: Any) -> None:
+        """Callbacks first, then the module: the order of almost every hook."""
+        if name in self._callbacks:
+            self.call_callbacks(name, *args)
+        self.call_module(name, *args)
+
+    def call_callbacks(self, name: str, *args: Any, monitoring: Optional[bool] = None, **kwargs: Any) -> None:
+        """Call ``name`` on every callback that overrides it; ``monitoring`` selects checkpoint/early-stopping
+        callbacks (True), the others (False) or all (None)."""
+        bound = self._callbacks.get(name)
+        if not bound:
+            return
+        module = self.module
+        previous = module._current_fx_name if module is not None else None
+        if module is not None:
+            module._current_fx_name = name
+        try:
+            for is_monitoring, fn in bound:
+                if monitoring is not None and is_monitoring != monitoring:
+                    continue
+                if self.trace is not None:
+                    self.trace.append(f"Callback.{name}")
+                if self.profiler is not None:
+                    with self.profiler.profile(f"[Callback]{type(fn.__self__).__qualname__}.{name}"):
+                        fn(self.trainer, module, *args, **kwargs)
+                else:
+                    fn(self.trainer, module, *args, **kwargs)
+        finally:
+            if module is not None:
+                module._current_fx_name = previous
+
+    def call_module(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        """Call a LightningModule hook, with ``_current_fx_name`` set for ``self.log``."""
+        module = self.module
+        fn = getattr(module, name)
+        previous = module._current_fx_name
+        module._current_fx_name = name
+        if self.trace is not None:
+            self.trace.append(name)
+        try:
+            if self.profiler is not None:
+                with self.profiler.profile(f"[LightningModule]{type(module).__name__}.{name}"):
+                    return fn(*args, **kwargs)
+            return fn(*args, **kwargs)
+        finally:
+            module._current_fx_name = previous
+
+    def call_datamodule(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        datamodule = self.datamodule
+        if datamodule is None:
+            return None
+        fn = getattr(datamodule, name, None)
+        if not callable(fn):
+            return None
+        if self.trace is not None:
+            self.trace.append(f"LightningDataModule.{name}")
+        if self.profiler is not None:
+            with self.profiler.profile(f"[LightningDataModule]{type(datamodule).__name__}.{name}"):
+                return fn(*args, **kwargs)
+        return fn(*args, **kwargs)
+
+    def call_strategy(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        """Call a strategy method that runs a user step (``training_step`` ...), with ``_current_fx_name`` set."""
+        strategy = self.trainer.strategy
+        module = self.module
+        previous = module._current_fx_name
+        module._current_fx_name = name
+        if self.trace is not None:
+            self.trace.append(name)
+        try:
+            if self.profiler is not None:
+                with self.profiler.profile(f"[Strategy]{type(strategy).__name__}.{name}"):
+                    return getattr(strategy, name)(*args, **kwargs)
+            return getattr(strategy, name)(*args, **kwargs)
+        finally:
+            module._current_fx_name = previous
+
+    def transfer_batch(self, batch: Any, device: Any, dataloader_idx: int) -> Any:
+        """Move a batch: through the three transfer hooks if any is overridden, else straight to the device."""
+        if self._plain_transfer:
+            return move_data_to_device(batch, device)
+        for name in _BATCH_TRANSFER_HOOKS:
+            owner = self._transfer_owner[name]
+            args = (batch, device, dataloader_idx) if name == "transfer_batch_to_device" else (batch, dataloader_idx)
+            if owner is self.module:
+                batch = self.call_module(name, *args)
+            else:
+                batch = self.call_datamodule(name, *args)
+        return batch
+
+
+def _base_of(owner: Any) -> type:
+    return LightningDataModule if isinstance(owner, LightningDataModule) else _module_base()
+
+
+def _module_base() -> type:
+    from lightning.pytorch.core.module import LightningModule
+
+    return LightningModule
+

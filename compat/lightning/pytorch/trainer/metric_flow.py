@@ -1,0 +1,113 @@
+"""When logged values move: from the current ``ResultCollection`` into ``callback_metrics`` /
+``logged_metrics`` / ``progress_bar_metrics`` and out to the loggers (every ``log_every_n_steps`` in training,
+at epoch ends, after evaluation)."""
+from typing import Any, Optional
+
+from torch import Tensor
+
+
+class MetricFlow:
+    def __init__(self, trainer: Any) -> None:
+        self.trainer = trainer
+        self.callback_metrics: dict = {}
+        self.logged_metrics: dict = {}
+        self._progress_bar_metrics: dict = {}
+        self._epoch_end_reached = False
+        self._first_loop_iter: Optional[bool] = None
+
+    def reset_metrics(self) -> None:
+        self.callback_metrics = {}
+        self.logged_metrics = {}
+        self._progress_bar_metrics = {}
+
+    @property
+    def progress_bar_metrics(self) -> dict:
+        """Progress-bar values as Python numbers (converted here, when a bar asks, not per step)."""
+        return {k: (v.item() if isinstance(v, Tensor) else v) for k, v in self._progress_bar_metrics.items()}
+
+    @property
+    def should_update_logs(self) -> bool:
+        trainer = self.trainer
+        step = trainer.fit_loop.epoch_loop._batches_that_stepped + 1
+        return step % trainer.log_every_n_steps == 0 or trainer.should_stop
+
+    def _metrics(self) -> tuple:
+        results = self.trainer._results
+        return results.metrics(not self._epoch_end_reached)
+
+    def _merge(self) -> dict:
+        log, pbar, callback = self._metrics()
+        self._progress_bar_metrics.update(pbar)
+        self.callback_metrics.update(callback)
+        self.logged_metrics.update(log)
+        return log
+
+    # ------------------------------------------------------------ per batch
+    def on_batch_start(self, batch: Any, dataloader_idx: Optional[int] = None) -> None:
+        results = self.trainer._results
+        results.batch = batch
+        results.batch_size = None
+        results.dataloader_idx = dataloader_idx
+        self._epoch_end_reached = False
+
+    def on_batch_end(self) -> None:
+        self._merge()
+        results = self.trainer._results
+        results.batch = None
+        results.batch_size = None
+        self._first_loop_iter = False
+
+    def update_train_step_metrics(self) -> None:
+        trainer = self.trainer
+        if trainer.fit_loop.epoch_loop._should_accumulate() and trainer.lightning_module.automatic_optimization:
+            return
+        if self.should_update_logs or trainer.fast_dev_run:
+            log, _, _ = self._metrics()
+            self.log_metrics(log)
+
+    def save_loggers_on_train_batch_end(self) -> None:
+        if self.trainer.fit_loop.epoch_loop._batches_that_stepped % self.trainer.log_every_n_steps == 0:
+            for logger in self.trainer.loggers:
+                logger.save()
+
+    def update_eval_step_metrics(self, step: int) -> None:
+        log, _, _ = self._metrics()
+        self.log_metrics(log, step=step)
+
+    # ------------------------------------------------------------ per epoch
+    def epoch_end_reached(self) -> None:
+        self._epoch_end_reached = True
+
+    def on_epoch_end(self) -> None:
+        self._merge()
+
+    def update_train_epoch_metrics(self) -> None:
+        log, _, _ = self._metrics()
+        self.log_metrics(log)
+        self.trainer._results.reset()
+
+    def update_eval_epoch_metrics(self) -> dict:
+        if self.trainer.sanity_checking:
+            return {}
+        return dict(self._merge())
+
+    def log_eval_end_metrics(self, metrics: dict) -> None:
+        if self.trainer.sanity_checking:
+            return
+        self.log_metrics(metrics)
+
+    # ------------------------------------------------------------ to the loggers
+    def log_metrics(self, metrics: dict, step: Optional[int] = None) -> None:
+        trainer = self.trainer
+        if not trainer.loggers or not metrics:
+            return
+        scalars = {k: (v.item() if isinstance(v, Tensor) else v) for k, v in metrics.items()}
+        if step is None:
+            step = scalars.pop("step", None)
+        self.logged_metrics.update(scalars)
+        if step is None:
+            scalars.setdefault("epoch", trainer.current_epoch)
+            step = trainer.fit_loop.epoch_loop._batches_that_stepped
+        for logger in trainer.loggers:
+            logger.log_metrics(metrics=scalars, step=int(step))
+            logger.save()
