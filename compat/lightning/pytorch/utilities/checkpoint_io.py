@@ -41,16 +41,15 @@ _LEGACY_ATTRIBUTE_DICT_PATHS = (
 def legacy_safe_globals() -> List[Tuple[Any, str]]:
     """``(object, "module.Name")`` pairs that a weights-only load may resolve: data holders with no code of their own.
 
-    ``argparse.Namespace`` and ``AttributeDict`` only receive attribute values; a callback class used as a dict key is
-    only referenced, never instantiated.
+    ``argparse.Namespace`` only receives attribute values; an ``AttributeDict`` is read back as a plain ``dict`` (the
+    weights-only unpickler fills only real dicts); a callback class used as a dict key is only referenced, never
+    instantiated.
     """
     import argparse
     import importlib
 
-    from lightning.fabric.utilities.data import AttributeDict
-
     pairs: List[Tuple[Any, str]] = [(argparse.Namespace, "argparse.Namespace")]
-    pairs += [(AttributeDict, path) for path in _LEGACY_ATTRIBUTE_DICT_PATHS]
+    pairs += [(dict, path) for path in _LEGACY_ATTRIBUTE_DICT_PATHS]
     for module_name, class_name in _LEGACY_CALLBACK_CLASSES.items():
         try:
             cls = getattr(importlib.import_module(f"lightning.pytorch.callbacks.{module_name}"), class_name)
@@ -112,7 +111,9 @@ def load_checkpoint_file(path: Any, map_location: Any = None, weights_only: Opti
             "(e.g. `Model.load_from_checkpoint(path, weights_only=False)` or `trainer.fit(model, ckpt_path=path, "
             "weights_only=False)`)."
         ) from None
-    except (RuntimeError, EOFError, ValueError, OSError, AttributeError, ModuleNotFoundError, IndexError) as err:
+    except (FileNotFoundError, IsADirectoryError, PermissionError):
+        raise
+    except Exception as err:  # torch raises many kinds for a file that is not a torch archive
         raise _not_a_checkpoint(path, err) from None
     if not isinstance(checkpoint, dict):
         raise ValueError(
