@@ -10,6 +10,7 @@ from torch.optim import Optimizer
 
 from lightning.fabric.utilities.rank_zero import WarningCache, rank_zero_warn
 from lightning.pytorch.core.hooks import CheckpointHooks, DataHooks, ModelHooks
+from lightning.pytorch.core.legacy_module import LegacyModuleAPI
 from lightning.pytorch.core.mixins.hparams_mixin import HyperparametersMixin
 from lightning.pytorch.core.saving import _restricted_classmethod, load_from_checkpoint
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
@@ -18,7 +19,7 @@ log = logging.getLogger("lightning.pytorch")
 _warning_cache = WarningCache()
 
 
-class LightningModule(HyperparametersMixin, ModelHooks, DataHooks, CheckpointHooks, nn.Module):
+class LightningModule(LegacyModuleAPI, HyperparametersMixin, ModelHooks, DataHooks, CheckpointHooks, nn.Module):
     """Organise a PyTorch model: ``training_step``, ``configure_optimizers`` and optional eval/predict steps."""
 
     __jit_unused_properties__: list = [

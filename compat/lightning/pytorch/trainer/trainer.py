@@ -28,6 +28,8 @@ from lightning.pytorch.trainer.defaults import configure_callbacks, default_logg
 from lightning.pytorch.trainer.data import DataConnector
 from lightning.pytorch.trainer.devices import DeviceSetup
 from lightning.pytorch.trainer.dispatch import HookDispatcher
+from lightning.pytorch.trainer.legacy_api import LegacyTrainerAPI
+from lightning.pytorch.trainer.legacy_args import accepts_legacy_arguments
 from lightning.pytorch.trainer.metric_flow import MetricFlow
 from lightning.pytorch.trainer.states import RunningStage, TrainerFn, TrainerState, TrainerStatus
 from lightning.pytorch.trainer.validation import verify_run_configuration
@@ -58,9 +60,10 @@ def _batch_limit(value: Optional[Union[int, float]], name: str) -> Union[int, fl
     return value
 
 
-class Trainer:
+class Trainer(LegacyTrainerAPI):
     """Automates the training loop: devices, precision, logging, checkpointing, callbacks."""
 
+    @accepts_legacy_arguments
     def __init__(
         self,
         *,
