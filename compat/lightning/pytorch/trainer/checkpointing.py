@@ -58,12 +58,15 @@ def loops_state_dict(trainer: Any) -> dict:
         "fit_loop": trainer.fit_loop.state_dict(),
         "validate_loop": _eval_loop_state(trainer.validate_loop),
         "test_loop": _eval_loop_state(trainer.test_loop),
-        "predict_loop": _eval_loop_state(trainer.predict_loop),
+        "predict_loop": _eval_loop_state(trainer.predict_loop, with_last_batch=False),
     }
 
 
-def _eval_loop_state(loop: Any) -> dict:
-    return {"state_dict": {}, "batch_progress": loop.batch_progress.state_dict()}
+def _eval_loop_state(loop: Any, with_last_batch: bool = True) -> dict:
+    progress = loop.batch_progress.state_dict()
+    if not with_last_batch:  # the real predict loop counts batches without `is_last_batch`
+        progress.pop("is_last_batch", None)
+    return {"state_dict": {}, "batch_progress": progress}
 
 
 # ---------------------------------------------------------------- restoring
@@ -119,11 +122,12 @@ def resolve_ckpt_path(trainer: Any, fn: TrainerFn, ckpt_path: Optional[Any], mod
     return path
 
 
-def load_for_resume(trainer: Any, path: str) -> dict:
-    from lightning.pytorch.utilities.migration import upgrade_checkpoint_dict
+def load_for_resume(trainer: Any, path: str, weights_only: Optional[bool] = None) -> dict:
+    """Read ``path`` through the strategy's checkpoint IO and bring it to the current layout."""
+    from lightning.pytorch.utilities.migration.utils import _pl_migrate_checkpoint
 
-    checkpoint = trainer.strategy.load_checkpoint(path)
-    upgrade_checkpoint_dict(checkpoint)
+    checkpoint = trainer.strategy.load_checkpoint(path, weights_only=weights_only)
+    checkpoint = _pl_migrate_checkpoint(checkpoint, path)
     rank_zero_info(f"Restoring states from the checkpoint path at {path}")
     return checkpoint
 
