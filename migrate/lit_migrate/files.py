@@ -262,7 +262,7 @@ def write_atomically(path: str, data: bytes, before: os.stat_result) -> str | No
         return f"cannot stat before writing: {err.strerror}"
     if (now.st_mtime_ns, now.st_size, now.st_ino) != (before.st_mtime_ns, before.st_size, before.st_ino):
         return "the file changed during the run, left as it is now"
-    if not os.access(path, os.W_OK):
+    if not os.access(path, os.W_OK) or not now.st_mode & 0o222:  # mode bits too: root may write anything
         return "the file is read-only, left untouched"
     folder = os.path.dirname(os.path.abspath(path))
     try:
