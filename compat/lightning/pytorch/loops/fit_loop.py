@@ -122,7 +122,7 @@ class _FitLoop:
     def _restored_mid_epoch(self) -> bool:
         """Whether the restored checkpoint was saved inside an epoch (its end-of-epoch work still to do)."""
         current = self.epoch_progress.current
-        return current.processed == current.completed and self.epoch_loop.batch_progress.current.ready > 0
+        return current.started > current.processed
 
     def _advance_epoch(self, mid_epoch: bool) -> None:
         trainer = self.trainer

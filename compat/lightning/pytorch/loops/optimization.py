@@ -6,7 +6,6 @@ of an accumulation window) and backward, and returns the loss. Users receive it 
 """
 from typing import Any, Optional
 
-import torch
 from torch import Tensor
 
 from lightning.fabric.utilities.rank_zero import WarningCache
@@ -104,8 +103,11 @@ class _AutomaticOptimization:
         if should_step:
             progress = self.optim_progress.optimizer.step
             progress.increment_ready()
+            # the hook gets the LightningOptimizer: its step() routes through the precision plugin (scaling,
+            # on_before_optimizer_step, gradient clipping)
+            lightning_optimizer = trainer.strategy._lightning_optimizers[0]
             trainer._hooks.call_module(
-                "optimizer_step", trainer.current_epoch, batch_idx, optimizer, closure
+                "optimizer_step", trainer.current_epoch, batch_idx, lightning_optimizer, closure
             )
             if closure.result is None:
                 raise MisconfigurationException(
@@ -141,24 +143,23 @@ class _ManualOptimization:
             lightning_optimizer._on_before_step = self._on_before_step
             lightning_optimizer._on_after_step = self._on_after_step
 
-    def run(self, kwargs: dict) -> Any:
+    def run(self, kwargs: dict) -> dict:
         trainer = self.trainer
         output = trainer._hooks.call_strategy("training_step", *kwargs.values())
         trainer.strategy.post_training_step()
-        if isinstance(output, Tensor) and output.requires_grad:
-            output = output.detach()
         if isinstance(output, dict):
-            output = {k: v.detach() if isinstance(v, Tensor) else v for k, v in output.items()}
-        elif output is not None and not isinstance(output, Tensor):
+            result = dict(output)
+        elif isinstance(output, Tensor):
+            result = {"loss": output}
+        elif output is None:
+            result = {}
+        else:
             raise MisconfigurationException(
-                "In manual optimization, `training_step` must return a Tensor, a dict or None; it returned "
+                "In manual optimization, `training_step` must return a Tensor, a dict or nothing; it returned "
                 f"{type(output).__name__}."
             )
-        return output
+        return {k: v.detach() if isinstance(v, Tensor) else v for k, v in result.items()}
 
     def state_dict(self) -> dict:
         return {}
 
-
-def _no_grad_context(inference_mode: bool) -> Any:
-    return torch.inference_mode() if inference_mode else torch.no_grad()

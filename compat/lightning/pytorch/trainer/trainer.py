@@ -582,8 +582,6 @@ class Trainer(LegacyTrainerAPI):
         val_loop = self.fit_loop.epoch_loop.val_loop
         if not (self.num_sanity_val_steps and self.limit_val_batches and self._validation_defined()):
             return
-        if self.fit_loop._restarting:
-            return
         stage = self.state.stage
         self.sanity_checking = True
         self._metric_flow.reset_metrics()
