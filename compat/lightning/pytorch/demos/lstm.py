@@ -1,0 +1,97 @@
+"""A small LSTM language model on WikiText-2, with a sampler that keeps each batch row a contiguous stream."""
+from typing import Iterator, Optional, Sized
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+from torch.optim import Optimizer
+from torch.utils.data import DataLoader, Sampler
+
+from lightning.pytorch.core.module import LightningModule
+from lightning.pytorch.demos.transformer import WikiText2
+
+__all__ = ["LightningLSTM", "SequenceSampler", "SimpleLSTM"]
+
+
+class SimpleLSTM(nn.Module):
+    """Embedding -> multi-layer LSTM -> linear decoder to log-probabilities over the vocabulary."""
+
+    def __init__(self, vocab_size: int = 33278, ninp: int = 512, nhid: int = 512, nlayers: int = 4,
+                 dropout: float = 0.2):
+        super().__init__()
+        self.vocab_size = vocab_size
+        self.drop = nn.Dropout(dropout)
+        self.encoder = nn.Embedding(vocab_size, ninp)
+        self.rnn = nn.LSTM(ninp, nhid, nlayers, dropout=dropout, batch_first=True)
+        self.decoder = nn.Linear(nhid, vocab_size)
+        self.nlayers = nlayers
+        self.nhid = nhid
+        self.init_weights()
+
+    def init_weights(self) -> None:
+        nn.init.uniform_(self.encoder.weight, -0.1, 0.1)
+        nn.init.zeros_(self.decoder.bias)
+        nn.init.uniform_(self.decoder.weight, -0.1, 0.1)
+
+    def forward(self, input: Tensor, hidden: tuple) -> tuple:
+        output, hidden = self.rnn(self.drop(self.encoder(input)), hidden)
+        decoded = self.decoder(self.drop(output)).view(-1, self.vocab_size)
+        return F.log_softmax(decoded, dim=1), hidden
+
+    def init_hidden(self, batch_size: int) -> tuple:
+        weight = next(self.parameters())
+        shape = (self.nlayers, batch_size, self.nhid)
+        return weight.new_zeros(shape), weight.new_zeros(shape)
+
+
+class SequenceSampler(Sampler):
+    """Batch ``i`` holds items ``i, i + chunk, i + 2*chunk, ...``: row ``r`` of consecutive batches reads the
+    dataset's ``r``-th chunk in order, so the LSTM state can carry over from batch to batch."""
+
+    def __init__(self, dataset: Sized, batch_size: int) -> None:
+        super().__init__()
+        self.dataset = dataset
+        self.batch_size = batch_size
+        self.chunk_size = len(dataset) // batch_size
+
+    def __iter__(self) -> Iterator[list]:
+        n = len(self.dataset)
+        usable = n - n % self.batch_size
+        for i in range(self.chunk_size):
+            yield list(range(i, usable, self.chunk_size))
+
+    def __len__(self) -> int:
+        return self.chunk_size
+
+
+class LightningLSTM(LightningModule):
+    """``SimpleLSTM`` trained with SGD(lr=20) and truncated backpropagation through time (hidden state detached
+    between batches, reset every epoch)."""
+
+    def __init__(self, vocab_size: int = 33278):
+        super().__init__()
+        self.model = SimpleLSTM(vocab_size=vocab_size)
+        self.hidden: Optional[tuple] = None
+
+    def on_train_epoch_end(self) -> None:
+        self.hidden = None
+
+    def training_step(self, batch: tuple, batch_idx: int) -> Tensor:
+        inputs, target = batch
+        if self.hidden is None:
+            self.hidden = self.model.init_hidden(inputs.size(0))
+        hidden = (self.hidden[0].detach(), self.hidden[1].detach())
+        output, self.hidden = self.model(inputs, hidden)
+        loss = F.nll_loss(output, target.view(-1))
+        self.log("train_loss", loss, prog_bar=True)
+        return loss
+
+    def prepare_data(self) -> None:
+        WikiText2(download=True)
+
+    def train_dataloader(self) -> DataLoader:
+        dataset = WikiText2()
+        return DataLoader(dataset, batch_sampler=SequenceSampler(dataset, batch_size=20))
+
+    def configure_optimizers(self) -> Optimizer:
+        return torch.optim.SGD(self.parameters(), lr=20.0)
