@@ -24,6 +24,9 @@ def build_checkpoint(trainer: Any, weights_only: bool = False) -> dict:
         "loops": loops_state_dict(trainer),
     }
     if not weights_only:
+        grads = _accumulated_gradients(trainer)
+        if grads:
+            checkpoint["loops"]["fit_loop"]["state_dict"]["accumulated_grads"] = grads
         callback_states = {}
         for callback in trainer.callbacks:
             state = callback.state_dict()
@@ -51,6 +54,56 @@ def build_checkpoint(trainer: Any, weights_only: bool = False) -> dict:
         hooks.call_callbacks("on_save_checkpoint", checkpoint)
     hooks.call_module("on_save_checkpoint", checkpoint)
     return checkpoint
+
+
+def _accumulated_gradients(trainer: Any) -> dict:
+    """The gradients summed so far in an unfinished accumulation window (beyond the real layout, which loses them:
+    without them a run resumed mid-window would step with a partial sum). Empty outside such a window."""
+    model = trainer.lightning_module
+    epoch_loop = trainer.fit_loop.epoch_loop
+    if not trainer.training or not model.automatic_optimization or trainer.accumulate_grad_batches == 1:
+        return {}
+    if epoch_loop.batch_progress.current.ready == 0 or not epoch_loop._should_accumulate():
+        return {}
+    return {name: p.grad.detach().clone() for name, p in model.named_parameters() if p.grad is not None}
+
+
+def _restore_accumulated_gradients(trainer: Any, checkpoint: dict) -> None:
+    """Add the saved partial sums to the first gradients computed after resuming.
+
+    ``.grad`` cannot simply be set here: the Trainer zeroes gradients when the stage starts. A one-shot tensor hook
+    adds the saved sum to each parameter's next gradient instead, whatever path the forward takes.
+    """
+    grads = ((checkpoint.get("loops") or {}).get("fit_loop") or {}).get("state_dict", {}).get("accumulated_grads")
+    if not grads:
+        return
+    for name, param in trainer.lightning_module.named_parameters():
+        saved = grads.get(name)
+        if saved is None or not param.requires_grad:
+            continue
+        saved = saved.to(device=param.device, dtype=param.dtype)
+        handle: list = []
+
+        def add_saved(grad: Any, saved: Any = saved, handle: list = handle) -> Any:
+            handle.pop().remove()
+            return grad + saved
+
+        handle.append(param.register_hook(add_saved))
+
+
+def _restore_rng_for_next_epoch(trainer: Any) -> None:
+    """A checkpoint from the end of an epoch: the next epoch must start from the RNG state of the save.
+
+    (Inside an epoch the loop itself restores it after re-creating the epoch's batch order.) Restored now; what runs
+    before the next epoch's first batch (sanity check) runs under ``isolate_rng``.
+    """
+    fit_loop = trainer.fit_loop
+    resume = getattr(fit_loop.epoch_loop, "_resume", None)
+    if not resume or resume.get("rng") is None or fit_loop._restored_mid_epoch():
+        return
+    from lightning.pytorch.loops.rng import restore_rng_states
+
+    restore_rng_states(resume.pop("rng"))
 
 
 def loops_state_dict(trainer: Any) -> dict:
@@ -172,9 +225,11 @@ def restore_training_state(trainer: Any, checkpoint: dict) -> None:
     if trainer.state.fn == TrainerFn.FITTING:
         if loops is not None and "fit_loop" in loops:
             trainer.fit_loop.load_state_dict(loops["fit_loop"])
+            _restore_rng_for_next_epoch(trainer)
         else:
             _restore_counters_without_loops(trainer, checkpoint)
         _restore_optimizers_and_schedulers(trainer, checkpoint)
+        _restore_accumulated_gradients(trainer, checkpoint)
     elif loops is not None:
         loop_key = {TrainerFn.VALIDATING: "validate_loop", TrainerFn.TESTING: "test_loop",
                     TrainerFn.PREDICTING: "predict_loop"}.get(trainer.state.fn)
