@@ -1,0 +1,88 @@
+"""Reading and writing checkpoints at local paths or URLs (``s3://``, ``gs://`` ... through fsspec, which is
+imported only when a remote path is used)."""
+import io
+import logging
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import IO, Any, Optional, Union
+
+import torch
+
+from lightning.fabric.utilities.types import _MAP_LOCATION_TYPE, _PATH
+
+log = logging.getLogger(__name__)
+_URL = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*)://")
+
+
+def _protocol(path: _PATH) -> str:
+    match = _URL.match(str(path))
+    return match.group(1).lower() if match else "file"
+
+
+def _is_local_file_protocol(path: _PATH) -> bool:
+    return _protocol(path) in ("file", "local")
+
+
+def get_filesystem(path: _PATH, **kwargs: Any) -> Any:
+    """The fsspec filesystem that serves ``path`` (the local one for plain paths)."""
+    try:
+        from fsspec.core import url_to_fs
+    except ImportError as err:
+        raise ModuleNotFoundError(
+            f"Reading or writing {str(path)!r} needs `fsspec` (pip install fsspec, plus s3fs / gcsfs / adlfs for "
+            "cloud storage)."
+        ) from err
+    fs, _ = url_to_fs(str(path), **kwargs)
+    return fs
+
+
+def _load(path_or_url: Union[IO, _PATH], map_location: _MAP_LOCATION_TYPE = None,
+          weights_only: Optional[bool] = None) -> Any:
+    """``torch.load`` from a file object, a local path, an ``http(s)`` URL or an fsspec URL."""
+    if not isinstance(path_or_url, (str, Path)):
+        return torch.load(path_or_url, map_location=map_location, weights_only=weights_only)
+    if str(path_or_url).startswith("http"):
+        # a remote pickle is only trusted when the caller says so; default to the permissive load the way 2.x does
+        return torch.hub.load_state_dict_from_url(str(path_or_url), map_location=map_location,
+                                                  weights_only=bool(weights_only))
+    if _is_local_file_protocol(path_or_url):
+        return torch.load(path_or_url, map_location=map_location, weights_only=weights_only)
+    with get_filesystem(path_or_url).open(path_or_url, "rb") as f:
+        return torch.load(f, map_location=map_location, weights_only=weights_only)
+
+
+def _atomic_save(checkpoint: dict, filepath: _PATH) -> None:
+    """Serialize first, then write: a local file appears complete or not at all (temp file + ``os.replace``)."""
+    buffer = io.BytesIO()
+    torch.save(checkpoint, buffer)
+    if not _is_local_file_protocol(filepath):
+        fs = get_filesystem(filepath)
+        with fs.open(str(filepath), "wb") as f:
+            f.write(buffer.getvalue())
+        return
+    target = os.path.abspath(os.fspath(filepath))
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".tmp-", suffix=".ckpt")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(buffer.getvalue())
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+def _is_object_storage(fs: Any) -> bool:
+    protocol = getattr(fs, "protocol", "")
+    protocols = (protocol,) if isinstance(protocol, str) else tuple(protocol)
+    return any(p in ("s3", "s3a", "gs", "gcs", "az", "abfs", "adl") for p in protocols)
+
+
+def _is_dir(fs: Any, path: _PATH, strict: bool = False) -> bool:
+    """On object stores a "directory" is any prefix; ``strict=True`` asks the store whether it exists."""
+    if _is_object_storage(fs):
+        return fs.isdir(path) if strict else not fs.isfile(path)
+    return fs.isdir(path)
