@@ -1,6 +1,7 @@
 """Rebuilding modules from checkpoints (``load_from_checkpoint``) and hyperparameter files (YAML / CSV tags)."""
 import ast
 import contextlib
+import copy
 import csv
 import functools
 import inspect
@@ -8,6 +9,7 @@ import logging
 import os
 import warnings
 from argparse import Namespace
+from contextvars import ContextVar
 from typing import Any, Callable, Optional
 
 import torch
@@ -35,15 +37,31 @@ class _restricted_classmethod:
         functools.update_wrapper(self, method)
 
     def __get__(self, instance: Any, cls: type) -> Callable:
-        if instance is not None:
-            from lightning.pytorch.utilities.legacy import legacy_usage
+        bound = self.method.__get__(cls, cls)
+        if instance is None:
+            return bound
+        from lightning.pytorch.utilities.legacy import legacy_usage
 
-            legacy_usage(
-                f"`{cls.__name__}.{self.method.__name__}` was called on an instance. It returns a NEW object and does "
-                f"not change the instance: write `model = {cls.__name__}.{self.method.__name__}(...)` on the class.",
-                error=TypeError,
-            )
-        return self.method.__get__(cls, cls)
+        legacy_usage(
+            f"`{cls.__name__}.{self.method.__name__}` was called on an instance. It returns a NEW object and does "
+            f"not change the instance: write `model = {cls.__name__}.{self.method.__name__}(...)` on the class.",
+            error=TypeError,
+        )
+
+        @functools.wraps(bound)
+        def from_instance(*args: Any, **kwargs: Any) -> Any:
+            # init arguments the checkpoint cannot supply (e.g. an `nn.Module` passed to `__init__` and not saved
+            # as a hyperparameter) are taken from the instance: the result is a copy of it with the loaded weights
+            token = _template_instance.set(instance)
+            try:
+                return bound(*args, **kwargs)
+            finally:
+                _template_instance.reset(token)
+
+        return from_instance
+
+
+_template_instance: ContextVar = ContextVar("_template_instance", default=None)
 
 
 @contextlib.contextmanager
@@ -132,6 +150,9 @@ def _instantiate(cls: type, checkpoint: dict, overrides: dict, checkpoint_path: 
     available = sorted(cls_kwargs)
     if not accepts_kwargs:
         cls_kwargs = {k: v for k, v in cls_kwargs.items() if k in init_names}
+    template = _template_instance.get()
+    if template is not None and type(template) is cls and _missing_init_args(init_params, cls_kwargs):
+        return copy.deepcopy(template)
     try:
         with _given_hparams(cls_kwargs):
             return cls(**cls_kwargs)
@@ -143,6 +164,14 @@ def _instantiate(cls: type, checkpoint: dict, overrides: dict, checkpoint_path: 
             f"and keyword arguments give {available}. Is it a checkpoint of a different class? Otherwise pass the missing "
             f"arguments: `{cls.__name__}.load_from_checkpoint(path, name=value)`."
         ) from None
+
+
+def _missing_init_args(init_params: Any, cls_kwargs: dict) -> list:
+    return [
+        name for name, p in init_params.items()
+        if name != "self" and p.default is inspect.Parameter.empty and name not in cls_kwargs
+        and p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
+    ]
 
 
 def _as_dict(hparams: Any) -> dict:
