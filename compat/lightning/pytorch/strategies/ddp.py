@@ -1,0 +1,332 @@
+"""``DDPStrategy``: data-parallel training with ``torch.nn.parallel.DistributedDataParallel``, one process per
+device, gloo on CPU and nccl on CUDA.
+
+The names ``"ddp"`` (re-run the script per process), ``"ddp_spawn"``, ``"ddp_fork"``, ``"ddp_notebook"`` and their
+``*_find_unused_parameters_{true,false}`` variants are registered at the bottom.
+"""
+import logging
+import re
+from datetime import timedelta
+from typing import Any, Callable, Optional
+
+import torch
+from torch import Tensor
+from torch.nn.parallel import DistributedDataParallel
+from torch.utils.data import DataLoader, DistributedSampler, RandomSampler, SequentialSampler
+
+from lightning.fabric.plugins.environments import ClusterEnvironment, detect_cluster_environment
+from lightning.fabric.utilities.distributed import (
+    DistributedSamplerWrapper,
+    _init_dist_connection,
+    _UnrepeatedDistributedSamplerWrapper,
+)
+from lightning.fabric.utilities.rank_zero import rank_zero_info, rank_zero_only, rank_zero_warn
+from lightning.fabric.utilities.seed import reset_seed
+from lightning.fabric.utilities.warnings import PossibleUserWarning
+from lightning.pytorch.plugins.precision.precision import Precision
+from lightning.pytorch.strategies.launchers import _MultiProcessingLauncher, _SubprocessScriptLauncher
+from lightning.pytorch.strategies.parallel import ParallelStrategy
+from lightning.pytorch.strategies.registry import register_strategy
+from lightning.pytorch.trainer.states import RunningStage, TrainerFn
+
+log = logging.getLogger(__name__)
+
+_DEFAULT_TIMEOUT = timedelta(seconds=1800)
+_UNUSED_PARAMETERS_HINT = (
+    "It looks like your LightningModule has parameters that were not used in producing the loss returned by "
+    "training_step. If this is intentional, enable the detection of unused parameters in DDP with "
+    "`strategy='ddp_find_unused_parameters_true'` or `strategy=DDPStrategy(find_unused_parameters=True)`."
+)
+
+
+class DDPStrategy(ParallelStrategy):
+    """Replicates the model in every process and averages the gradients during backward.
+
+    Args:
+        process_group_backend: "gloo", "nccl", ... (default: nccl for CUDA devices, gloo otherwise).
+        timeout: how long a collective may wait for the other processes.
+        start_method: "popen" re-runs the script per process (the default, like torchrun); "spawn", "fork" and
+            "forkserver" start workers from this process.
+        **kwargs: passed to ``DistributedDataParallel`` (``find_unused_parameters``, ``static_graph``,
+            ``gradient_as_bucket_view``, ``bucket_cap_mb`` ...).
+    """
+
+    strategy_name = "ddp"
+
+    def __init__(self, accelerator: Any = None, parallel_devices: Optional[list] = None,
+                 cluster_environment: Optional[ClusterEnvironment] = None, checkpoint_io: Any = None,
+                 precision_plugin: Optional[Precision] = None, ddp_comm_state: Optional[object] = None,
+                 ddp_comm_hook: Optional[Callable] = None, ddp_comm_wrapper: Optional[Callable] = None,
+                 model_averaging_period: Optional[int] = None, process_group_backend: Optional[str] = None,
+                 timeout: Optional[timedelta] = _DEFAULT_TIMEOUT, start_method: str = "popen",
+                 **kwargs: Any) -> None:
+        super().__init__(accelerator=accelerator, parallel_devices=parallel_devices,
+                         cluster_environment=cluster_environment, checkpoint_io=checkpoint_io,
+                         precision_plugin=precision_plugin)
+        if start_method not in ("popen", "spawn", "fork", "forkserver"):
+            raise ValueError(
+                f"`DDPStrategy(start_method={start_method!r})` is invalid; use 'popen', 'spawn', 'fork' or 'forkserver'."
+            )
+        if model_averaging_period is not None:
+            raise NotImplementedError(
+                "`DDPStrategy(model_averaging_period=...)` (post-local SGD) is not supported by this implementation."
+            )
+        self._num_nodes = 1
+        self._ddp_kwargs = kwargs
+        self._ddp_comm_state = ddp_comm_state
+        self._ddp_comm_hook = ddp_comm_hook
+        self._ddp_comm_wrapper = ddp_comm_wrapper
+        self._process_group_backend = process_group_backend
+        self._timeout = timeout
+        self._start_method = start_method
+
+    # ------------------------------------------------------------ configuration
+    @property
+    def is_distributed(self) -> bool:
+        return True
+
+    @property
+    def root_device(self) -> torch.device:
+        assert self.parallel_devices is not None, "the strategy has no devices yet; pass it to a Trainer first"
+        return self.parallel_devices[self.local_rank]
+
+    @property
+    def num_nodes(self) -> int:
+        return self._num_nodes
+
+    @num_nodes.setter
+    def num_nodes(self, num_nodes: int) -> None:
+        self._num_nodes = num_nodes
+
+    @property
+    def num_processes(self) -> int:
+        return len(self.parallel_devices) if self.parallel_devices is not None else 0
+
+    @property
+    def distributed_sampler_kwargs(self) -> dict:
+        return {"num_replicas": self.num_nodes * self.num_processes, "rank": self.global_rank}
+
+    @property
+    def process_group_backend(self) -> Optional[str]:
+        return self._process_group_backend
+
+    @property
+    def _uses_spawn(self) -> bool:
+        return self._start_method == "spawn"
+
+    def _configure_from_setup(self, device_setup: Any) -> None:
+        """Take what the Trainer resolved: devices of this node, ``num_nodes``, ``sync_batchnorm``, the cluster
+        environment (given as a plugin, else detected), then pick the launcher."""
+        if self.parallel_devices is None:
+            self.parallel_devices = list(device_setup.parallel_devices)
+        self.num_nodes = device_setup.num_nodes
+        if device_setup.sync_batchnorm:
+            from torch.nn import SyncBatchNorm
+
+            self._layer_sync = SyncBatchNorm
+        if self.cluster_environment is None:
+            self.cluster_environment = device_setup.cluster_environment or detect_cluster_environment()
+        self.cluster_environment.validate_settings(num_devices=self.num_processes, num_nodes=self.num_nodes)
+        if self.parallel_devices and self.parallel_devices[0].type == "mps":
+            raise ValueError("DDP does not run on MPS devices; use `accelerator='cpu'` or a single MPS device.")
+        self._configure_launcher()
+
+    def _configure_launcher(self) -> None:
+        assert self.cluster_environment is not None
+        if self._start_method == "popen":
+            self._launcher = _SubprocessScriptLauncher(self.cluster_environment, self.num_processes, self.num_nodes)
+        else:
+            self._launcher = _MultiProcessingLauncher(self, start_method=self._start_method)
+
+    # ------------------------------------------------------------ process group
+    def setup_environment(self) -> None:
+        self.setup_distributed()
+        super().setup_environment()
+
+    def setup_distributed(self) -> None:
+        reset_seed()  # every process starts from the seed of `seed_everything`, like one process would
+        self.set_world_ranks()
+        self._process_group_backend = self._get_process_group_backend()
+        assert self.cluster_environment is not None
+        kwargs = {"timeout": self._timeout} if self._timeout is not None else {}
+        _init_dist_connection(self.cluster_environment, self._process_group_backend, **kwargs)
+
+    def set_world_ranks(self) -> None:
+        if self.cluster_environment is not None:
+            self.cluster_environment.set_global_rank(self.node_rank * self.num_processes + self.local_rank)
+            self.cluster_environment.set_world_size(self.num_nodes * self.num_processes)
+        rank_zero_only.rank = self.global_rank  # type: ignore[attr-defined]
+
+    # ------------------------------------------------------------ model
+    def setup(self, trainer: Any) -> None:
+        """Move the model to this process's device; when fitting, convert batch norms (``sync_batchnorm``), wrap the
+        model in ``DistributedDataParallel`` and create the optimizers."""
+        assert self.accelerator is not None
+        self.accelerator.setup(trainer)
+        fitting = trainer.state.fn == TrainerFn.FITTING
+        if fitting and self._layer_sync is not None:
+            self.model = self._layer_sync.convert_sync_batchnorm(self.model)
+        self.model_to_device()
+        self.model = self.precision_plugin.convert_module(self.model)
+        if fitting:
+            self.model = self._setup_model(self.model)
+            self._register_ddp_hooks()
+            self.setup_optimizers(trainer)
+
+    def model_to_device(self) -> None:
+        assert self.model is not None
+        self.model.to(self.root_device)
+
+    def _setup_model(self, model: torch.nn.Module) -> DistributedDataParallel:
+        device_ids = None if self.root_device.type == "cpu" else [self.root_device.index]
+        log.debug(f"Wrapping the model in DistributedDataParallel (device_ids={device_ids}, {self._ddp_kwargs})")
+        return DistributedDataParallel(module=model, device_ids=device_ids, **self._ddp_kwargs)
+
+    def _register_ddp_hooks(self) -> None:
+        if self._ddp_comm_hook is None:
+            return
+        hook = self._ddp_comm_hook
+        if self._ddp_comm_wrapper is not None:
+            hook = self._ddp_comm_wrapper(hook)
+        self.model.register_comm_hook(state=self._ddp_comm_state, hook=hook)
+
+    def determine_ddp_device_ids(self) -> Optional[list]:
+        return None if self.root_device.type == "cpu" else [self.root_device.index]
+
+    def backward(self, closure_loss: Tensor, optimizer: Any, *args: Any, **kwargs: Any) -> Tensor:
+        self.pre_backward(closure_loss)
+        return super().backward(closure_loss, optimizer, *args, **kwargs)
+
+    def pre_backward(self, closure_loss: Tensor) -> None:
+        """Manual optimization calls backward inside ``training_step``, i.e. before DDP's forward returned: prepare
+        DDP's reducer for this backward here, as DDP would have done after its forward."""
+        model = self.model
+        if not isinstance(model, DistributedDataParallel) or self.lightning_module.automatic_optimization:
+            return
+        if torch.is_grad_enabled() and model.require_backward_grad_sync:
+            model.require_forward_param_sync = True
+            outputs = [closure_loss] if model.find_unused_parameters and not model.static_graph else []
+            model.reducer._rebuild_buckets()
+            model.reducer.prepare_for_backward(outputs)
+        else:
+            model.require_forward_param_sync = False
+
+    def _on_after_inner_forward(self, wrapper: Any, module: Any) -> None:
+        # manual optimization already synced in `manual_backward`: DDP must not expect another backward
+        if isinstance(wrapper, DistributedDataParallel) and not module.automatic_optimization:
+            wrapper.require_backward_grad_sync = False
+
+    def _on_after_outer_forward(self, wrapper: Any, module: Any) -> None:
+        if isinstance(wrapper, DistributedDataParallel) and not module.automatic_optimization:
+            wrapper.require_backward_grad_sync = True
+
+    # ------------------------------------------------------------ data
+    def process_dataloader(self, dataloader: Any, stage: Optional[RunningStage] = None) -> Any:
+        """Give each process its own shard of the data (``Trainer(use_distributed_sampler=True)``, the default)."""
+        trainer = getattr(self.lightning_module, "_trainer", None)
+        if not isinstance(dataloader, DataLoader) or not getattr(trainer, "_use_distributed_sampler", True):
+            return dataloader
+        if isinstance(dataloader.sampler, DistributedSampler) or _has_iterable_dataset(dataloader):
+            return dataloader
+        if dataloader.batch_sampler is not None and type(dataloader.batch_sampler).__name__ != "BatchSampler":
+            rank_zero_warn(
+                f"The dataloader uses a custom batch sampler ({type(dataloader.batch_sampler).__name__}), which "
+                "Lightning cannot shard across processes; every process will see all batches. Shard it yourself or "
+                "pass `Trainer(use_distributed_sampler=False)` to silence this warning.", category=PossibleUserWarning,
+            )
+            return dataloader
+        stage = stage or RunningStage.TRAINING
+        sampler = self._distributed_sampler(dataloader, stage)
+        if trainer is not None and trainer.state.fn in (TrainerFn.VALIDATING, TrainerFn.TESTING) \
+                and self.world_size > 1:
+            rank_zero_warn(
+                f"`trainer.{trainer.state.fn.value}()` with several processes uses a `DistributedSampler`, which "
+                "repeats a few samples so that every process gets the same number of batches. For metrics that "
+                "see each sample exactly once, run it with `Trainer(devices=1, num_nodes=1)`.",
+                category=PossibleUserWarning,
+            )
+        from lightning.pytorch.trainer.data import _rebuild_with_sampler
+
+        return _rebuild_with_sampler(dataloader, sampler)
+
+    def _distributed_sampler(self, dataloader: DataLoader, stage: RunningStage) -> DistributedSampler:
+        import os
+
+        shuffle = isinstance(dataloader.sampler, RandomSampler)
+        if stage != RunningStage.TRAINING and shuffle:
+            rank_zero_warn(
+                f"Your `{stage.dataloader_prefix}_dataloader` shuffles; turn shuffling off for evaluation dataloaders.",
+                category=PossibleUserWarning,
+            )
+        kwargs = dict(self.distributed_sampler_kwargs, shuffle=shuffle, seed=int(os.getenv("PL_GLOBAL_SEED", 0)))
+        if stage == RunningStage.PREDICTING:
+            return _UnrepeatedDistributedSamplerWrapper(dataloader.sampler, **kwargs)
+        if isinstance(dataloader.sampler, (RandomSampler, SequentialSampler)):
+            return DistributedSampler(dataloader.dataset, **kwargs)
+        return DistributedSamplerWrapper(dataloader.sampler, **kwargs)
+
+    # ------------------------------------------------------------ failures and teardown
+    def on_exception(self, exception: BaseException) -> None:
+        """Stop the other processes (they would wait in a collective) and explain the most common DDP error."""
+        if re.search("Expected to have finished reduction in the prior iteration", str(exception)) and \
+                _UNUSED_PARAMETERS_HINT not in str(exception):
+            exception.args = (f"{exception.args[0] if exception.args else ''}\n{_UNUSED_PARAMETERS_HINT}",
+                              *exception.args[1:])
+        if self._launcher is not None:
+            import signal
+
+            self._launcher.kill(signal.SIGKILL)
+
+    def teardown(self) -> None:
+        module = self.lightning_module
+        if isinstance(self.model, DistributedDataParallel):
+            self.model = module  # unwrap; the process group stays for later trainer calls in this process
+        if self._layer_sync is not None and module is not None:
+            self.model = _revert_sync_batchnorm(self.model)
+        if module is not None and self.root_device.type == "cuda":
+            module.cpu()
+            torch.cuda.empty_cache()
+        super().teardown()
+
+
+def _has_iterable_dataset(dataloader: DataLoader) -> bool:
+    return isinstance(dataloader.dataset, torch.utils.data.IterableDataset)
+
+
+class _BatchNormXd(torch.nn.modules.batchnorm._BatchNorm):
+    """A batch norm for any input rank: what a ``SyncBatchNorm`` turns back into (it does not know its rank)."""
+
+    def _check_input_dim(self, input: Tensor) -> None:
+        return
+
+
+def _revert_sync_batchnorm(module: torch.nn.Module) -> torch.nn.Module:
+    """Turn ``SyncBatchNorm`` layers back into plain batch norms (same parameters and running stats)."""
+    converted = module
+    if isinstance(module, torch.nn.SyncBatchNorm):
+        converted = _BatchNormXd(module.num_features, module.eps, module.momentum, module.affine,
+                                 module.track_running_stats)
+        if module.affine:
+            converted.weight = module.weight
+            converted.bias = module.bias
+        converted.running_mean = module.running_mean
+        converted.running_var = module.running_var
+        converted.num_batches_tracked = module.num_batches_tracked
+        converted.training = module.training
+    for name, child in module.named_children():
+        converted.add_module(name, _revert_sync_batchnorm(child))
+    return converted
+
+
+def _register_ddp_names() -> None:
+    for name, start_method in (("ddp", "popen"), ("ddp_spawn", "spawn"), ("ddp_fork", "fork"),
+                               ("ddp_notebook", "fork")):
+        register_strategy(name, lambda setup, m=start_method: DDPStrategy(start_method=m))
+        for flag in (False, True):
+            variant = f"{name}_find_unused_parameters_{str(flag).lower()}"
+            register_strategy(
+                variant, lambda setup, m=start_method, f=flag: DDPStrategy(start_method=m, find_unused_parameters=f)
+            )
+
+
+_register_ddp_names()

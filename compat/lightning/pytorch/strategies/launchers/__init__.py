@@ -1,0 +1,6 @@
+"""Launchers: how the processes of a multi-process strategy come to exist (re-running the script, or spawning /
+forking workers from the current process)."""
+from lightning.pytorch.strategies.launchers.multiprocessing import _MultiProcessingLauncher
+from lightning.pytorch.strategies.launchers.subprocess_script import _SubprocessScriptLauncher
+
+__all__ = ["_MultiProcessingLauncher", "_SubprocessScriptLauncher"]
