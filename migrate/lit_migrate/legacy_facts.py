@@ -609,6 +609,32 @@ TRAINER_POSITIONAL_1_9 = (
 )
 TRAINER_POSITIONAL_STABLE = 5  # the first 5 positions agree across 1.x (modulo the checkpoint flag's rename)
 
+# `Trainer.add_argparse_args` in 1.9.5 (B.1): (argument, 1.9.5 default, how the command-line string was parsed), in
+# signature order. Kinds: "bool" (str_to_bool, `--flag` alone means True), "bool_or_int", "bool_or_str", "int",
+# "float", "str", "int_or_float", "gpus" (an int unless it holds a comma or is "-1"), "precision". `callbacks` and
+# `deterministic` were not command-line arguments. Read from the real 1.9.5 parser.
+TRAINER_ARGPARSE_1_9: tuple[tuple[str, Any, str], ...] = (
+    ("logger", True, "bool"), ("enable_checkpointing", True, "bool"), ("default_root_dir", None, "str"),
+    ("gradient_clip_val", None, "int_or_float"), ("gradient_clip_algorithm", None, "str"), ("num_nodes", 1, "int"),
+    ("num_processes", None, "int"), ("devices", None, "str"), ("gpus", None, "gpus"),
+    ("auto_select_gpus", None, "bool"), ("tpu_cores", None, "gpus"), ("ipus", None, "int"),
+    ("enable_progress_bar", True, "bool"), ("overfit_batches", 0.0, "int_or_float"), ("track_grad_norm", -1, "float"),
+    ("check_val_every_n_epoch", 1, "int"), ("fast_dev_run", False, "bool_or_int"),
+    ("accumulate_grad_batches", None, "int"), ("max_epochs", None, "int"), ("min_epochs", None, "int"),
+    ("max_steps", -1, "int"), ("min_steps", None, "int"), ("max_time", None, "str"),
+    ("limit_train_batches", None, "int_or_float"), ("limit_val_batches", None, "int_or_float"),
+    ("limit_test_batches", None, "int_or_float"), ("limit_predict_batches", None, "int_or_float"),
+    ("val_check_interval", None, "int_or_float"), ("log_every_n_steps", 50, "int"), ("accelerator", None, "str"),
+    ("strategy", None, "str"), ("sync_batchnorm", False, "bool"), ("precision", 32, "precision"),
+    ("enable_model_summary", True, "bool"), ("num_sanity_val_steps", 2, "int"),
+    ("resume_from_checkpoint", None, "str"), ("profiler", None, "str"), ("benchmark", None, "bool"),
+    ("reload_dataloaders_every_n_epochs", 0, "int"), ("auto_lr_find", False, "bool_or_str"),
+    ("replace_sampler_ddp", True, "bool"), ("detect_anomaly", False, "bool"),
+    ("auto_scale_batch_size", False, "bool_or_str"), ("plugins", None, "str"), ("amp_backend", None, "str"),
+    ("amp_level", None, "str"), ("move_metrics_to_cpu", False, "bool"),
+    ("multiple_trainloader_mode", "max_size_cycle", "str"), ("inference_mode", True, "bool"),
+)
+
 # The 2.6 Trainer parameters, for recognising arguments that need no change.
 TRAINER_2X_PARAMS = frozenset({
     "accelerator", "strategy", "devices", "num_nodes", "precision", "logger", "callbacks", "fast_dev_run",
