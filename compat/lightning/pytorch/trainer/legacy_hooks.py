@@ -18,3 +18,9 @@ def legacy_run_callbacks(trainer: Any, model: Any) -> list:
                 f"Use the `{new}` hook instead and collect the step outputs on `self` (or run `lit-migrate`)."
             )
     return []
+
+
+def supports_multiple_optimizers(model: Any) -> bool:
+    """Whether automatic optimization may drive several optimizers for ``model`` (the 1.x ``optimizer_idx``
+    pattern, translated by the legacy layer). Lightning 2.x allows one."""
+    return False
