@@ -51,24 +51,29 @@ def run_in_pty(*args: str, timeout_s: float = 120.0) -> tuple:
     return code, b"".join(chunks).decode("utf-8", "replace")
 
 
-def test_default_console_shows_bar_summary_and_results():
-    code, out = run_in_pty()
+@pytest.fixture(scope="module")
+def sections() -> dict:
+    """Output of each console set-up of tiny_fit.py, from one pseudo-terminal run."""
+    code, out = run_in_pty("no-bar", "tqdm", "default")
     assert code == 0, out
-    assert "Traceback" not in out
+    assert "Traceback" not in out, out
+    parts = out.split("@@ ")[1:]
+    return {part.split(maxsplit=1)[0]: part for part in parts}
+
+
+def test_default_console_shows_bar_summary_and_results(sections):
+    out = sections["default"]
     assert "Epoch 1/1" in out and "train_loss" in out  # the (rich, since it is installed) bar with the metric
     assert "Total params" in out and "layer" in out  # the model summary
     assert "Validate metric" in out and "val_loss" in out  # the results table of trainer.validate
 
 
-def test_tqdm_bar_in_a_terminal():
-    code, out = run_in_pty("--tqdm", "--no-summary")
-    assert code == 0, out
+def test_tqdm_bar_in_a_terminal(sections):
+    out = sections["tqdm"]
     assert "Epoch 1: 100%" in out and "8/8" in out and "train_loss=" in out
-    assert "Traceback" not in out
 
 
-def test_no_bar_draws_nothing():
-    code, out = run_in_pty("--no-bar", "--no-summary")
-    assert code == 0, out
+def test_no_bar_draws_nothing(sections):
+    out = sections["no-bar"]
     assert not any(mark in out for mark in BAR_MARKS), out
     assert "Validate metric" in out  # the results table is not a progress bar; it still prints

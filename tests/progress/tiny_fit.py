@@ -1,4 +1,5 @@
-"""A tiny fit + validate run for the pseudo-terminal tests: `python tiny_fit.py [--no-bar] [--tqdm] [--no-summary]`."""
+"""Tiny fit + validate runs for the pseudo-terminal tests, one process for all console set-ups (torch is imported
+once): `python tiny_fit.py SECTION...` runs each of no-bar / tqdm / default, printing `@@ SECTION` before it."""
 import sys
 
 import torch
@@ -34,16 +35,17 @@ def loader():
     return DataLoader(TensorDataset(x, x.sum(1, keepdim=True)), batch_size=4)
 
 
+SECTIONS = {
+    "no-bar": dict(enable_progress_bar=False, enable_model_summary=False),
+    "tqdm": dict(callbacks=[TQDMProgressBar()], enable_model_summary=False),
+    "default": dict(),
+}
+
 if __name__ == "__main__":
-    args = set(sys.argv[1:])
-    trainer = L.Trainer(
-        max_epochs=2,
-        logger=False,
-        enable_checkpointing=False,
-        enable_progress_bar="--no-bar" not in args,
-        enable_model_summary="--no-summary" not in args,
-        callbacks=[TQDMProgressBar()] if "--tqdm" in args else None,
-    )
-    model = Tiny()
-    trainer.fit(model, loader(), loader())
-    trainer.validate(model, loader())
+    for section in sys.argv[1:]:
+        print(f"@@ {section}", flush=True)
+        trainer = L.Trainer(max_epochs=2, logger=False, enable_checkpointing=False, **SECTIONS[section])
+        model = Tiny()
+        trainer.fit(model, loader(), loader())
+        trainer.validate(model, loader())
+        sys.stdout.flush()
