@@ -24,7 +24,7 @@ class LightningModule(LegacyModuleAPI, HyperparametersMixin, ModelHooks, DataHoo
 
     __jit_unused_properties__: list = [
         "example_input_array", "on_gpu", "current_epoch", "global_step", "global_rank", "local_rank", "logger",
-        "loggers", "automatic_optimization", "trainer", "fabric", "strict_loading", "device_mesh",
+        "loggers", "automatic_optimization", "trainer", "fabric", "strict_loading", "device_mesh", "device", "dtype",
     ] + HyperparametersMixin.__jit_unused_properties__
     _jit_is_scripting = False
 
