@@ -493,6 +493,7 @@ class Trainer(LegacyTrainerAPI):
                 checkpointing.restore_modules_and_callbacks(self, checkpoint)
             checkpointing.restore_training_state(self, checkpoint)
             del checkpoint
+        self.profiler._lightning_module = model  # PyTorchProfiler records module names and reads batch counts
         self.profiler.setup(stage=self.state.fn.value, local_rank=self.local_rank, log_dir=self.log_dir)
         results = self._run_stage()
         self._teardown()
