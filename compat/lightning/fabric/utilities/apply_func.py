@@ -1,5 +1,6 @@
 """Apply a function to every tensor in a nested collection; move batches between devices."""
 import dataclasses
+from functools import partial
 from collections import OrderedDict, defaultdict
 from typing import Any, Callable, Optional, Union
 
@@ -86,10 +87,14 @@ def move_data_to_device(batch: Any, device: Union[str, torch.device]) -> Any:
     return apply_to_collection(batch, dtype=(Tensor, _TransferableDataType), function=batch_to)
 
 
+# Python numbers become 32-bit tensors (as in Lightning), so that collectives see one dtype on every rank
+CONVERSION_DTYPES = [(int, torch.int), (float, torch.float)]
+
+
 def convert_to_tensors(data: Any, device: Union[str, torch.device]) -> Any:
     """Turn numbers and numpy arrays in ``data`` into tensors on ``device``."""
-    for src_dtype, conversion in ((int, torch.tensor), (float, torch.tensor)):
-        data = apply_to_collection(data, src_dtype, conversion, device=device)
+    for src_dtype, dst_dtype in CONVERSION_DTYPES:
+        data = apply_to_collection(data, src_dtype, partial(torch.tensor, dtype=dst_dtype, device=device))
     return move_data_to_device(data, device)
 
 
