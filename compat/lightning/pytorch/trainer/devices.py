@@ -27,7 +27,7 @@ def normalize_precision(precision: Union[str, int, None]) -> str:
             )
         return new
     if precision not in _PRECISIONS:
-        raise MisconfigurationException(
+        raise ValueError(
             f"Precision {precision!r} is invalid. Allowed precision values: {_PRECISIONS} (or 64, 32, 16, 'bf16')."
         )
     return str(precision)
