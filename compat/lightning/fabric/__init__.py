@@ -1,7 +1,7 @@
 """lightning.fabric: devices, precision and strategies for users who keep their own training loop."""
 from lightning.fabric.utilities.seed import seed_everything
 
-__all__ = ["Fabric", "seed_everything"]
+__all__ = ["Fabric", "is_wrapped", "seed_everything"]
 
 
 def __getattr__(name):
@@ -9,4 +9,8 @@ def __getattr__(name):
         from lightning.fabric.fabric import Fabric
 
         return Fabric
+    if name == "is_wrapped":
+        from lightning.fabric.wrappers import is_wrapped
+
+        return is_wrapped
     raise AttributeError(f"module 'lightning.fabric' has no attribute {name!r}")
