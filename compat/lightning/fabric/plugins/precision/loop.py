@@ -7,9 +7,12 @@ scale -> backward -> unscale -> step -> update sequence around them.
 """
 from typing import Any, ContextManager
 
+import torch
 from torch import Tensor
 from torch.optim import Optimizer
 
+from lightning.fabric.utilities.apply_func import apply_to_collection
+from lightning.pytorch.plugins.precision.double import DoublePrecision
 from lightning.pytorch.plugins.precision.precision import Precision, _optimizer_is_lbfgs
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
 
@@ -22,7 +25,9 @@ class _LoopPrecision:
         cls = type(plugin)
         # identity conversions are skipped on the hot path (32-true does nothing per step)
         self.converts_input = cls.convert_input is not Precision.convert_input
-        self.converts_output = cls.convert_output is not Precision.convert_output
+        # Fabric hands a 64-true model's outputs back in the default dtype (the Trainer's steps keep float64)
+        self._outputs_to_default = isinstance(plugin, DoublePrecision) and cls.convert_output is Precision.convert_output
+        self.converts_output = cls.convert_output is not Precision.convert_output or self._outputs_to_default
         self.has_forward_context = cls.forward_context is not Precision.forward_context
 
     @property
@@ -40,6 +45,8 @@ class _LoopPrecision:
         return self.plugin.convert_input(data)
 
     def convert_output(self, data: Any) -> Any:
+        if self._outputs_to_default:
+            return apply_to_collection(data, Tensor, _to_default_dtype)
         return self.plugin.convert_output(data)
 
     def forward_context(self) -> ContextManager:
@@ -83,3 +90,7 @@ class _LoopPrecision:
 
     def teardown(self) -> None:
         self.plugin.teardown()
+
+
+def _to_default_dtype(tensor: Tensor) -> Tensor:
+    return tensor.to(torch.get_default_dtype()) if tensor.is_floating_point() else tensor
