@@ -1,8 +1,9 @@
 """``RichProgressBar`` (and its colours, ``RichProgressBarTheme``): the progress bars drawn with ``rich``.
 
 There is no background refresh thread: the bars are redrawn from the batch hooks at most ``refresh_rate`` times a
-second (and at the end of each stage), and the metrics are read only when a redraw is due, so a fast loop pays
-almost nothing per step. ``rich`` is imported when the first bar starts.
+second, capped at ``MAX_REDRAWS_PER_S`` (a redraw recomputes every column, about a millisecond), and at the end of
+each stage; the metrics are read only when a redraw is due, so a fast loop pays almost nothing per step. ``rich`` is
+imported when the first bar starts.
 """
 import importlib.util
 import time
@@ -47,11 +48,13 @@ class RichProgressBar(ProgressBar):
     """Progress bars drawn with `rich <https://github.com/Textualize/rich>`_ (``pip install rich``).
 
     Args:
-        refresh_rate: Redraws per second at most; ``0`` hides the bars.
+        refresh_rate: Redraws per second at most (never more than ``MAX_REDRAWS_PER_S``); ``0`` hides the bars.
         leave: Keep each epoch's finished training bar on screen.
         theme: Styles of the parts of the bar.
         console_kwargs: Passed to ``rich.reconfigure`` for the console the bars draw on.
     """
+
+    MAX_REDRAWS_PER_S = 10
 
     def __init__(
         self,
@@ -175,13 +178,13 @@ class RichProgressBar(ProgressBar):
         """Redraw now when ``hard``, else only if the last redraw is at least ``1 / refresh_rate`` s old."""
         if self.progress is None:
             return
-        now = time.monotonic()
-        if hard or now - self._last_redraw >= 1.0 / max(self.refresh_rate, 1e-9):
-            self._last_redraw = now
+        if hard or self._redraw_due():
+            self._last_redraw = time.monotonic()
             self.progress.refresh()
 
     def _redraw_due(self) -> bool:
-        return time.monotonic() - self._last_redraw >= 1.0 / max(self.refresh_rate, 1e-9)
+        interval = 1.0 / max(min(self.refresh_rate, self.MAX_REDRAWS_PER_S), 1e-9)
+        return time.monotonic() - self._last_redraw >= interval
 
     def _add_task(self, total: Union[int, float], description: str, visible: bool = True) -> Any:
         if self.theme.description:
