@@ -11,6 +11,7 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import lightning.pytorch as pl
 from resumable import MAX_EPOCHS, resume, uninterrupted
 
 
@@ -70,3 +71,16 @@ def test_resume_after_kill_9(tmp_path, subprocess_env):
     last = tmp_path / "last.ckpt"
     assert torch.load(last)["global_step"] == 6  # killed in step 7, before ModelCheckpoint (always last) saved it
     _assert_same_result(1, str(last), str(tmp_path / "resumed"))
+
+
+@pytest.mark.parametrize("acc", [1, 3])
+def test_resume_from_checkpoint_saved_after_fit_ended(acc, tmp_path):
+    """`trainer.save_checkpoint` after a shorter fit, then a longer fit from it, equals one long fit."""
+    from resumable import ResumableModel, make_trainer
+
+    pl.seed_everything(1)
+    trainer = make_trainer(str(tmp_path), acc)
+    trainer.fit_loop.max_epochs = MAX_EPOCHS - 1
+    trainer.fit(ResumableModel())
+    trainer.save_checkpoint(tmp_path / "after_fit.ckpt")
+    _assert_same_result(acc, str(tmp_path / "after_fit.ckpt"), str(tmp_path / "resumed"))
