@@ -5,10 +5,11 @@ from torch.utils.data import DataLoader, Dataset, IterableDataset
 
 from lightning.pytorch.core.hooks import DataHooks
 from lightning.pytorch.core.mixins.hparams_mixin import HyperparametersMixin
+from lightning.pytorch.core.legacy_module import LegacyDataModuleAPI
 from lightning.pytorch.core.saving import _restricted_classmethod, load_from_checkpoint
 
 
-class LightningDataModule(DataHooks, HyperparametersMixin):
+class LightningDataModule(LegacyDataModuleAPI, DataHooks, HyperparametersMixin):
     """Subclass it and implement ``prepare_data``, ``setup`` and the ``*_dataloader`` methods you need."""
 
     name: Optional[str] = None
