@@ -1,17 +1,217 @@
 """Translation of 1.x ``Trainer(...)`` arguments (``gpus=``, ``resume_from_checkpoint=`` ...) onto the 2.x ones.
 
 Owned by the legacy layer; the Trainer's ``__init__`` is wrapped with :func:`accepts_legacy_arguments`, which keeps
-the 2.x signature visible to ``inspect`` (LightningCLI reads it).
+the 2.x signature visible to ``inspect`` (LightningCLI reads it). The facts (what maps to what) come from the one
+table, ``lit_migrate.legacy_facts`` (migration-table section A); this module only applies them while the program
+runs, plus what only a running program can do (the tuner flags, ``track_grad_norm``, ``resume_from_checkpoint``).
+
+A call that uses no 1.x spelling goes straight to ``__init__``. Otherwise every legacy argument warns once with a
+``DeprecationWarning`` naming its 2.x spelling; ``LIGHTNING_COMPAT_STRICT=1`` gives the error Lightning 2.x raises.
 """
+import difflib
 import functools
-from typing import Any, Callable
+import importlib
+import inspect
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+from lightning.pytorch.utilities.exceptions import MisconfigurationException
+from lightning.pytorch.utilities.legacy import legacy_usage, strict_mode
+from lit_migrate import legacy_facts as facts
+
+
+@dataclass
+class LegacyTrainerSettings:
+    """What a legacy ``Trainer(...)`` call asked for that is not a 2.x constructor argument."""
+
+    fit_ckpt_path: Optional[str] = None  # resume_from_checkpoint
+    auto_lr_find: Any = False  # True or the attribute name, for trainer.tune()
+    auto_scale_batch_size: Any = False  # True / "power" / "binsearch", for trainer.tune()
+    track_grad_norm: Any = -1  # the norm type to log, -1 for off
+    prepare_data_per_node: Optional[bool] = None  # set on the module/datamodule at run time
+    automatic_optimization: Optional[bool] = None  # the 1.0 Trainer flag, set on the module at run time
+    multiple_trainloader_mode: str = "max_size_cycle"
+    weights_save_path: Optional[str] = None
+    given: dict = field(default_factory=dict)  # every legacy argument as passed (for trainer.default_attributes)
+
+
+# Legacy arguments the table leaves to a human (`NeedsReview`) that a running Trainer can honour itself:
+# name -> (field of LegacyTrainerSettings, value to store) or None for "accepted and dropped".
+def _store(name: str) -> Callable[[Any], tuple]:
+    return lambda value: (name, value)
+
+
+_RUNTIME_HANDLED: dict = {
+    "auto_lr_find": _store("auto_lr_find"),
+    "auto_scale_batch_size": lambda v: ("auto_scale_batch_size", "power" if v is True else v),
+    "track_grad_norm": lambda v: ("track_grad_norm", float(v) if v == "inf" else v),
+    "prepare_data_per_node": _store("prepare_data_per_node"),
+    "automatic_optimization": _store("automatic_optimization"),
+    "multiple_trainloader_mode": _store("multiple_trainloader_mode"),
+    "flush_logs_every_n_steps": lambda v: None,  # a logger setting in 2.x; the default loggers flush on their own
+    "log_save_interval": lambda v: None,
+    "weights_save_path": _store("weights_save_path"),
+}
+
+
+def _trainer_params(init: Callable) -> frozenset:
+    return frozenset(p for p in inspect.signature(init).parameters if p != "self")
+
+
+def _is_legacy_call(kwargs: dict, params: frozenset) -> bool:
+    if any(name not in params for name in kwargs):
+        return True
+    if facts.device_group_is_legacy({k: v for k, v in kwargs.items() if k in facts.DEVICE_GROUP}):
+        return True
+    return any(facts.trainer_arg_is_legacy(name, value) for name, value in kwargs.items())
+
+
+def _unknown_argument_error(name: str, params: frozenset) -> TypeError:
+    close = difflib.get_close_matches(name, sorted(params | set(facts.TRAINER_ARGS)), n=1)
+    hint = f" Did you mean `{close[0]}`?" if close else ""
+    return TypeError(f"Trainer.__init__() got an unexpected keyword argument '{name}'.{hint}")
+
+
+def _build_callback(spec: facts.ObjectSpec) -> Any:
+    try:
+        cls = getattr(importlib.import_module(spec.module), spec.name)
+    except (ImportError, AttributeError):
+        raise MisconfigurationException(
+            f"The 1.x Trainer argument maps to the callback `{spec.qualname}`, which this installation does not "
+            "provide; drop the argument."
+        ) from None
+    return cls(*spec.args, **dict(spec.kwargs))
+
+
+def _device_message(legacy: dict, mapped: dict) -> str:
+    old = ", ".join(f"{k}={v!r}" for k, v in legacy.items())
+    new = ", ".join(f"{k}={v!r}" for k, v in mapped.items()) or "(nothing: drop them)"
+    return f"Trainer({old}) is the 1.x way to choose devices: use Trainer({new})."
+
+
+def _check_contradictions(kwargs: dict) -> None:
+    """1.x silently let `gpus` win over `devices`; two answers to one question are an error here."""
+    device_flags = [k for k in ("gpus", "tpu_cores", "num_processes", "ipus") if kwargs.get(k) not in (None, 0, "0", [])]
+    if len(device_flags) > 1 and not (set(device_flags) == {"gpus", "num_processes"}):
+        raise ValueError(
+            f"Trainer({', '.join(f'{k}={kwargs[k]!r}' for k in device_flags)}) asks for two kinds of devices; keep one "
+            "(in 2.x: accelerator=..., devices=...)."
+        )
+    if device_flags and kwargs.get("devices") not in (None, "auto"):
+        flag = device_flags[0]
+        raise ValueError(
+            f"Trainer({flag}={kwargs[flag]!r}, devices={kwargs['devices']!r}) gives the device count twice (the 1.x "
+            f"`{flag}` and the 2.x `devices`). Keep only `devices=` together with `accelerator=`."
+        )
+
+
+def _check_cuda_available(mapped: dict, kwargs: dict) -> None:
+    if mapped.get("accelerator") != "cuda":
+        return
+    import torch
+
+    if not torch.cuda.is_available():
+        raise MisconfigurationException(
+            f"Trainer(gpus={kwargs.get('gpus')!r}) asks for CUDA GPUs, but this machine has none available "
+            "(torch.cuda.is_available() is False). Use gpus=0 (or accelerator='cpu') to train on the CPU."
+        )
+
+
+def translate(kwargs: dict, params: frozenset) -> tuple:
+    """Map a 1.x call onto (2.x Trainer kwargs, settings, callbacks to call around __init__). Warns per argument."""
+    for name in kwargs:
+        if name not in params and name not in facts.TRAINER_ARGS:
+            raise _unknown_argument_error(name, params)
+    _check_contradictions(kwargs)
+    result = facts.translate_trainer_kwargs(kwargs, add_default_device=True)
+    settings = LegacyTrainerSettings(given={k: v for k, v in kwargs.items() if k not in params})
+    new_kwargs = dict(result.trainer_kwargs)
+
+    for names, error in result.problems.items():
+        for name in names.split(","):
+            handler = _RUNTIME_HANDLED.get(name)
+            if handler is None:
+                raise MisconfigurationException(f"Trainer({name}={kwargs.get(name)!r}) has no 2.x equivalent: "
+                                                f"{error.advice}")
+            new_kwargs.pop(name, None)
+            stored = handler(kwargs[name])
+            if stored is not None:
+                setattr(settings, *stored)
+            legacy_usage(facts.TRAINER_ARGS[name].message() + ".")
+
+    group = {k: v for k, v in kwargs.items() if k in facts.DEVICE_GROUP}
+    legacy_group = {k: v for k, v in group.items() if k in facts.LEGACY_DEVICE_ARGS or (
+        k in ("accelerator", "strategy") and new_kwargs.get(k) != v)}
+    if legacy_group:
+        mapped = {k: new_kwargs[k] for k in ("accelerator", "devices", "strategy") if k in new_kwargs}
+        _check_cuda_available(mapped, kwargs)
+        legacy_usage(_device_message(legacy_group, mapped))
+    handled = {n for names in result.problems for n in names.split(",")}
+    for name, value in kwargs.items():
+        if name in facts.DEVICE_GROUP or name in handled:
+            continue
+        if name not in params:
+            legacy_usage(facts.TRAINER_ARGS[name].message() + ".")
+        elif facts.trainer_arg_is_legacy(name, value):
+            legacy_usage(f"Trainer({name}={value!r}) is the 1.x spelling: use {name}={new_kwargs.get(name)!r}.")
+    for caveat in result.caveats:
+        legacy_usage(f"1.x Trainer argument: {caveat}.")
+
+    if result.fit_kwargs.get("ckpt_path") is not None:
+        settings.fit_ckpt_path = result.fit_kwargs["ckpt_path"]
+    if result.callbacks:
+        callbacks = new_kwargs.get("callbacks")
+        callbacks = list(callbacks) if isinstance(callbacks, (list, tuple)) else ([callbacks] if callbacks else [])
+        new_kwargs["callbacks"] = callbacks + [_build_callback(spec) for spec in result.callbacks]
+    return new_kwargs, settings
+
+
+def _keywordize(args: tuple, kwargs: dict) -> dict:
+    names = facts.positional_trainer_names(len(args))
+    legacy_usage(f"Trainer() takes keyword arguments only in 2.x; the positional arguments were read in the 1.x "
+                 f"order as {', '.join(names)}=...")
+    for name, value in zip(names, args):
+        if name in kwargs:
+            raise TypeError(f"Trainer() got multiple values for argument '{name}'")
+        kwargs[name] = value
+    return kwargs
+
+
+def _call_removed_init_hooks(callbacks: Any, name: str, trainer: Any) -> None:
+    """``Callback.on_init_start/end(trainer)`` (removed in 1.8) ran around ``Trainer.__init__`` in 1.x."""
+    for callback in callbacks if isinstance(callbacks, (list, tuple)) else [callbacks] if callbacks else []:
+        hook = getattr(callback, name, None)
+        if callable(hook):
+            legacy_usage(f"Callback.{name} was removed in 1.8 and 2.x never calls it: move the code to setup() or "
+                         f"on_fit_start() ({type(callback).__name__}).", error=NotImplementedError)
+            hook(trainer)
 
 
 def accepts_legacy_arguments(init: Callable) -> Callable:
-    """Wrap ``Trainer.__init__``; 1.x arguments are translated here (none are recognised yet)."""
+    """Wrap ``Trainer.__init__``: 1.x arguments are translated (or, in strict mode, raise as in 2.x)."""
+    params = _trainer_params(init)
 
     @functools.wraps(init)
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> None:
-        init(self, *args, **kwargs)
+        if not args and not _is_legacy_call(kwargs, params):
+            _call_removed_init_hooks(kwargs.get("callbacks"), "on_init_start", self)
+            init(self, **kwargs)
+            _call_removed_init_hooks(kwargs.get("callbacks"), "on_init_end", self)
+            return
+        if strict_mode():
+            unknown = next((name for name in kwargs if name not in params), None)
+            if unknown is not None:
+                fact = facts.TRAINER_ARGS.get(unknown)
+                advice = f" {fact.message()}." if fact else ""
+                legacy_usage(str(_unknown_argument_error(unknown, params)) + advice, error=TypeError)
+            init(self, *args, **kwargs)  # 2.x takes a legacy *value* (precision=16, ...) or raises its own error
+            return
+        if args:
+            kwargs = _keywordize(args, dict(kwargs))
+        new_kwargs, settings = translate(kwargs, params)
+        _call_removed_init_hooks(new_kwargs.get("callbacks"), "on_init_start", self)
+        init(self, **new_kwargs)
+        self._legacy_settings = settings
+        _call_removed_init_hooks(new_kwargs.get("callbacks"), "on_init_end", self)
 
     return wrapper
