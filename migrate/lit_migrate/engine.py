@@ -48,6 +48,7 @@ class FileContext:
         self.quote = "'" if source.count("'") > source.count('"') else '"'
         self.changes: list[tuple[cst.CSTNode, str, str]] = []
         self.notes: list[tuple[cst.CSTNode, str, str]] = []
+        self.caveats: list[tuple[cst.CSTNode, str, str]] = []
         self.imports_needed: list[tuple[str, str]] = []  # (module, name) to add as `from module import name`
         self.modules_needed: list[str] = []  # `import module`
         self.statement_stack: list[cst.CSTNode] = []
@@ -67,6 +68,12 @@ class FileContext:
         target = anchor if anchor is not None else (self.statement_stack[-1] if self.statement_stack else None)
         if target is not None:
             self._comments[id(target)].append(message)
+
+    def caveat(self, node: cst.CSTNode, rule: "Rule | str", message: str) -> None:
+        """A rewrite whose semantics differ slightly from 1.x: reported and commented, but nothing to do."""
+        self.caveats.append((node, _rule_name(rule), message))
+        if self.statement_stack:
+            self._comments[id(self.statement_stack[-1])].append(message)
 
     def comments_for(self, original_statement: cst.CSTNode) -> list[str]:
         return self._comments.pop(id(original_statement), [])
@@ -220,12 +227,15 @@ def migrate_source(source: str, path: str = "<string>", options: Options | None 
             result.error = f"internal error: the rewrite did not parse ({err.msg}), file left untouched"
             return result.finish()
     result.output = output
-    if ctx.changes or ctx.notes:
-        lines = _lines(module, [n for n, _, _ in ctx.changes + ctx.notes])
-        result.changes = [Change(lines.get(id(n), 0), rule, msg) for n, rule, msg in ctx.changes]
-        result.notes = [Change(lines.get(id(n), 0), rule, msg) for n, rule, msg in ctx.notes]
-        result.changes.sort(key=lambda c: c.line)
-        result.notes.sort(key=lambda c: c.line)
+    if ctx.changes or ctx.notes or ctx.caveats:
+        lines = _lines(module, [n for n, _, _ in ctx.changes + ctx.notes + ctx.caveats])
+
+        def entries(recorded: list[tuple[cst.CSTNode, str, str]]) -> list[Change]:
+            return sorted((Change(lines.get(id(n), 0), rule, msg) for n, rule, msg in recorded),
+                          key=lambda c: c.line)
+
+        result.changes, result.notes, result.caveats = entries(ctx.changes), entries(ctx.notes), \
+            entries(ctx.caveats)
     return result.finish()
 
 

@@ -181,7 +181,8 @@ def _migrate_notebook(text: str, path: str, options: Options) -> FileResult:
         return result
     joined = f"\n{_CELL_SEPARATOR}\n".join(_mask_magics(s) for s in sources)
     migrated = migrate_source(joined, path, options)
-    result.changes, result.notes, result.skipped = migrated.changes, migrated.notes, migrated.skipped
+    result.changes, result.notes, result.caveats = migrated.changes, migrated.notes, migrated.caveats
+    result.skipped = migrated.skipped
     if migrated.error:
         result.error = migrated.error
         return result

@@ -522,8 +522,9 @@ TRAINER_ARGS: dict[str, TrainerArgFact] = {f.name: f for f in [
          "enable_model_summary=False", mapper=map_weights_summary),
     _arg("flush_logs_every_n_steps", "CSVLogger(flush_logs_every_n_steps=N)", "structural", "1.5", "1.7",
          "pass flush_logs_every_n_steps=N to CSVLogger (TensorBoard: flush_secs via the logger kwargs)",
-         mapper=_needs_review("flush_logs_every_n_steps moved to the logger: "
-                              "CSVLogger(..., flush_logs_every_n_steps=N)")),
+         mapper=lambda value: Mapped(caveats=[] if value is None else [
+             f"flush_logs_every_n_steps={value!r} dropped: it only set how often logs are written; pass it to "
+             "CSVLogger(..., flush_logs_every_n_steps=N) to keep it"])),
     _arg("log_gpu_memory", "callbacks=[DeviceStatsMonitor()]", "structural", "1.5", "1.7",
          "use callbacks=[DeviceStatsMonitor()]", mapper=map_log_gpu_memory),
     _arg("stochastic_weight_avg", "callbacks=[StochasticWeightAveraging(swa_lrs=...)]", "structural", "1.5", "1.7",

@@ -25,7 +25,8 @@ class FileResult:
     original: str = ""
     output: str = ""
     changes: list[Change] = field(default_factory=list)
-    notes: list[Change] = field(default_factory=list)
+    notes: list[Change] = field(default_factory=list)  # review notes: a human has to act
+    caveats: list[Change] = field(default_factory=list)  # rewritten, but the 2.x semantics differ slightly
     error: str | None = None  # the file could not be handled and was left untouched
     skipped: str | None = None  # nothing to do, for a reason (no Lightning mention, ...)
     written: bool = False
@@ -50,6 +51,7 @@ class FileResult:
             "skipped": self.skipped,
             "changes": [c.as_dict() for c in self.changes],
             "review_notes": [n.as_dict() for n in self.notes],
+            "caveats": [n.as_dict() for n in self.caveats],
         }
 
 
@@ -95,6 +97,8 @@ class RunReport:
                 out.append(f"  error: {f.error}")
             for c in f.changes:
                 out.append(f"  {c.line}: [{c.rule}] {c.message}")
+            for n in f.caveats:
+                out.append(f"  {n.line}: CAVEAT [{n.rule}] {n.message}")
             for n in f.notes:
                 out.append(f"  {n.line}: REVIEW [{n.rule}] {n.message}")
         s = self.summary()

@@ -58,7 +58,13 @@ class ConstructorArgsRule(Rule):
                 self.ctx.change(original, self, f"{cls}({name}=) -> {fact.rename_to}=")
                 continue
             if value is DYNAMIC:
-                self.ctx.note(original, self, f"{cls}({name}=<expression>): {fact.advice}")
+                joined = self._joined_filepath(arg) if (cls, name) == ("ModelCheckpoint", "filepath") else None
+                if joined is not None:
+                    replacement[i] = joined
+                    self.ctx.change(original, self, f"{cls}(filepath=os.path.join(..., <template>)) -> "
+                                                    "dirpath=os.path.join(...), filename=<template>")
+                else:
+                    self.ctx.note(original, self, f"{cls}({name}=<expression>): {fact.advice}")
                 continue
             try:
                 mapped = fact.mapper(value, values)  # type: ignore[misc]
@@ -89,3 +95,23 @@ class ConstructorArgsRule(Rule):
                 not any(a.keyword is None for a in updated.args):
             self.ctx.note(original, self, required[1])
         return updated
+
+    def _joined_filepath(self, arg: cst.Arg) -> list[cst.Arg] | None:
+        """`filepath=os.path.join(d, ..., "{epoch}-{val_loss:.2f}")`: a template name cannot be an existing
+        folder, so the 1.1 rule splits it into dirpath=os.path.join(d, ...) and filename=<template>."""
+        call = arg.value
+        if not isinstance(call, cst.Call) or self.ctx.bindings.qualify(call.func) != "os.path.join" or \
+                len(call.args) < 2 or any(a.keyword is not None or a.star for a in call.args):
+            return None
+        last = literal_value(call.args[-1].value)
+        if not isinstance(last, str) or "/" in last or "{" not in last:
+            return None
+        try:
+            filename = facts.split_checkpoint_filepath("dir/" + last)["filename"]
+        except facts.LegacyFactError:
+            return None
+        head = call.args[:-1]
+        dirpath = head[0].value if len(head) == 1 else call.with_changes(
+            args=[*head[:-1], head[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)])
+        return [make_kwarg("dirpath", dirpath, arg),
+                make_kwarg("filename", expr(render_source(filename, self.ctx.quote)), arg)]

@@ -125,7 +125,7 @@ class TrainerArgsRule(Rule):
             imports = [spec for spec in imports if spec not in new_callbacks]
             caveats = [(i, c) for i, c in caveats if i not in callback_sources]
         for _, caveat in caveats:
-            self.ctx.note(original, self, caveat)
+            self.ctx.caveat(original, self, caveat)
         if not replacement:
             return set_args(call, args) if changed else call
         for spec in imports:
@@ -154,7 +154,7 @@ class TrainerArgsRule(Rule):
             new = [make_kwarg(k, expr(render_source(v, self.ctx.quote, imports)), like)
                    for k, v in mapped.trainer_kwargs.items()]
             for caveat in mapped.caveats:
-                self.ctx.note(original, self, caveat)
+                self.ctx.caveat(original, self, caveat)
         elif dynamic == ["gpus"] and is_simple_reference(named["gpus"].value) and \
                 not (facts.LEGACY_DEVICE_ARGS - {"gpus"}) & set(group):
             # A runtime expression with the exact 1.x rule (A.3): CPU for the "no GPU" values, else CUDA.
