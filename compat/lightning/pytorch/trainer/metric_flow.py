@@ -5,6 +5,8 @@ from typing import Any, Optional
 
 from torch import Tensor
 
+from lightning.pytorch.trainer.states import RunningStage, TrainerFn
+
 
 class MetricFlow:
     def __init__(self, trainer: Any) -> None:
@@ -27,8 +29,23 @@ class MetricFlow:
 
     @property
     def should_update_logs(self) -> bool:
+        """Whether this batch is a logging step: counted in optimizer steps while training, and in batches of the
+        running loop while validating / testing / predicting (callbacks such as ThroughputMonitor ask in both)."""
         trainer = self.trainer
-        step = trainer.fit_loop.epoch_loop._batches_that_stepped + 1
+        if trainer.log_every_n_steps == 0:
+            return False
+        stage = trainer.state.stage
+        if stage is None:
+            return True
+        if stage == RunningStage.TRAINING:
+            # `+ 1`: also asked before the step runs (on_train_batch_start)
+            step = trainer.fit_loop.epoch_loop._batches_that_stepped + 1
+        elif stage == RunningStage.PREDICTING:
+            step = trainer.predict_loop.batch_progress.current.ready
+        elif trainer.state.fn == TrainerFn.FITTING:
+            step = trainer.fit_loop.epoch_loop.val_loop.batch_progress.current.ready
+        else:
+            step = (trainer.test_loop if stage == RunningStage.TESTING else trainer.validate_loop).batch_progress.current.ready
         return step % trainer.log_every_n_steps == 0 or trainer.should_stop
 
     def _metrics(self) -> tuple:
