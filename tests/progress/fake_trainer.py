@@ -28,8 +28,9 @@ def fake_trainer(batches=20, val_batches=3, max_epochs=2, metrics=None, version=
     )
 
 
-def run_fit(bar, trainer, epochs=1, on_batch=None):
-    """Fire the hooks of a fit (sanity check, train epochs with validation) in the Trainer's order."""
+def run_fit(bar, trainer, epochs=1, on_batch=None, stop_after=None):
+    """Fire the hooks of a fit (sanity check, train epochs with validation) in the Trainer's order; ``stop_after``
+    ends each epoch early (for loaders of unknown length)."""
     bar.setup(trainer, None, "fit")
     trainer.sanity_checking = True
     bar.on_sanity_check_start(trainer, None)
@@ -44,7 +45,7 @@ def run_fit(bar, trainer, epochs=1, on_batch=None):
     for epoch in range(epochs):
         trainer.current_epoch = epoch
         bar.on_train_epoch_start(trainer, None)
-        for i in range(trainer.num_training_batches):
+        for i in range(stop_after or trainer.num_training_batches):
             if on_batch:
                 on_batch(i)
             bar.on_train_batch_end(trainer, None, None, None, i)

@@ -74,3 +74,10 @@ def test_column_classes_at_their_real_module_path():
 
     for name in ("BatchesProcessedColumn", "CustomTimeColumn", "MetricsTextColumn", "ProcessingSpeedColumn"):
         assert getattr(rich_progress, name).__name__ == name
+
+
+def test_unknown_length_pulses_and_shows_dashes(console_text):
+    bar = _bar(console_text)
+    run_fit(bar, fake_trainer(batches=float("inf")), epochs=1, stop_after=5)
+    assert bar.train_progress_bar.total is None
+    assert "5/--" in console_text.getvalue()

@@ -131,3 +131,10 @@ def test_base_class_contract():
     trainer.check_val_every_n_epoch = 2
     assert base.total_val_batches == 0  # epoch 0 does not validate when validating every 2nd epoch
     assert base.has_dataloader_changed(0) and not base.has_dataloader_changed(0) and base.has_dataloader_changed(1)
+
+
+def test_unknown_length_shows_a_question_mark(capsys):
+    bar = TQDMProgressBar()
+    run_fit(bar, fake_trainer(batches=float("inf")), stop_after=5)
+    assert bar._train_progress_bar.total is None
+    assert "5/?" in capsys.readouterr().out

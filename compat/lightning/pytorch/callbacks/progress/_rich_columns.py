@@ -1,11 +1,42 @@
-"""The ``rich`` columns of ``RichProgressBar`` (imported only when a rich bar is drawn): batches done, elapsed and
-remaining time, speed, and the metrics text shown on the training bar."""
+"""The ``rich`` pieces of ``RichProgressBar`` (imported only when a rich bar is drawn): a ``Progress`` that accepts
+infinite totals, the bar column that pulses for them, batches done, elapsed and remaining time, speed, and the
+metrics text shown on the training bar."""
+import math
 from datetime import timedelta
-from typing import Any, Callable, Union
+from typing import Any, Callable, Optional, Union
 
-from rich.progress import ProgressColumn, Task
+from rich.progress import BarColumn, Progress, ProgressColumn, Task, TaskID
+from rich.progress_bar import ProgressBar as _RichBar
 from rich.style import Style
 from rich.text import Text
+
+
+class CustomProgress(Progress):
+    """``Progress`` whose tasks may have an infinite total (an iterable dataloader without a length)."""
+
+    def add_task(self, description: str, start: bool = True, total: Optional[float] = 100.0, completed: int = 0,
+                 visible: bool = True, **fields: Any) -> TaskID:
+        if total is not None and not math.isfinite(total):
+            total = None  # rich's "unknown length"
+        return super().add_task(description, start, total, completed, visible, **fields)
+
+
+class CustomBarColumn(BarColumn):
+    """The bar; it pulses while the total is unknown instead of staying empty."""
+
+    def render(self, task: Task) -> _RichBar:
+        unknown = task.total is None or not math.isfinite(task.total)
+        return _RichBar(
+            total=None if unknown else max(0.0, task.total),
+            completed=max(0.0, task.completed),
+            width=None if self.bar_width is None else max(1, self.bar_width),
+            pulse=unknown or not task.started,
+            animation_time=task.get_time(),
+            style=self.style,
+            complete_style=self.complete_style,
+            finished_style=self.finished_style,
+            pulse_style=self.pulse_style,
+        )
 
 
 class BatchesProcessedColumn(ProgressColumn):

@@ -16,7 +16,10 @@ from lightning.fabric.utilities.apply_func import apply_to_collection
 from lightning.pytorch.callbacks.progress.progress_bar import ProgressBar
 from lightning.pytorch.callbacks.progress.tqdm_progress import convert_inf
 
-_COLUMN_CLASSES = ("BatchesProcessedColumn", "CustomTimeColumn", "MetricsTextColumn", "ProcessingSpeedColumn")
+_COLUMN_CLASSES = (
+    "BatchesProcessedColumn", "CustomBarColumn", "CustomProgress", "CustomTimeColumn", "MetricsTextColumn",
+    "ProcessingSpeedColumn",
+)
 
 
 def __getattr__(name: str) -> Any:
@@ -125,9 +128,8 @@ class RichProgressBar(ProgressBar):
         if not self.is_enabled or (self.progress is not None and not self._progress_stopped):
             return
         from rich import get_console, reconfigure
-        from rich.progress import Progress
 
-        from lightning.pytorch.callbacks.progress._rich_columns import MetricsTextColumn
+        from lightning.pytorch.callbacks.progress._rich_columns import CustomProgress, MetricsTextColumn
 
         self._reset_progress_bar_ids()
         reconfigure(**self._console_kwargs)
@@ -137,7 +139,7 @@ class RichProgressBar(ProgressBar):
         self._metric_component = MetricsTextColumn(
             self._shows_metrics, self.theme.metrics, self.theme.metrics_text_delimiter, self.theme.metrics_format
         )
-        self.progress = Progress(
+        self.progress = CustomProgress(
             *self.configure_columns(trainer), self._metric_component, auto_refresh=False, console=self._console
         )
         self.progress.start()
@@ -145,17 +147,18 @@ class RichProgressBar(ProgressBar):
 
     def configure_columns(self, trainer: Any) -> list:
         """The columns left of the metrics; override to change the layout."""
-        from rich.progress import BarColumn, TextColumn
+        from rich.progress import TextColumn
 
         from lightning.pytorch.callbacks.progress._rich_columns import (
             BatchesProcessedColumn,
+            CustomBarColumn,
             CustomTimeColumn,
             ProcessingSpeedColumn,
         )
 
         return [
             TextColumn("[progress.description]{task.description}"),
-            BarColumn(
+            CustomBarColumn(
                 complete_style=self.theme.progress_bar,
                 finished_style=self.theme.progress_bar_finished,
                 pulse_style=self.theme.progress_bar_pulse,
@@ -189,7 +192,7 @@ class RichProgressBar(ProgressBar):
     def _add_task(self, total: Union[int, float], description: str, visible: bool = True) -> Any:
         if self.theme.description:
             description = f"[{self.theme.description}]{description}"
-        return self.progress.add_task(description, total=convert_inf(total), visible=visible)
+        return self.progress.add_task(description, total=total, visible=visible)
 
     def _hide(self, task_id: Any) -> None:
         if self.progress is not None and task_id is not None:
