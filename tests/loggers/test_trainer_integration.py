@@ -96,3 +96,23 @@ def test_tensorboard_server_shows_a_finished_fit(tmp_path):
     runs, tags = serve_and_query(str(tmp_path / "lightning_logs"))
     assert "version_0" in runs
     assert {"train_loss", "epoch", "hp_metric"} <= set(tags["version_0"])
+
+
+def test_log_graph_during_fit(tmp_path):
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    class WithExample(Tiny):
+        def __init__(self):
+            super().__init__()
+            self.example_input_array = torch.zeros(2, 4)
+
+        def forward(self, x):
+            return self.layer(x)
+
+    logger = TensorBoardLogger(tmp_path, log_graph=True)
+    trainer = L.Trainer(default_root_dir=tmp_path, max_epochs=1, logger=logger, enable_progress_bar=False,
+                        enable_model_summary=False, enable_checkpointing=False)
+    trainer.fit(WithExample(), _loader())
+    acc = EventAccumulator(logger.log_dir)
+    acc.Reload()
+    assert acc.Tags()["graph"] is True
