@@ -91,16 +91,6 @@ def _restore_accumulated_gradients(trainer: Any, checkpoint: dict) -> None:
         handle.append(param.register_hook(add_saved))
 
 
-def _forget_batches_of_finished_epoch(trainer: Any) -> None:
-    """A checkpoint saved after an epoch fully ended (e.g. ``trainer.save_checkpoint`` after ``fit``) still counts
-    that epoch's batches; they belong to no epoch in flight, so the next epoch must start from its first batch."""
-    fit_loop = trainer.fit_loop
-    epoch = fit_loop.epoch_progress.current
-    batches = fit_loop.epoch_loop.batch_progress
-    if epoch.started == epoch.processed == epoch.completed and batches.current.ready:
-        batches.reset_on_run()
-
-
 def _restore_rng_for_next_epoch(trainer: Any) -> None:
     """A checkpoint from the end of an epoch: the next epoch must start from the RNG state of the save.
 
@@ -239,7 +229,6 @@ def restore_training_state(trainer: Any, checkpoint: dict) -> None:
     if trainer.state.fn == TrainerFn.FITTING:
         if loops is not None and "fit_loop" in loops:
             trainer.fit_loop.load_state_dict(loops["fit_loop"])
-            _forget_batches_of_finished_epoch(trainer)
             _restore_rng_for_next_epoch(trainer)
         else:
             _restore_counters_without_loops(trainer, checkpoint)
