@@ -1,0 +1,102 @@
+"""Fabric with ``devices=2, strategy="ddp"`` on CPU (gloo), started by ``fabric.launch()`` and by ``fabric run``:
+both ranks end with the same weights, equal to one process training on the combined batches; the data is
+sharded; collectives and checkpoints work across processes."""
+import json
+import os
+import runpy
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+SCRIPT = Path(__file__).parent / "scripts" / "train.py"
+REPO = Path(__file__).resolve().parents[2]
+_DDP = {"accelerator": "cpu", "devices": 2, "strategy": "ddp"}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _env() -> dict:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("LT_", "PL_")) and k not in ("LOCAL_RANK", "RANK", "WORLD_SIZE", "NODE_RANK",
+                                                            "MASTER_ADDR", "MASTER_PORT")}
+    env["MASTER_PORT"] = str(_free_port())
+    env["OMP_NUM_THREADS"] = "1"
+    return env
+
+
+def _run(command: list, tmp_path: Path) -> list:
+    proc = subprocess.run(command, env=_env(), cwd=tmp_path, capture_output=True, text=True, timeout=240)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return [torch.load(tmp_path / f"rank{r}.pt", weights_only=False) for r in range(2)]
+
+
+def _single_process_on_combined_batches(tmp_path: Path) -> dict:
+    out = tmp_path / "single"
+    out.mkdir()
+    argv = sys.argv
+    sys.argv = [str(SCRIPT), str(out), "launch", json.dumps({"accelerator": "cpu", "devices": 1}), "8"]
+    try:
+        runpy.run_path(str(SCRIPT), run_name="__main__")
+    finally:
+        sys.argv = argv
+    return torch.load(out / "rank0.pt", weights_only=False)
+
+
+def _check_ranks(results: list, single: dict) -> None:
+    rank0, rank1 = results
+    assert [r["rank"] for r in results] == [0, 1] and [r["world_size"] for r in results] == [2, 2]
+    assert {r["strategy"] for r in results} == {"DDPStrategy"}
+    for name, tensor in rank0["weights"].items():
+        torch.testing.assert_close(rank1["weights"][name], tensor, rtol=0, atol=0)
+        torch.testing.assert_close(tensor, single["weights"][name], rtol=1e-5, atol=1e-6)
+    # each rank saw its own half of the data, every sample once per epoch
+    assert set(rank0["seen"]).isdisjoint(rank1["seen"]) and sorted(rank0["seen"] + rank1["seen"]) == sorted(
+        list(range(32)) * 2)
+    assert [r["loader_len"] for r in results] == [4, 4]
+    for result in results:
+        assert result["sum"] == 3.0 and result["mean"] == 1.5
+        assert result["gathered"] == [[0], [1]]
+        assert result["broadcast"] == "from-0"
+
+
+def test_ddp_via_launch_matches_one_process(tmp_path):
+    results = _run([sys.executable, str(SCRIPT), str(tmp_path), "launch", json.dumps(_DDP)], tmp_path)
+    single = _single_process_on_combined_batches(tmp_path)
+    _check_ranks(results, single)
+    # the checkpoint rank 0 wrote loads into a one-process Fabric
+    import lightning as L
+
+    fabric = L.Fabric(accelerator="cpu", devices=1)
+    model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    model, optimizer = fabric.setup(model, optimizer)
+    remainder = fabric.load(tmp_path / "fabric.ckpt", {"model": model, "optimizer": optimizer})
+    assert remainder == {"epoch": 2}
+    for name, tensor in results[0]["weights"].items():
+        torch.testing.assert_close(model.state_dict()[name], tensor, rtol=0, atol=0)
+
+
+def test_fabric_run_cli_starts_the_processes(tmp_path):
+    command = [sys.executable, "-m", "lightning.fabric.cli", "run", "--accelerator", "cpu", "--devices", "2",
+               "--strategy", "ddp", "--main-port", str(_free_port()), str(SCRIPT), str(tmp_path), "cli"]
+    results = _run(command, tmp_path)
+    single = _single_process_on_combined_batches(tmp_path)
+    _check_ranks(results, single)
+
+
+def test_setup_before_launch_is_an_error():
+    import lightning as L
+
+    fabric = L.Fabric(accelerator="cpu", devices=2, strategy="ddp")
+    with pytest.raises(RuntimeError, match="launch"):
+        fabric.setup(torch.nn.Linear(1, 1))
+    with pytest.raises(RuntimeError, match="launch"):
+        fabric.barrier()
