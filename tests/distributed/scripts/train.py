@@ -52,8 +52,42 @@ class Regression(L.LightningModule):
         x, y, _ = batch
         self.log("val_loss", torch.nn.functional.mse_loss(self.layer(x), y), sync_dist=True)
 
+    def on_train_end(self):
+        # collectives the test checks: a gather of each rank's id, rank 0's broadcast, any/all votes
+        self.gathered = self.all_gather(torch.tensor([self.global_rank])).flatten().tolist()
+        strategy = self.trainer.strategy
+        self.broadcasted = strategy.broadcast(f"from rank {self.global_rank}")
+        self.vote_all = strategy.reduce_boolean_decision(self.global_rank == 0, all=True)
+        self.vote_any = strategy.reduce_boolean_decision(self.global_rank == 0, all=False)
+
     def configure_optimizers(self):
         return torch.optim.SGD(self.parameters(), lr=0.05)
+
+
+def make_trainer(args: argparse.Namespace, strategy: str, state_dict_type: str, epochs: int) -> L.Trainer:
+    from datetime import timedelta
+
+    from lightning.pytorch.strategies import DDPStrategy, FSDPStrategy
+
+    timeout = timedelta(seconds=args.timeout)
+    if strategy == "ddp":
+        strategy = DDPStrategy(timeout=timeout)
+    elif strategy == "fsdp":
+        strategy = FSDPStrategy(timeout=timeout, state_dict_type=state_dict_type)
+    extra: dict = {"logger": False, "enable_checkpointing": False}
+    if args.callbacks:
+        from lightning.pytorch.callbacks import EarlyStopping, ModelCheckpoint
+        from lightning.pytorch.loggers import CSVLogger
+
+        extra = {"logger": CSVLogger(args.out, name="csv"), "callbacks": [
+            ModelCheckpoint(dirpath=os.path.join(args.out, "ckpts"), monitor="val_loss", save_last=True),
+            EarlyStopping(monitor="val_loss", patience=100),
+        ]}
+    return L.Trainer(
+        accelerator="cpu", devices=args.devices, num_nodes=args.num_nodes, strategy=strategy, max_epochs=epochs,
+        enable_progress_bar=False, enable_model_summary=False, num_sanity_val_steps=0, default_root_dir=args.out,
+        **extra,
+    )
 
 
 def main() -> None:
@@ -69,29 +103,30 @@ def main() -> None:
     parser.add_argument("--resume", default=None, help="checkpoint to resume from")
     parser.add_argument("--save", default=None, help="write a checkpoint here after fit")
     parser.add_argument("--timeout", type=float, default=60.0, help="collective timeout in seconds")
+    parser.add_argument("--state-dict-type", default="full", help="FSDP: 'full' or 'sharded'")
+    parser.add_argument("--callbacks", action="store_true", help="ModelCheckpoint + EarlyStopping + CSVLogger")
+    parser.add_argument("--continue-epochs", type=int, default=0,
+                        help="then resume from --save in a second Trainer (FSDP: full state dict) up to this epoch")
+    parser.add_argument("--continue-save", default=None)
     args = parser.parse_args()
 
     L.seed_everything(7, verbose=False)
     model = Regression(args.fail_rank, args.fail_step)
-    strategy = args.strategy
-    if strategy == "ddp":
-        from datetime import timedelta
-
-        from lightning.pytorch.strategies import DDPStrategy
-
-        strategy = DDPStrategy(timeout=timedelta(seconds=args.timeout))
-    trainer = L.Trainer(
-        accelerator="cpu", devices=args.devices, num_nodes=args.num_nodes, strategy=strategy,
-        max_epochs=args.epochs, logger=False, enable_checkpointing=False, enable_progress_bar=False,
-        enable_model_summary=False, num_sanity_val_steps=0, default_root_dir=args.out,
-    )
     data = IndexedData()
     train = DataLoader(data, batch_size=args.batch_size)
     val = DataLoader(data, batch_size=args.batch_size)
+    trainer = make_trainer(args, args.strategy, args.state_dict_type, args.epochs)
     trainer.fit(model, train, val, ckpt_path=args.resume)
     if args.save:
         trainer.save_checkpoint(args.save)
+    if args.continue_epochs:
+        model = Regression()
+        trainer = make_trainer(args, args.strategy, "full", args.continue_epochs)
+        trainer.fit(model, train, val, ckpt_path=args.save)
+        trainer.save_checkpoint(args.continue_save)
     torch.save({
+        "gathered": model.gathered, "broadcasted": model.broadcasted, "vote_all": model.vote_all,
+        "vote_any": model.vote_any,
         "state_dict": {k: v.detach().clone() for k, v in model.state_dict().items()},
         "metrics": {k: float(v) for k, v in trainer.callback_metrics.items()},
         "seen": model.seen,

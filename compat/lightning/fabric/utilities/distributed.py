@@ -154,12 +154,19 @@ def _all_gather_ddp_if_available(tensor: Tensor, group: Optional[Any] = None, sy
     process). With ``sync_grads`` the gather is differentiable."""
     if not _distributed_is_initialized():
         return tensor
+    group = group if group is not None else torch.distributed.group.WORLD
+    tensor = tensor.contiguous()  # non-contiguous inputs gather garbage on some backends
+    if not sync_grads:
+        gathered = [torch.empty_like(tensor) for _ in range(torch.distributed.get_world_size(group))]
+        torch.distributed.all_gather(gathered, tensor.detach(), group=group)
+        return torch.stack(gathered)
+    import warnings
+
     from torch.distributed.nn.functional import all_gather
 
-    tensor = tensor.contiguous()  # non-contiguous inputs gather garbage on some backends
-    with contextlib.nullcontext() if sync_grads else torch.no_grad():
-        gathered = all_gather(tensor, group if group is not None else torch.distributed.group.WORLD)
-    return torch.stack(gathered)
+    with warnings.catch_warnings():  # the autograd-aware gather is deprecated in recent torch, with no equivalent yet
+        warnings.simplefilter("ignore", FutureWarning)
+        return torch.stack(all_gather(tensor, group))
 
 
 def _gather_all_tensors(result: Tensor, group: Optional[Any] = None) -> list:

@@ -1,0 +1,42 @@
+"""Helpers for the distributed tests: free ports, and running ``scripts/train.py`` the ways users launch it
+(plain ``python`` with ``strategy="ddp"``, ``torchrun``, one launch per "node"), always under a timeout."""
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import torch
+
+SCRIPT = Path(__file__).parent / "scripts" / "train.py"
+PYTHON = sys.executable
+RUN_TIMEOUT_S = 150  # a run takes 10-30 s on 2 busy cores; this only guards against hangs
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def clean_env(**extra: str) -> dict:
+    """This environment without launcher variables a surrounding run might have left, plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if k not in (
+        "LOCAL_RANK", "RANK", "WORLD_SIZE", "NODE_RANK", "GROUP_RANK", "MASTER_ADDR", "MASTER_PORT",
+        "TORCHELASTIC_RUN_ID", "SLURM_NTASKS", "SLURM_JOB_NAME", "PL_GLOBAL_SEED")}
+    env.update(OMP_NUM_THREADS="1", PYTHONUNBUFFERED="1", **extra)
+    return env
+
+
+def run_script(out: Path, *args: str, launcher: tuple = (), env: dict = None, timeout: float = RUN_TIMEOUT_S,
+               check: bool = True) -> subprocess.CompletedProcess:
+    command = [*launcher, str(SCRIPT)] if launcher else [PYTHON, str(SCRIPT)]
+    result = subprocess.run([*command, "--out", str(out), *args], env=env or clean_env(), capture_output=True,
+                            text=True, timeout=timeout)
+    if check and result.returncode != 0:
+        raise AssertionError(f"run failed ({result.returncode}):\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
+    return result
+
+
+def load_rank(out: Path, rank: int) -> dict:
+    return torch.load(out / f"rank{rank}.pt", weights_only=False)
