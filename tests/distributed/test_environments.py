@@ -1,0 +1,100 @@
+"""Cluster environments and strategy names, compared with what the real lightning 2.6.6 does under the same
+environment variables (``fixtures/reference_2_6_6.json``, made by ``fixtures/generate_reference.py``)."""
+import json
+from pathlib import Path
+
+import pytest
+
+from lightning.fabric.plugins.environments import (
+    LightningEnvironment,
+    SLURMEnvironment,
+    TorchElasticEnvironment,
+    detect_cluster_environment,
+)
+from lightning.pytorch.strategies import DDPStrategy, FSDPStrategy
+from lightning.pytorch.strategies.launchers import _MultiProcessingLauncher, _SubprocessScriptLauncher
+from lightning.pytorch.strategies.registry import STRATEGY_FACTORIES
+from tests.distributed.fixtures import generate_reference
+
+REFERENCE = json.loads((Path(__file__).parent / "fixtures" / "reference_2_6_6.json").read_text())
+
+
+@pytest.fixture
+def restore_environ(monkeypatch):
+    """The scenarios rewrite os.environ wholesale; put it back afterwards."""
+    import os
+
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+def test_environments_read_the_variables_like_the_reference(restore_environ):
+    ours = generate_reference.environments()
+    assert ours.keys() == REFERENCE["environments"].keys()
+    for key, expected in REFERENCE["environments"].items():
+        assert ours[key] == expected, key
+
+
+def test_public_signatures_match_the_reference():
+    assert generate_reference.signatures() == REFERENCE["signatures"]
+
+
+def test_the_ddp_and_fsdp_strategy_names_and_what_they_set():
+    ours = {name for name in STRATEGY_FACTORIES if name.startswith(("ddp", "fsdp"))}
+    assert ours == set(REFERENCE["registry"])
+    for name, expected in REFERENCE["registry"].items():
+        strategy = STRATEGY_FACTORIES[name](None)
+        assert type(strategy).__name__ == expected["class"], name
+        params = expected["init_params"]
+        if "start_method" in params:
+            assert strategy._start_method == params["start_method"], name
+        if "find_unused_parameters" in params:
+            assert strategy._ddp_kwargs["find_unused_parameters"] is params["find_unused_parameters"], name
+        if "cpu_offload" in params:
+            assert strategy.cpu_offload is not None and strategy.cpu_offload.offload_params, name
+
+
+def test_detection_order(restore_environ, monkeypatch):
+    import os
+
+    for key in [k for k in os.environ if k.startswith(("SLURM_", "TORCHELASTIC"))]:
+        monkeypatch.delenv(key)
+    assert type(detect_cluster_environment()) is LightningEnvironment
+    monkeypatch.setenv("TORCHELASTIC_RUN_ID", "x")
+    assert type(detect_cluster_environment()) is TorchElasticEnvironment
+    monkeypatch.setenv("SLURM_NTASKS", "1")
+    monkeypatch.setenv("SLURM_JOB_NAME", "train")
+    assert type(detect_cluster_environment()) is SLURMEnvironment
+    monkeypatch.setenv("SLURM_JOB_NAME", "interactive")  # `srun --job-name=interactive` is a shell, not a job
+    assert type(detect_cluster_environment()) is TorchElasticEnvironment
+
+
+def test_trainer_picks_the_launcher_and_environment(restore_environ, monkeypatch):
+    import lightning as L
+
+    for key in ("LOCAL_RANK", "SLURM_NTASKS", "TORCHELASTIC_RUN_ID"):
+        monkeypatch.delenv(key, raising=False)
+    trainer = L.Trainer(accelerator="cpu", devices=2, strategy="ddp", logger=False)
+    assert isinstance(trainer.strategy, DDPStrategy)
+    assert isinstance(trainer.strategy.launcher, _SubprocessScriptLauncher)
+    assert isinstance(trainer.strategy.cluster_environment, LightningEnvironment)
+    assert trainer.strategy.distributed_sampler_kwargs == {"num_replicas": 2, "rank": 0}
+    trainer = L.Trainer(accelerator="cpu", devices=2, num_nodes=3, strategy="ddp_spawn", logger=False)
+    assert isinstance(trainer.strategy.launcher, _MultiProcessingLauncher)
+    assert trainer.strategy.distributed_sampler_kwargs == {"num_replicas": 6, "rank": 0}
+    trainer = L.Trainer(accelerator="cpu", devices=2, strategy="auto", logger=False)
+    assert isinstance(trainer.strategy, DDPStrategy)  # several devices: "auto" means DDP
+    custom = LightningEnvironment()
+    trainer = L.Trainer(accelerator="cpu", devices=2, strategy=FSDPStrategy(), plugins=[custom], logger=False)
+    assert trainer.strategy.cluster_environment is custom
+
+
+def test_torchrun_with_a_different_world_size_is_refused(restore_environ, monkeypatch):
+    import lightning as L
+
+    monkeypatch.setenv("TORCHELASTIC_RUN_ID", "x")
+    monkeypatch.setenv("WORLD_SIZE", "3")
+    with pytest.raises(ValueError, match=r"devices=2.*num_nodes=1.*3"):
+        L.Trainer(accelerator="cpu", devices=2, strategy="ddp", logger=False)
