@@ -17,7 +17,7 @@ SCRIPT = Path(__file__).with_name("tiny_fit.py")
 BAR_MARKS = ("it/s", "Epoch", "Sanity Checking", "Validation DataLoader", "Validation ")
 
 
-def run_in_pty(*args: str, timeout_s: float = 120.0) -> tuple:
+def run_in_pty(*args: str, timeout_s: float = 300.0) -> tuple:
     """Run tiny_fit.py with a terminal as stdin/stdout/stderr; return (exit code, everything it wrote)."""
     main, child = pty.openpty()
     fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))  # a 120x40 terminal, as a user has
