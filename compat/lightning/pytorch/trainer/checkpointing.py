@@ -11,6 +11,9 @@ from lightning.pytorch.trainer.states import TrainerFn
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
 
 
+_LEGACY_SCALER_KEYS = ("MixedPrecisionPlugin", "NativeMixedPrecisionPlugin", "native_amp_scaling_state")
+
+
 def build_checkpoint(trainer: Any, weights_only: bool = False) -> dict:
     """The checkpoint of ``trainer``'s current state (2.x layout)."""
     model = trainer.lightning_module
@@ -221,8 +224,10 @@ def restore_training_state(trainer: Any, checkpoint: dict) -> None:
     """After setup: precision (scaler) state, loop progress, and (when fitting) optimizers and schedulers."""
     precision = trainer.precision_plugin
     state = checkpoint.get(type(precision).__qualname__)
-    if state is None and "native_amp_scaling_state" in checkpoint:
-        state = checkpoint["native_amp_scaling_state"]
+    if state is None and type(precision).__name__ == "MixedPrecision":
+        # the scaler state of older files: 1.6-1.8, 1.9-2.1 and <=1.5 wrote it under these keys
+        # (real 2.2+ reads only the last one, so it silently drops the scaler of 1.6-2.1 files)
+        state = next((checkpoint[k] for k in _LEGACY_SCALER_KEYS if k in checkpoint), None)
     if state:
         precision.load_state_dict(state)
     loops = checkpoint.get("loops")
