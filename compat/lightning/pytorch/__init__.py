@@ -15,3 +15,15 @@ if not logging.getLogger().hasHandlers():
     _logger.propagate = False
 
 __all__ = ["Callback", "LightningDataModule", "LightningModule", "Trainer", "__version__", "seed_everything"]
+
+_SUBMODULES = {"accelerators", "callbacks", "cli", "core", "demos", "loggers", "loops", "plugins", "profilers",
+               "strategies", "trainer", "tuner", "utilities"}
+
+
+def __getattr__(name: str):
+    # `pl.loggers.CSVLogger` after `import lightning.pytorch as pl`, without importing every subsystem up front
+    if name in _SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -40,16 +40,15 @@ class _restricted_classmethod:
         bound = self.method.__get__(cls, cls)
         if instance is None:
             return bound
-        from lightning.pytorch.utilities.legacy import legacy_usage
-
-        legacy_usage(
-            f"`{cls.__name__}.{self.method.__name__}` was called on an instance. It returns a NEW object and does "
-            f"not change the instance: write `model = {cls.__name__}.{self.method.__name__}(...)` on the class.",
-            error=TypeError,
-        )
-
         @functools.wraps(bound)
         def from_instance(*args: Any, **kwargs: Any) -> Any:
+            from lightning.pytorch.utilities.legacy import legacy_usage
+
+            legacy_usage(
+                f"`{cls.__name__}.{self.method.__name__}` was called on an instance. It returns a NEW object and does"
+                f" not change the instance: write `model = {cls.__name__}.{self.method.__name__}(...)` on the class.",
+                error=TypeError,
+            )
             # init arguments the checkpoint cannot supply (e.g. an `nn.Module` passed to `__init__` and not saved
             # as a hyperparameter) are taken from the instance: the result is a copy of it with the loaded weights
             token = _template_instance.set(instance)

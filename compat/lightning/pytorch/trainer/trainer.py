@@ -19,6 +19,7 @@ from lightning.fabric.utilities.warnings import PossibleUserWarning
 from lightning.pytorch.callbacks.callback import Callback
 from lightning.pytorch.core.datamodule import LightningDataModule
 from lightning.pytorch.core.module import LightningModule
+from lightning.pytorch.loggers.utilities import _log_hyperparams
 from lightning.pytorch.loops.evaluation_loop import _EvaluationLoop
 from lightning.pytorch.loops.fit_loop import _FitLoop
 from lightning.pytorch.loops.prediction_loop import _PredictionLoop
@@ -33,7 +34,7 @@ from lightning.pytorch.trainer.legacy_args import accepts_legacy_arguments
 from lightning.pytorch.trainer.metric_flow import MetricFlow
 from lightning.pytorch.trainer.states import RunningStage, TrainerFn, TrainerState, TrainerStatus
 from lightning.pytorch.trainer.validation import verify_run_configuration
-from lightning.pytorch.utilities.exceptions import MisconfigurationException
+from lightning.pytorch.utilities.exceptions import MisconfigurationException, _TunerExitException
 from lightning.pytorch.utilities.model_helpers import is_overridden
 
 log = logging.getLogger("lightning.pytorch")
@@ -428,6 +429,12 @@ class Trainer(LegacyTrainerAPI):
             if launcher is not None:
                 return launcher.launch(fn, *args, trainer=self)
             return fn(*args)
+        except _TunerExitException:
+            # the Tuner's search is done: end this call as a finished run, not as a failure
+            self._teardown()
+            self._setup_hooks("teardown")
+            self.state.status = TrainerStatus.FINISHED
+            self.state.stage = None
         except KeyboardInterrupt as exception:
             rank_zero_info("\nDetected KeyboardInterrupt, attempting graceful shutdown ...")
             signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -487,7 +494,8 @@ class Trainer(LegacyTrainerAPI):
         self.strategy.setup(self)
         if self.state.fn == TrainerFn.FITTING:
             hooks.fire("on_fit_start")
-        self._log_hyperparams()
+        if self._enable_autolog_hparams:
+            _log_hyperparams(self)
         if checkpoint is not None:
             if self.strategy.restore_checkpoint_after_setup:
                 checkpointing.restore_modules_and_callbacks(self, checkpoint)
@@ -537,31 +545,6 @@ class Trainer(LegacyTrainerAPI):
             with self.strategy.tensor_init_context(), self.strategy.model_sharded_context(), \
                     self.precision_plugin.module_init_context():
                 self._hooks.call_module("configure_model")
-
-    def _log_hyperparams(self) -> None:
-        if not self.loggers or not self._enable_autolog_hparams:
-            return
-        module = self.lightning_module
-        datamodule = self.datamodule
-        hparams: dict = {}
-        if module is not None and module._log_hyperparams:
-            hparams.update(module.hparams_initial)
-        if datamodule is not None and datamodule._log_hyperparams:
-            for key, value in datamodule.hparams_initial.items():
-                if key in hparams and hparams[key] != value:
-                    raise RuntimeError(
-                        f"The hyperparameter {key!r} is saved by both the model and the datamodule with different "
-                        f"values ({hparams[key]!r} vs {value!r}); rename one or pass `logger=False` to one "
-                        "`save_hyperparameters`."
-                    )
-                hparams[key] = value
-        if not hparams and not (module is not None and module._log_hyperparams):
-            return
-        for logger in self.loggers:
-            logger.log_hyperparams(hparams)
-            if module is not None and module.example_input_array is not None and getattr(logger, "_log_graph", False):
-                logger.log_graph(module)
-            logger.save()
 
     def _run_stage(self) -> Any:
         self.strategy.barrier("run-stage")
