@@ -214,7 +214,8 @@ class Fabric:
             dataloader = _rebuild_with_sampler(dataloader, sampler)
         if dataloader.worker_init_fn is None and os.environ.get("PL_SEED_WORKERS") == "1":
             dataloader.worker_init_fn = partial(pl_worker_init_function, rank=self.global_rank)
-        return _FabricDataLoader(dataloader, device=self.device if move_to_device else None)  # type: ignore[return-value]
+        device = self.device if move_to_device else None
+        return _FabricDataLoader(dataloader, device=device)  # type: ignore[return-value]
 
     # ------------------------------------------------------------ the step
     def backward(self, tensor: Tensor, *args: Any, model: Optional[_FabricModule] = None, **kwargs: Any) -> None:
@@ -433,7 +434,8 @@ class Fabric:
                 continue
             if not callable(method):
                 rank_zero_warn(
-                    f"`{type(callback).__name__}.{hook_name}` is not callable, so `fabric.call({hook_name!r})` skips it."
+                    f"`{type(callback).__name__}.{hook_name}` is not callable, so `fabric.call({hook_name!r})` "
+                    "skips it."
                 )
                 continue
             method(*args, **_kwargs_for(method, kwargs))

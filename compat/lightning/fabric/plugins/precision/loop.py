@@ -26,7 +26,8 @@ class _LoopPrecision:
         # identity conversions are skipped on the hot path (32-true does nothing per step)
         self.converts_input = cls.convert_input is not Precision.convert_input
         # Fabric hands a 64-true model's outputs back in the default dtype (the Trainer's steps keep float64)
-        self._outputs_to_default = isinstance(plugin, DoublePrecision) and cls.convert_output is Precision.convert_output
+        self._outputs_to_default = (isinstance(plugin, DoublePrecision)
+                                    and cls.convert_output is Precision.convert_output)
         self.converts_output = cls.convert_output is not Precision.convert_output or self._outputs_to_default
         self.has_forward_context = cls.forward_context is not Precision.forward_context
 
