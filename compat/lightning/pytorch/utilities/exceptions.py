@@ -6,3 +6,7 @@ __all__ = ["MisconfigurationException", "SIGTERMException"]
 
 class SIGTERMException(SystemExit):
     """Raised inside the loops when the process received SIGTERM, so that teardown still runs."""
+
+
+class _TunerExitException(Exception):
+    """Raised by the tuner callbacks after their search when called from ``Tuner``: ends the trainer call cleanly."""
