@@ -39,3 +39,14 @@ def _lightning_base(instance: Any) -> Optional[type]:
         if isinstance(instance, base):
             return base
     return None
+
+
+def get_torchvision_model(model_name: str, **kwargs: Any) -> Any:
+    """``torchvision.models.get_model(model_name, **kwargs)`` with a clear error when torchvision is missing."""
+    try:
+        from torchvision import models
+    except ImportError as err:
+        raise ModuleNotFoundError(
+            f"`get_torchvision_model({model_name!r})` needs torchvision (pip install torchvision)."
+        ) from err
+    return models.get_model(model_name, **kwargs)
