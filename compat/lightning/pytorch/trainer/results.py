@@ -45,6 +45,10 @@ _REDUCE_FX = {"mean": "mean", "avg": "mean", "sum": "sum", "max": "max", "min": 
 _TORCH_REDUCE = {torch.mean: "mean", torch.sum: "sum", torch.max: "max", torch.min: "min"}
 
 
+def _no_reduction(tensor: Tensor, group: Any, op: str) -> Tensor:
+    return tensor
+
+
 def _resolve_reduce_fx(reduce_fx: Union[str, Callable]) -> str:
     if isinstance(reduce_fx, str):
         key = _REDUCE_FX.get(reduce_fx.lower())
@@ -159,7 +163,7 @@ class ResultCollection:
         self.batch_size: Optional[int] = None
         self.dataloader_idx: Optional[int] = None
         self.device: torch.device = torch.device("cpu")
-        self.reduce_across: Callable[[Tensor, Any, str], Tensor] = lambda t, group, op: t
+        self.reduce_across: Callable[[Tensor, Any, str], Tensor] = _no_reduction  # a function: picklable (ddp_spawn)
 
     def reset(self) -> None:
         for entry in self.entries.values():
