@@ -3,6 +3,7 @@ around every train / validation / test batch, at the Trainer's logging interval.
 from typing import Any, Optional
 
 from lightning.pytorch.callbacks.callback import Callback
+from lightning.pytorch.utilities.types import STEP_OUTPUT  # noqa: F401  (public here in 2.x)
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
 
 

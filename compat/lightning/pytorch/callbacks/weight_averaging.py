@@ -13,6 +13,7 @@ from torch.optim.swa_utils import AveragedModel, get_ema_avg_fn
 
 from lightning.fabric.utilities.rank_zero import rank_zero_info, rank_zero_warn
 from lightning.pytorch.callbacks.callback import Callback
+from lightning.pytorch.utilities.types import STEP_OUTPUT  # noqa: F401  (public here in 2.x)
 from lightning.pytorch.utilities.model_helpers import is_overridden
 
 
