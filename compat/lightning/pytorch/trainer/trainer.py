@@ -502,7 +502,8 @@ class Trainer(LegacyTrainerAPI):
             checkpointing.restore_training_state(self, checkpoint)
             del checkpoint
         self.profiler._lightning_module = model  # PyTorchProfiler records module names and reads batch counts
-        self.profiler.setup(stage=self.state.fn.value, local_rank=self.local_rank, log_dir=self.log_dir)
+        self.profiler.setup(stage=self.state.fn.value, local_rank=self.local_rank if self.world_size > 1 else None,
+                             log_dir=self.log_dir)
         results = self._run_stage()
         self._teardown()
         if self.state.fn == TrainerFn.FITTING:
