@@ -40,3 +40,18 @@ def run_script(out: Path, *args: str, launcher: tuple = (), env: dict = None, ti
 
 def load_rank(out: Path, rank: int) -> dict:
     return torch.load(out / f"rank{rank}.pt", weights_only=False)
+
+
+def processes_mentioning(text: str) -> list:
+    """PIDs of live processes whose command line contains ``text`` (to prove no rank was left behind)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                if text.encode() in handle.read():
+                    found.append(int(entry))
+        except OSError:
+            continue
+    return found

@@ -4,6 +4,7 @@ per device from the current process with ``torch.multiprocessing``; the main pro
 Rank 0 sends back what the main process needs to look as if it had trained: the final weights (through a temporary
 file), the best checkpoint path, the trainer state, the callback metrics and the entry point's return value.
 """
+import io
 import os
 import tempfile
 from typing import Any, Callable, NamedTuple, Optional
@@ -66,7 +67,7 @@ class _MultiProcessingLauncher(_Launcher):
         self.procs = process_context.processes
         while not process_context.join():  # raises ProcessRaisedException with the worker's traceback
             pass
-        output = return_queue.get()
+        output = _from_bytes(return_queue.get())
         if trainer is None:
             return output
         self._recover_results_in_main_process(output, trainer)
@@ -88,7 +89,7 @@ class _MultiProcessingLauncher(_Launcher):
         if trainer is not None:
             results = self._collect_rank_zero_results(trainer, results)
         if process_idx == 0:
-            return_queue.put(move_data_to_device(results, "cpu"))
+            return_queue.put(_to_bytes(move_data_to_device(results, "cpu")))
 
     def _collect_rank_zero_results(self, trainer: Any, results: Any) -> Optional[_WorkerOutput]:
         callback = trainer.checkpoint_callback
@@ -114,6 +115,18 @@ class _MultiProcessingLauncher(_Launcher):
             self._strategy.checkpoint_io.remove_checkpoint(output.weights_path)
         trainer.state = output.trainer_state
         trainer.callback_metrics.update(output.callback_metrics)
+
+
+def _to_bytes(obj: Any) -> bytes:
+    # tensors put on a torch queue travel as shared-memory handles owned by the sender, which has exited by the time
+    # the main process reads them; serialized bytes do not depend on the sender
+    buffer = io.BytesIO()
+    torch.save(obj, buffer)
+    return buffer.getvalue()
+
+
+def _from_bytes(data: bytes) -> Any:
+    return torch.load(io.BytesIO(data), weights_only=False)
 
 
 def _clone_module_tensors(data: Any) -> Any:
