@@ -8,7 +8,7 @@ PY := .venv/bin/python
 	touch .venv/ready
 
 demo: .venv/ready
-	$(PY) -m lightning.pytorch.demos.main_job
+	$(PY) examples/main_job.py
 
 test: .venv/ready
 	$(PY) -m pytest -n 2 -q tests
