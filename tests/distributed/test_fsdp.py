@@ -1,0 +1,56 @@
+"""FSDP on CPU/gloo with two processes: a sharded checkpoint (a folder, each rank writes its shards) resumes into
+FSDP, and a full checkpoint (one file) loads in a plain single-process run; the weights equal one process training
+on the combined batches."""
+import torch
+from torch.utils.data import DataLoader
+
+import lightning as L
+from lightning.pytorch.strategies import FSDPStrategy
+from tests.distributed.runner import run_forked
+
+
+def _trainer(strategy, epochs: int, root) -> L.Trainer:
+    return L.Trainer(accelerator="cpu", devices=2 if strategy != "auto" else 1, strategy=strategy, max_epochs=epochs,
+                     logger=False, enable_checkpointing=False, enable_progress_bar=False, enable_model_summary=False,
+                     num_sanity_val_steps=0, default_root_dir=str(root))
+
+
+def _fsdp_sharded_then_full(local_rank: int, train_module, root) -> None:
+    from datetime import timedelta
+
+    data = train_module.IndexedData()
+    loader = DataLoader(data, batch_size=4)
+    L.seed_everything(7, verbose=False)
+    trainer = _trainer(FSDPStrategy(state_dict_type="sharded", timeout=timedelta(seconds=60)), 2, root)
+    trainer.fit(train_module.Regression(), loader)
+    trainer.save_checkpoint(root / "sharded")
+    trainer = _trainer(FSDPStrategy(state_dict_type="full", timeout=timedelta(seconds=60)), 3, root)
+    model = train_module.Regression()
+    trainer.fit(model, loader, ckpt_path=root / "sharded")
+    assert trainer.global_step == 12
+    trainer.save_checkpoint(root / "full.ckpt")
+
+
+def test_fsdp_sharded_resume_and_full_checkpoint_in_one_process(train_module, tmp_path):
+    run_forked(_fsdp_sharded_then_full, 2, train_module, tmp_path)
+    sharded = tmp_path / "sharded"
+    assert (sharded / "meta.pt").is_file() and len(list(sharded.glob("*.distcp"))) == 2  # one shard file per rank
+    meta = torch.load(sharded / "meta.pt", weights_only=False)
+    assert meta["global_step"] == 8 and "state_dict" not in meta
+
+    full = torch.load(tmp_path / "full.ckpt", weights_only=True)
+    assert full["global_step"] == 12 and set(full["state_dict"]) == {"layer.weight", "layer.bias"}
+    assert full["state_dict"]["layer.weight"].shape == (1, 4)  # consolidated, not a shard
+
+    data = train_module.IndexedData()
+    L.seed_everything(7, verbose=False)
+    reference = train_module.Regression()
+    _trainer("auto", 3, tmp_path).fit(reference, DataLoader(data, batch_size=8))
+    for key, value in reference.state_dict().items():
+        torch.testing.assert_close(full["state_dict"][key], value, rtol=1e-5, atol=1e-6)
+
+    # the full checkpoint resumes in a plain one-process run (model and optimizer state in torch layout)
+    resumed = train_module.Regression()
+    trainer = _trainer("auto", 4, tmp_path)
+    trainer.fit(resumed, DataLoader(data, batch_size=8), ckpt_path=tmp_path / "full.ckpt")
+    assert trainer.global_step == 16
