@@ -223,3 +223,15 @@ def test_async_checkpoint_io_default_inner_plugin(tmp_path):
 def test_async_cannot_wrap_async():
     with pytest.raises(TypeError, match="wrap"):
         AsyncCheckpointIO(AsyncCheckpointIO())
+
+
+def test_fsync_on_request(tmp_path, monkeypatch):
+    from lightning.pytorch.utilities import checkpoint_io
+
+    synced = []
+    monkeypatch.setattr(checkpoint_io.os, "fsync", lambda fd: synced.append(fd))
+    atomic_save(_state(1), tmp_path / "a.ckpt")
+    assert synced == []
+    monkeypatch.setattr(checkpoint_io, "_FSYNC", True)
+    atomic_save(_state(1), tmp_path / "b.ckpt")
+    assert len(synced) == 1

@@ -6,6 +6,7 @@ keys); those are allowed by name (:data:`LEGACY_SAFE_GLOBALS`) so such files sti
 arbitrary code. Anything else needs an explicit ``weights_only=False``.
 """
 import contextlib
+import functools
 import os
 import pickle
 import re
@@ -17,6 +18,7 @@ import torch
 
 _PATH = Union[str, Path]
 # mkstemp creates 0600 files; checkpoints get the permissions a plain open() would give (read once: umask() swaps it)
+_FSYNC = os.environ.get("LIGHTNING_CHECKPOINT_FSYNC", "0") not in ("", "0")
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
@@ -60,12 +62,17 @@ def legacy_safe_globals() -> List[Tuple[Any, str]]:
     return pairs
 
 
+@functools.lru_cache(maxsize=1)
+def _cached_legacy_safe_globals() -> tuple:
+    return tuple(legacy_safe_globals())
+
+
 @contextlib.contextmanager
 def _legacy_globals_allowed() -> Iterator[None]:
     if not hasattr(torch.serialization, "safe_globals"):  # torch < 2.5: nothing beyond tensors and containers
         yield
         return
-    with torch.serialization.safe_globals(legacy_safe_globals()):
+    with torch.serialization.safe_globals(list(_cached_legacy_safe_globals())):
         yield
 
 
@@ -146,9 +153,10 @@ def _not_a_checkpoint(path: Any, err: BaseException) -> ValueError:
 def atomic_save(obj: Any, path: _PATH, save_fn: Optional[Callable[[Any, Any], None]] = None) -> None:
     """Write ``obj`` with ``torch.save`` to a temporary file in the same folder, then rename it over ``path``.
 
-    The rename is atomic, so a process killed at any point leaves either the old file or the new one, never a
-    half-written file; the data is flushed to disk (``fsync``) before the rename so a power loss cannot leave an
-    empty file under the final name either.
+    The rename is atomic, so a process killed at any point (kill -9 included) leaves either the old file or the new
+    one under ``path``, never a half-written file. ``LIGHTNING_CHECKPOINT_FSYNC=1`` also flushes the data to disk
+    before the rename, so that a power loss cannot leave an empty file either; it is off by default because that
+    flush costs as much as the write itself (see bench/checkpoint_io.py).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -157,7 +165,8 @@ def atomic_save(obj: Any, path: _PATH, save_fn: Optional[Callable[[Any, Any], No
         with os.fdopen(fd, "wb") as f:
             (save_fn or torch.save)(obj, f)
             f.flush()
-            os.fsync(f.fileno())
+            if _FSYNC:
+                os.fsync(f.fileno())
         os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, path)
     except BaseException:

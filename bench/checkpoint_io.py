@@ -1,0 +1,73 @@
+"""Checkpoint save/load time against plain ``torch.save`` / ``torch.load`` of the same checkpoint dict.
+
+    .venv/bin/python bench/checkpoint_io.py [--sizes-mb 1 500] [--repeat 5] [--dir /tmp]
+
+Ours = ``TorchCheckpointIO`` (temp file + rename, no fsync unless LIGHTNING_CHECKPOINT_FSYNC=1; ``weights_only`` load with the legacy allowlist) and the
+``lightning`` entry points built on it. Prints the median time of each and the ratio ours / plain (target <= 1.1).
+A benchmark, not a test: numbers depend on the disk and the page cache.
+"""
+import argparse
+import os
+import statistics
+import tempfile
+import time
+
+import torch
+
+from lightning.pytorch.plugins.io import TorchCheckpointIO
+
+
+def make_checkpoint(size_mb: float) -> dict:
+    """A checkpoint-shaped dict: weights, two Adam moments per weight, counters, hparams."""
+    n = max(1, int(size_mb * 2**20 / 4 / 3 / 8))  # 8 tensors, each with 2 optimizer moments
+    weights = {f"layer{i}.weight": torch.randn(n) for i in range(8)}
+    moments = {i: {"step": torch.tensor(10.0), "exp_avg": torch.randn(n), "exp_avg_sq": torch.rand(n)}
+               for i in range(8)}
+    return {
+        "epoch": 3, "global_step": 1000, "pytorch-lightning_version": "2.6.6", "state_dict": weights,
+        "optimizer_states": [{"state": moments, "param_groups": [{"lr": 0.1, "params": list(range(8))}]}],
+        "lr_schedulers": [], "hyper_parameters": {"lr": 0.1, "hidden": 128}, "hparams_name": "kwargs",
+        "loops": {}, "callbacks": {},
+    }
+
+
+def timed(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bench(size_mb: float, repeat: int, folder: str) -> None:
+    checkpoint = make_checkpoint(size_mb)
+    io = TorchCheckpointIO()
+    plain_path, ours_path = os.path.join(folder, "plain.ckpt"), os.path.join(folder, "ours.ckpt")
+    rows = [
+        ("save", lambda: torch.save(checkpoint, plain_path), lambda: io.save_checkpoint(checkpoint, ours_path)),
+        ("load", lambda: torch.load(plain_path), lambda: io.load_checkpoint(ours_path)),
+    ]
+    torch.save(checkpoint, plain_path)
+    io.save_checkpoint(checkpoint, ours_path)
+    actual_mb = os.path.getsize(ours_path) / 2**20
+    for name, plain, ours in rows:
+        t_plain, t_ours = timed(plain, repeat), timed(ours, repeat)
+        print(f"{actual_mb:8.1f} MB  {name}  plain {t_plain * 1e3:9.2f} ms   ours {t_ours * 1e3:9.2f} ms   "
+              f"ratio {t_ours / t_plain:5.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes-mb", type=float, nargs="+", default=[1.0, 500.0])
+    parser.add_argument("--repeat", type=int, default=None, help="runs per measurement (default: 15 below 50 MB, "
+                        "else 3); the median is reported")
+    parser.add_argument("--dir", default=None, help="where to write (default: a temporary folder)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(dir=args.dir) as folder:
+        for size in args.sizes_mb:
+            bench(size, args.repeat or (15 if size < 50 else 3), folder)
+
+
+if __name__ == "__main__":
+    main()
