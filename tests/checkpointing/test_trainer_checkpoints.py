@@ -257,3 +257,42 @@ def test_map_location(tmp_path):
 
     model = TinyModel.load_from_checkpoint(trainer.checkpoint_callback.best_model_path, map_location=to_cpu)
     assert seen and model.device.type == "cpu"
+
+
+def test_namespace_and_path_hyperparameters_stay_weights_only_loadable(tmp_path):
+    import argparse
+    import pathlib
+
+    class Configured(TinyModel):
+        def __init__(self, args: argparse.Namespace = argparse.Namespace(lr=0.01),
+                     data_dir: pathlib.Path = pathlib.Path("/data")):
+            super().__init__(lr=args.lr)
+            self.save_hyperparameters()
+
+    pl.seed_everything(0)
+    trainer = _trainer(pl, str(tmp_path), max_epochs=1, logger=False)
+    trainer.fit(Configured(argparse.Namespace(lr=0.02), pathlib.Path("/tmp/somewhere")))
+    path = trainer.checkpoint_callback.best_model_path
+    plain = torch.load(path)  # no pickled Namespace / PosixPath
+    assert plain["hyper_parameters"]["args"] == {"lr": 0.02}
+    assert plain["hyper_parameters_types"] == {"args": "argparse.Namespace", "data_dir": "pathlib.Path"}
+    model = Configured.load_from_checkpoint(path)
+    assert model.hparams.args == argparse.Namespace(lr=0.02)
+    assert model.hparams.data_dir == pathlib.Path("/tmp/somewhere")
+
+
+def test_unpicklable_hyperparameter_is_reported(tmp_path):
+    class WithModule(TinyModel):
+        def __init__(self, head: torch.nn.Module = None):
+            super().__init__()
+            self.save_hyperparameters()
+
+    pl.seed_everything(0)
+    trainer = _trainer(pl, str(tmp_path), max_epochs=1, logger=False, enable_checkpointing=False)
+    trainer.fit(WithModule(torch.nn.Linear(1, 1)))
+    with pytest.warns(UserWarning, match=r"ignore=\['head'\]"):
+        trainer.save_checkpoint(tmp_path / "m.ckpt")
+    with pytest.raises(Exception, match="weights_only=False"):
+        WithModule.load_from_checkpoint(tmp_path / "m.ckpt")
+    assert isinstance(WithModule.load_from_checkpoint(tmp_path / "m.ckpt", weights_only=False).hparams.head,
+                      torch.nn.Linear)

@@ -1,5 +1,6 @@
 """Rebuilding modules from checkpoints (``load_from_checkpoint``) and hyperparameter files (YAML / CSV tags)."""
 import ast
+import collections
 import contextlib
 import copy
 import csv
@@ -9,6 +10,7 @@ import logging
 import os
 import warnings
 from argparse import Namespace
+from pathlib import Path, PurePath
 from contextvars import ContextVar
 from typing import Any, Callable, Optional
 
@@ -135,7 +137,7 @@ def _instantiate(cls: type, checkpoint: dict, overrides: dict, checkpoint_path: 
         if is_module:
             for old_key in CHECKPOINT_PAST_HPARAMS_KEYS:  # written by releases before 1.3
                 cls_kwargs.update(_as_dict(checkpoint.get(old_key, {})))
-        saved = checkpoint.get(key, {})
+        saved = _restore_converted_hparams(checkpoint.get(key, {}), checkpoint.get(key + _TYPES_SUFFIX))
         cls_kwargs.update(_as_dict(saved))
         if isinstance(saved, Namespace) or checkpoint.get(CHECKPOINT_HYPER_PARAMS_TYPE) in (
             "Namespace", "<class 'argparse.Namespace'>"
@@ -276,6 +278,60 @@ def save_hparams_to_yaml(config_yaml: Any, hparams: Any, use_omegaconf: bool = T
         clean[k] = v
     with open(config_yaml, "w", newline="") as fp:
         yaml.dump(clean, fp)
+
+
+# ------------------------------------------------------------------ hyperparameters inside checkpoint files
+# A checkpoint must load with plain `torch.load(path)` (weights_only=True), which refuses classes. Two common
+# hyperparameter types are stored as plain data and rebuilt by `load_from_checkpoint`; which ones were converted is
+# recorded next to the hyperparameters (`<hyper_parameters key>_types`, e.g. {"args": "argparse.Namespace"}).
+_PLAIN_LEAVES = (type(None), bool, int, float, complex, str, bytes)
+_TYPES_SUFFIX = "_types"
+
+
+def _is_plain(value: Any) -> bool:
+    """Whether a weights-only load can read ``value`` back (tensors, numbers, strings and plain containers)."""
+    if isinstance(value, (torch.Tensor, torch.dtype, torch.device, torch.Size)) or type(value) in _PLAIN_LEAVES:
+        return True
+    if type(value) in (dict, collections.OrderedDict):
+        return all(_is_plain(k) and _is_plain(v) for k, v in value.items())
+    if type(value) in (list, tuple, set):
+        return all(_is_plain(v) for v in value)
+    return False
+
+
+def hparams_for_checkpoint(hparams: Any, owner: str) -> tuple:
+    """``(plain dict, {name: converted type})`` for a checkpoint. ``Namespace`` values become dicts and paths become
+    strings; anything else that needs unpickling is kept as it is, with a warning saying how to avoid it."""
+    plain: dict = {}
+    converted: dict = {}
+    for name, value in dict(hparams).items():
+        if isinstance(value, Namespace) and _is_plain(vars(value)):
+            plain[name], converted[name] = dict(vars(value)), "argparse.Namespace"
+        elif isinstance(value, PurePath):
+            plain[name], converted[name] = str(value), "pathlib.Path"
+        else:
+            plain[name] = value
+            if not _is_plain(value):
+                rank_zero_warn(
+                    f"{owner} hyperparameter {name!r} is a {type(value).__name__}, which is pickled into the "
+                    "checkpoint: loading the file will need `weights_only=False`. Leave it out with "
+                    f"`self.save_hyperparameters(ignore=[{name!r}])` and pass it to `load_from_checkpoint` instead."
+                )
+    return plain, converted
+
+
+def _restore_converted_hparams(hparams: Any, converted: Optional[dict]) -> Any:
+    if not converted or not isinstance(hparams, dict):
+        return hparams
+    hparams = dict(hparams)
+    for name, kind in converted.items():
+        if name not in hparams:
+            continue
+        if kind == "argparse.Namespace" and isinstance(hparams[name], dict):
+            hparams[name] = Namespace(**hparams[name])
+        elif kind == "pathlib.Path" and isinstance(hparams[name], str):
+            hparams[name] = Path(hparams[name])
+    return hparams
 
 
 def _convert_value(value: str) -> Any:

@@ -7,6 +7,7 @@ from typing import Any, Optional
 
 import lightning
 from lightning.fabric.utilities.rank_zero import rank_zero_info, rank_zero_warn
+from lightning.pytorch.core.saving import hparams_for_checkpoint
 from lightning.pytorch.trainer.states import TrainerFn
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
 
@@ -48,7 +49,9 @@ def build_checkpoint(trainer: Any, weights_only: bool = False) -> dict:
                 checkpoint[type(obj).CHECKPOINT_HYPER_PARAMS_NAME if hasattr(type(obj), "CHECKPOINT_HYPER_PARAMS_NAME")
                            else "hparams_name"] = obj._hparams_name
             key = getattr(type(obj), "CHECKPOINT_HYPER_PARAMS_KEY", "hyper_parameters")
-            checkpoint[key] = dict(obj.hparams)
+            checkpoint[key], converted = hparams_for_checkpoint(obj.hparams, type(obj).__name__)
+            if converted:  # beyond the real layout: how to rebuild the values stored as plain data
+                checkpoint[key + "_types"] = converted
     if datamodule is not None:
         state = hooks.call_datamodule("state_dict")
         if state:
