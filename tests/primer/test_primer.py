@@ -43,7 +43,17 @@ def env(request, tmp_path, monkeypatch):
         "x": _data(4, 5).tensors[0],
     }
     run(env, snippets.DEFINE_MODEL)
-    env["LitModel"] = lambda: env["LitAutoEncoder"](env["Net"])
+
+    class LitModel(env["LitAutoEncoder"]):
+        """The primer's `LitModel()`: the model with its own data, as the resume snippet assumes."""
+
+        def __init__(self):
+            super().__init__(env["Net"])
+
+        def train_dataloader(self):
+            return env["train_loader"]
+
+    env["LitModel"] = LitModel
     return env
 
 
