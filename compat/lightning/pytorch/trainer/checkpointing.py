@@ -217,10 +217,20 @@ def restore_modules_and_callbacks(trainer: Any, checkpoint: dict) -> None:
     if trainer.state.fn == TrainerFn.FITTING:
         hooks.call_callbacks("on_load_checkpoint", checkpoint)
         states = checkpoint.get("callbacks") or {}
+        matched = set()
         for callback in trainer.callbacks:
-            state = states.get(callback.state_key, states.get(callback._legacy_state_key))
+            key = callback.state_key if callback.state_key in states else callback._legacy_state_key
+            state = states.get(key)
             if state:
+                matched.add(key)
                 callback.load_state_dict(dict(state))
+        missing = [k if isinstance(k, str) else k.__name__ for k in states if k not in matched]
+        if missing:
+            rank_zero_warn(
+                "The checkpoint holds the state of callbacks this Trainer does not have, so it is not restored: "
+                f"{missing}. Pass the same callbacks (with the same arguments, which form their keys) to the "
+                "Trainer to resume them."
+            )
 
 
 def restore_training_state(trainer: Any, checkpoint: dict) -> None:
