@@ -12,16 +12,38 @@ import torch
 
 
 @contextlib.contextmanager
-def _jit_is_scripting() -> Generator:
+def _jit_is_scripting(module: Any = None) -> Generator:
     """While scripting, properties that need a Trainer must not raise: TorchScript reads every attribute, of the
-    module and of its LightningModule children, so the flag is set on the class."""
+    module and of its LightningModule children, so the flag is set on the class. Every property the Lightning
+    classes define (the legacy layer adds some) is also marked unused for the duration, so TorchScript does not try
+    to compile them."""
     from lightning.pytorch.core.module import LightningModule
 
+    patched = []
+    if module is not None:
+        for cls in {type(m) for m in module.modules() if isinstance(m, LightningModule)}:
+            previous = cls.__dict__.get("__jit_unused_properties__", _MISSING)
+            cls.__jit_unused_properties__ = sorted(set(getattr(cls, "__jit_unused_properties__", []))
+                                                   | _lightning_properties(cls))
+            patched.append((cls, previous))
     LightningModule._jit_is_scripting = True
     try:
         yield
     finally:
         LightningModule._jit_is_scripting = False
+        for cls, previous in patched:
+            if previous is _MISSING:
+                del cls.__jit_unused_properties__
+            else:
+                cls.__jit_unused_properties__ = previous
+
+
+_MISSING = object()
+
+
+def _lightning_properties(cls: type) -> set:
+    return {name for klass in cls.__mro__ if klass.__module__.split(".")[0] in ("lightning", "pytorch_lightning")
+            for name, value in vars(klass).items() if isinstance(value, property)}
 
 
 def _example_input(module: Any, given: Any, what: str) -> Any:
@@ -38,13 +60,13 @@ def to_torchscript(module: Any, file_path: Optional[Union[str, Path]] = None, me
     saved with ``torch.jit.save`` when ``file_path`` is given."""
     mode = module.training
     if method == "script":
-        with _jit_is_scripting():
+        with _jit_is_scripting(module):
             scripted = torch.jit.script(module.eval(), **kwargs)
     elif method == "trace":
         inputs = _example_input(module, example_inputs, "`to_torchscript(method='trace')`")
         if kwargs.get("check_inputs") is not None:
             kwargs["check_inputs"] = module._apply_batch_transfer_handler(kwargs["check_inputs"])
-        with _jit_is_scripting():
+        with _jit_is_scripting(module):
             scripted = torch.jit.trace(func=module.eval(), example_inputs=inputs, **kwargs)
     else:
         raise ValueError(f"The 'method' parameter only supports 'script' or 'trace', but value given was: {method}")
