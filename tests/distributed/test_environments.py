@@ -11,7 +11,7 @@ from lightning.fabric.plugins.environments import (
     TorchElasticEnvironment,
     detect_cluster_environment,
 )
-from lightning.pytorch.strategies import DDPStrategy, FSDPStrategy
+from lightning.pytorch.strategies import DDPStrategy, FSDPStrategy, StrategyRegistry
 from lightning.pytorch.strategies.launchers import _MultiProcessingLauncher, _SubprocessScriptLauncher
 from lightning.pytorch.strategies.registry import STRATEGY_FACTORIES
 from tests.distributed.fixtures import generate_reference
@@ -42,18 +42,38 @@ def test_public_signatures_match_the_reference():
 
 
 def test_the_ddp_and_fsdp_strategy_names_and_what_they_set():
-    ours = {name for name in STRATEGY_FACTORIES if name.startswith(("ddp", "fsdp"))}
+    ours = {name for name in StrategyRegistry.available_strategies() if name.startswith(("ddp", "fsdp"))}
     assert ours == set(REFERENCE["registry"])
     for name, expected in REFERENCE["registry"].items():
-        strategy = STRATEGY_FACTORIES[name](None)
-        assert type(strategy).__name__ == expected["class"], name
-        params = expected["init_params"]
-        if "start_method" in params:
-            assert strategy._start_method == params["start_method"], name
-        if "find_unused_parameters" in params:
-            assert strategy._ddp_kwargs["find_unused_parameters"] is params["find_unused_parameters"], name
-        if "cpu_offload" in params:
-            assert strategy.cpu_offload is not None and strategy.cpu_offload.offload_params, name
+        entry = StrategyRegistry[name]
+        assert entry["strategy"].__name__ == expected["class"], name
+        assert entry["init_params"] == expected["init_params"], name
+        strategy = StrategyRegistry.get(name)
+        if "start_method" in expected["init_params"]:
+            assert strategy._start_method == expected["init_params"]["start_method"], name
+        if "find_unused_parameters" in expected["init_params"]:
+            assert strategy._ddp_kwargs["find_unused_parameters"] is expected["init_params"]["find_unused_parameters"]
+        if "cpu_offload" in expected["init_params"]:
+            assert strategy.cpu_offload.offload_params, name
+        assert name in STRATEGY_FACTORIES  # what Trainer(strategy=name) resolves through
+
+
+def test_registry_register_get_and_errors():
+    class Custom(DDPStrategy):
+        pass
+
+    StrategyRegistry.register("custom_ddp_test", Custom, description="a test", find_unused_parameters=True)
+    try:
+        with pytest.raises(ValueError, match="already registered"):
+            StrategyRegistry.register("custom_ddp_test", Custom)
+        import lightning as L
+
+        trainer = L.Trainer(accelerator="cpu", devices=2, strategy="custom_ddp_test", logger=False)
+        assert type(trainer.strategy) is Custom and trainer.strategy._ddp_kwargs == {"find_unused_parameters": True}
+    finally:
+        StrategyRegistry.remove("custom_ddp_test")
+    with pytest.raises(KeyError, match="not found.*ddp_spawn"):
+        StrategyRegistry.get("custom_ddp_test")
 
 
 def test_detection_order(restore_environ, monkeypatch):

@@ -26,7 +26,7 @@ from lightning.fabric.utilities.warnings import PossibleUserWarning
 from lightning.pytorch.plugins.precision.precision import Precision
 from lightning.pytorch.strategies.launchers import _MultiProcessingLauncher, _SubprocessScriptLauncher
 from lightning.pytorch.strategies.parallel import ParallelStrategy
-from lightning.pytorch.strategies.registry import register_strategy
+from lightning.pytorch.strategies.registry import StrategyRegistry
 from lightning.pytorch.trainer.states import RunningStage, TrainerFn
 
 log = logging.getLogger(__name__)
@@ -321,11 +321,13 @@ def _revert_sync_batchnorm(module: torch.nn.Module) -> torch.nn.Module:
 def _register_ddp_names() -> None:
     for name, start_method in (("ddp", "popen"), ("ddp_spawn", "spawn"), ("ddp_fork", "fork"),
                                ("ddp_notebook", "fork")):
-        register_strategy(name, lambda setup, m=start_method: DDPStrategy(start_method=m))
+        StrategyRegistry.register(name, DDPStrategy, description=f"DDP with start_method={start_method!r}",
+                                  start_method=start_method)
         for flag in (False, True):
-            variant = f"{name}_find_unused_parameters_{str(flag).lower()}"
-            register_strategy(
-                variant, lambda setup, m=start_method, f=flag: DDPStrategy(start_method=m, find_unused_parameters=f)
+            StrategyRegistry.register(
+                f"{name}_find_unused_parameters_{str(flag).lower()}", DDPStrategy,
+                description=f"DDP with find_unused_parameters={flag} and start_method={start_method!r}",
+                find_unused_parameters=flag, start_method=start_method,
             )
 
 

@@ -19,7 +19,7 @@ from lightning.fabric.plugins.environments import ClusterEnvironment
 from lightning.fabric.utilities.rank_zero import rank_zero_warn
 from lightning.pytorch.plugins.precision.precision import Precision
 from lightning.pytorch.strategies.ddp import _DEFAULT_TIMEOUT, DDPStrategy
-from lightning.pytorch.strategies.registry import register_strategy
+from lightning.pytorch.strategies.registry import StrategyRegistry
 from lightning.pytorch.trainer.states import TrainerFn
 
 log = logging.getLogger(__name__)
@@ -305,8 +305,9 @@ def _activation_checkpointing_policy(layers: Any, policy: Any) -> Any:
 
 
 def _register_fsdp_names() -> None:
-    register_strategy("fsdp", lambda setup: FSDPStrategy())
-    register_strategy("fsdp_cpu_offload", lambda setup: FSDPStrategy(cpu_offload=True))
+    StrategyRegistry.register("fsdp", FSDPStrategy, description="Fully Sharded Data Parallel (torch FSDP)")
+    StrategyRegistry.register("fsdp_cpu_offload", FSDPStrategy, description="FSDP with parameters offloaded to the CPU",
+                              cpu_offload=True)
 
 
 _register_fsdp_names()
