@@ -118,16 +118,14 @@ class _EvaluationLoop:
         self.batch_progress.increment_ready()
         trainer._metric_flow.on_batch_start(batch, dataloader_idx if several else None)
         prefix = self._prefix
-        hooks.call_callbacks(f"on_{prefix}_batch_start", *hook_kwargs.values())
-        hooks.call_module(f"on_{prefix}_batch_start", *hook_kwargs.values())
+        hooks.fire(f"on_{prefix}_batch_start", *hook_kwargs.values())
         self.batch_progress.increment_started()
         step_args = list(hook_kwargs.values())
         if not self._step_takes_batch_idx:
             del step_args[1]
         output = hooks.call_strategy(self._step_name, *step_args)
         self.batch_progress.increment_processed()
-        hooks.call_callbacks(f"on_{prefix}_batch_end", output, *hook_kwargs.values())
-        hooks.call_module(f"on_{prefix}_batch_end", output, *hook_kwargs.values())
+        hooks.fire(f"on_{prefix}_batch_end", output, *hook_kwargs.values())
         trainer._metric_flow.on_batch_end()
         self.batch_progress.increment_completed()
         if not trainer.sanity_checking:
@@ -165,6 +163,8 @@ class _EvaluationLoop:
 
     def _verify_dataloader_idx_requirement(self) -> None:
         trainer = self.trainer
+        if trainer._hooks.shims is not None:  # a 1.x model: the legacy layer passes dataloader_idx as 1.x did
+            return
         module = trainer.lightning_module
         step = "test_step" if self._stage == RunningStage.TESTING else "validation_step"
         prefix = self._prefix

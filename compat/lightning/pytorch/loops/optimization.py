@@ -82,7 +82,10 @@ class Closure:
             progress.increment_ready()
             hooks.fire("on_before_zero_grad", self.optimizer)
             progress.increment_started()
-            hooks.call_module("optimizer_zero_grad", trainer.current_epoch, self.batch_idx, self.optimizer)
+            if hooks.module_overrides("optimizer_zero_grad"):
+                hooks.call_module("optimizer_zero_grad", trainer.current_epoch, self.batch_idx, self.optimizer)
+            else:
+                self.optimizer.zero_grad()
             progress.increment_completed()
         if result.closure_loss is not None:
             trainer.strategy.backward(result.closure_loss, self.optimizer)
@@ -105,10 +108,14 @@ class _AutomaticOptimization:
             progress.increment_ready()
             # the hook gets the LightningOptimizer: its step() routes through the precision plugin (scaling,
             # on_before_optimizer_step, gradient clipping)
-            lightning_optimizer = trainer.strategy._lightning_optimizers[0]
-            trainer._hooks.call_module(
-                "optimizer_step", trainer.current_epoch, batch_idx, lightning_optimizer, closure
-            )
+            lightning_optimizer = next((lo for lo in trainer.strategy._lightning_optimizers if lo._optimizer is optimizer),
+                                       trainer.strategy._lightning_optimizers[0])  # several: the 1.x GAN pattern
+            if trainer._hooks.module_overrides("optimizer_step"):
+                trainer._hooks.call_module(
+                    "optimizer_step", trainer.current_epoch, batch_idx, lightning_optimizer, closure
+                )
+            else:
+                lightning_optimizer.step(closure=closure)
             if closure.result is None:
                 raise MisconfigurationException(
                     "The closure passed to `optimizer_step` was never called. Call it, e.g. "

@@ -90,8 +90,7 @@ class _PredictionLoop:
         hook_kwargs = OrderedDict(batch=batch, batch_idx=batch_idx)
         if self.num_dataloaders > 1:
             hook_kwargs["dataloader_idx"] = dataloader_idx
-        hooks.call_callbacks("on_predict_batch_start", *hook_kwargs.values())
-        hooks.call_module("on_predict_batch_start", *hook_kwargs.values())
+        hooks.fire("on_predict_batch_start", *hook_kwargs.values())
         self.batch_progress.increment_started()
         step_args = list(hook_kwargs.values())
         if not self._takes_batch_idx:
@@ -102,8 +101,7 @@ class _PredictionLoop:
         self.batch_progress.increment_processed()
         if self._return_predictions:
             self._predictions[dataloader_idx].append(move_data_to_device(predictions, torch.device("cpu")))
-        hooks.call_callbacks("on_predict_batch_end", predictions, *hook_kwargs.values())
-        hooks.call_module("on_predict_batch_end", predictions, *hook_kwargs.values())
+        hooks.fire("on_predict_batch_end", predictions, *hook_kwargs.values())
         self.batch_progress.increment_completed()
 
     def _batch_indices(self, batch_idx: int, dataloader_idx: int) -> list:

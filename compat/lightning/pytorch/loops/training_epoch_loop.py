@@ -34,6 +34,7 @@ class _TrainingEpochLoop:
                                         inference_mode=False)
         self._batches_that_stepped = 0
         self._resume: Optional[dict] = None  # set when restoring a checkpoint saved inside an epoch
+        self.legacy_optimization: Any = None  # set per run by the legacy layer for the 1.x multi-optimizer pattern
 
     # ------------------------------------------------------------ counters
     @property
@@ -119,7 +120,9 @@ class _TrainingEpochLoop:
         trainer._metric_flow.on_batch_start(batch)
 
         hooks.call_callbacks("on_train_batch_start", batch, batch_idx)
-        response = hooks.call_module("on_train_batch_start", batch, batch_idx)
+        response = None
+        if hooks.module_overrides("on_train_batch_start"):
+            response = hooks.call_module("on_train_batch_start", batch, batch_idx)
         if response == -1:
             self.batch_progress.increment_processed()
             raise StopIteration
@@ -130,7 +133,10 @@ class _TrainingEpochLoop:
             kwargs["batch_idx"] = batch_idx
         if trainer.lightning_module.automatic_optimization:
             should_step = not self._should_accumulate()
-            batch_output = self.automatic_optimization.run(trainer.optimizers[0], batch_idx, kwargs, should_step)
+            if self.legacy_optimization is not None:
+                batch_output = self.legacy_optimization.run(self.automatic_optimization, batch_idx, kwargs, should_step)
+            else:
+                batch_output = self.automatic_optimization.run(trainer.optimizers[0], batch_idx, kwargs, should_step)
         else:
             batch_output = self.manual_optimization.run(kwargs)
         self.batch_progress.increment_processed()
@@ -139,8 +145,7 @@ class _TrainingEpochLoop:
         if self._num_ready_batches_reached():
             self.update_lr_schedulers("epoch", update_plateau_schedulers=False)
 
-        hooks.call_callbacks("on_train_batch_end", batch_output, batch, batch_idx)
-        hooks.call_module("on_train_batch_end", batch_output, batch, batch_idx)
+        hooks.fire("on_train_batch_end", batch_output, batch, batch_idx)
         trainer._metric_flow.on_batch_end()
         self.batch_progress.increment_completed()
         trainer._metric_flow.update_train_step_metrics()
@@ -192,6 +197,8 @@ class _TrainingEpochLoop:
             return
         for config in trainer.lr_scheduler_configs:
             if update_plateau_schedulers ^ config.reduce_on_plateau:
+                continue
+            if self.legacy_optimization is not None and not self.legacy_optimization.steps(config, self.total_batch_idx):
                 continue
             current_idx = (self.batch_idx if interval == "step" else trainer.current_epoch) + 1
             if config.interval != interval or current_idx % config.frequency != 0:

@@ -30,6 +30,7 @@ class HookDispatcher:
         self.profiler: Any = None  # set to a profiler to time every hook; None costs nothing
         self._callbacks: dict = {}  # hook -> [(is_monitoring, bound method)]
         self._transfer_owner: dict = {}
+        self.shims: Any = None  # the legacy layer's adapters for 1.x hook signatures, set per run; None costs nothing
 
     def resolve(self, module: Any, datamodule: Any, callbacks: list) -> None:
         """Find, once per run, which hooks each callback actually overrides."""
@@ -39,12 +40,13 @@ class HookDispatcher:
         self._callbacks = {}
         for name in CALLBACK_HOOKS:
             bound = [
-                (isinstance(cb, monitoring), getattr(cb, name))
+                (isinstance(cb, monitoring), getattr(cb, name) if self.shims is None else self.shims.callback_hook(cb, name))
                 for cb in callbacks
                 if is_overridden(name, cb, parent=Callback)
             ]
             if bound:
                 self._callbacks[name] = bound
+        self._module_overrides = {}
         self._transfer_owner = {}
         for name in _BATCH_TRANSFER_HOOKS:
             dm_overrides = datamodule is not None and is_overridden(name, datamodule, parent=LightningDataModule)
@@ -57,12 +59,21 @@ class HookDispatcher:
     def has_callback_hook(self, name: str) -> bool:
         return name in self._callbacks
 
+    def module_overrides(self, name: str) -> bool:
+        """Whether the LightningModule overrides hook ``name`` (cached per run; the trace sees every hook)."""
+        known = self._module_overrides.get(name)
+        if known is None:
+            known = self._module_overrides[name] = is_overridden(name, self.module)
+        return known
+
     # ------------------------------------------------------------ firing
     def fire(self, name: str, *args: Any) -> None:
-        """Callbacks first, then the module: the order of almost every hook."""
+        """Callbacks first, then the module: the order of almost every hook. Only for hooks whose base
+        implementation does nothing, so a module that does not override one is not called at all."""
         if name in self._callbacks:
             self.call_callbacks(name, *args)
-        self.call_module(name, *args)
+        if self.module_overrides(name):
+            self.call_module(name, *args)
 
     def call_callbacks(self, name: str, *args: Any, monitoring: Optional[bool] = None, **kwargs: Any) -> None:
         """Call ``name`` on every callback that overrides it; ``monitoring`` selects checkpoint/early-stopping
@@ -73,7 +84,7 @@ class HookDispatcher:
         module = self.module
         previous = module._current_fx_name if module is not None else None
         if module is not None:
-            module._current_fx_name = name
+            _set_fx(module, name)
         try:
             for is_monitoring, fn in bound:
                 if monitoring is not None and is_monitoring != monitoring:
@@ -87,14 +98,16 @@ class HookDispatcher:
                     fn(self.trainer, module, *args, **kwargs)
         finally:
             if module is not None:
-                module._current_fx_name = previous
+                _set_fx(module, previous)
 
     def call_module(self, name: str, *args: Any, **kwargs: Any) -> Any:
         """Call a LightningModule hook, with ``_current_fx_name`` set for ``self.log``."""
         module = self.module
         fn = getattr(module, name)
+        if self.shims is not None:
+            fn = self.shims.module_hooks.get(name, fn)
         previous = module._current_fx_name
-        module._current_fx_name = name
+        _set_fx(module, name)
         if self.trace is not None:
             self.trace.append(name)
         try:
@@ -103,7 +116,7 @@ class HookDispatcher:
                     return fn(*args, **kwargs)
             return fn(*args, **kwargs)
         finally:
-            module._current_fx_name = previous
+            _set_fx(module, previous)
 
     def call_datamodule(self, name: str, *args: Any, **kwargs: Any) -> Any:
         datamodule = self.datamodule
@@ -123,17 +136,20 @@ class HookDispatcher:
         """Call a strategy method that runs a user step (``training_step`` ...), with ``_current_fx_name`` set."""
         strategy = self.trainer.strategy
         module = self.module
+        step = getattr(strategy, name)
+        if self.shims is not None:
+            step, args = self.shims.wrap_step(name, step, args)
         previous = module._current_fx_name
-        module._current_fx_name = name
+        _set_fx(module, name)
         if self.trace is not None:
             self.trace.append(name)
         try:
             if self.profiler is not None:
                 with self.profiler.profile(f"[Strategy]{type(strategy).__name__}.{name}"):
-                    return getattr(strategy, name)(*args, **kwargs)
-            return getattr(strategy, name)(*args, **kwargs)
+                    return step(*args, **kwargs)
+            return step(*args, **kwargs)
         finally:
-            module._current_fx_name = previous
+            _set_fx(module, previous)
 
     def transfer_batch(self, batch: Any, device: Any, dataloader_idx: int) -> Any:
         """Move a batch: through the three transfer hooks if any is overridden, else straight to the device."""
@@ -147,6 +163,11 @@ class HookDispatcher:
             else:
                 batch = self.call_datamodule(name, *args)
         return batch
+
+
+def _set_fx(module: Any, name: Optional[str]) -> None:
+    # a plain attribute: bypass nn.Module.__setattr__, which costs microseconds per call on the hot path
+    object.__setattr__(module, "_current_fx_name", name)
 
 
 def _base_of(owner: Any) -> type:

@@ -58,7 +58,10 @@ class Precision:
 
     def backward(self, tensor: Tensor, model: Any, optimizer: Optional[Optimizer], *args: Any, **kwargs: Any) -> None:
         hooks = model.trainer._hooks
-        hooks.call_module("backward", tensor, *args, **kwargs)
+        if hooks.module_overrides("backward"):
+            hooks.call_module("backward", tensor, *args, **kwargs)
+        else:
+            tensor.backward(*args, **kwargs)
 
     def post_backward(self, tensor: Tensor, module: Any) -> Tensor:
         module.trainer._hooks.fire("on_after_backward")
@@ -70,10 +73,12 @@ class Precision:
         hooks.fire("on_before_optimizer_step", optimizer)
         if model.automatic_optimization:
             trainer = model.trainer
-            hooks.call_module(
-                "configure_gradient_clipping", optimizer, gradient_clip_val=trainer.gradient_clip_val,
-                gradient_clip_algorithm=trainer.gradient_clip_algorithm,
-            )
+            # the default implementation clips with the Trainer's settings: nothing to do without them
+            if hooks.module_overrides("configure_gradient_clipping") or trainer.gradient_clip_val:
+                hooks.call_module(
+                    "configure_gradient_clipping", optimizer, gradient_clip_val=trainer.gradient_clip_val,
+                    gradient_clip_algorithm=trainer.gradient_clip_algorithm,
+                )
 
     def _wrap_closure(self, model: Any, optimizer: Optimizer, closure: Callable[[], Any]) -> Any:
         result = closure()
