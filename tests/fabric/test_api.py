@@ -281,8 +281,7 @@ def test_cli_parses_arguments_and_counts_processes(tmp_path, monkeypatch):
                                      "--precision", "bf16-mixed", str(script), "--lr", "0.1"])
     assert (args.accelerator, args.devices, args.strategy, args.script_args) == ("cpu", "2", "ddp", ["--lr", "0.1"])
     assert cli._get_num_processes("cpu", "2") == 2 and cli._get_num_processes("cpu", "auto") == 1
-    for name in ("LT_CLI_USED", "LT_ACCELERATOR", "LT_STRATEGY", "LT_DEVICES", "LT_NUM_NODES", "LT_PRECISION"):
-        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(os, "environ", dict(os.environ))  # the variables are for child processes: keep them here
     cli._set_env_variables(args)
     assert os.environ["LT_CLI_USED"] == "1" and os.environ["LT_DEVICES"] == "2"
     assert os.environ["LT_STRATEGY"] == "ddp" and os.environ["LT_PRECISION"] == "bf16-mixed"

@@ -37,6 +37,10 @@ class _FabricModule(nn.Module):
         self._precision = strategy.precision
         self._forward_methods = set(_LIGHTNING_MODULE_STEP_METHODS)
         self._fabric_device: Optional[torch.device] = None
+        # hot path: a plain reference (not a second registered submodule), and whether precision does anything
+        self.__dict__["_forward_call"] = forward_module
+        self._passthrough = not (self._precision.converts_input or self._precision.has_forward_context
+                                 or self._precision.converts_output or self._precision.scaler is not None)
         self._fabric_module_initialized = True
 
     @property
@@ -58,14 +62,16 @@ class _FabricModule(nn.Module):
         return torch.get_default_dtype()
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
+        if self._passthrough:
+            return self._forward_call(*args, **kwargs)
         precision = self._precision
         if precision.converts_input:
             args, kwargs = precision.convert_input((args, kwargs))
         if precision.has_forward_context:
             with precision.forward_context():
-                output = self._forward_module(*args, **kwargs)
+                output = self._forward_call(*args, **kwargs)
         else:
-            output = self._forward_module(*args, **kwargs)
+            output = self._forward_call(*args, **kwargs)
         if precision.converts_output:
             output = precision.convert_output(output)
         if precision.scaler is not None:  # a scaled loss needs `fabric.backward`; catch a bare `loss.backward()`
@@ -253,13 +259,20 @@ class _FabricDataLoader:
             yield from self._dataloader
         else:
             for batch in self._dataloader:
-                yield move_data_to_device(batch, device)
+                yield _move_batch(batch, device)
 
     def __getattr__(self, name: str) -> Any:
         loader = self.__dict__.get("_dataloader")
         if loader is None:
             raise AttributeError(name)
         return getattr(loader, name)
+
+
+def _move_batch(batch: Any, device: torch.device) -> Any:
+    """``move_data_to_device``, with a shortcut for the common flat tuple/list of tensors already on ``device``."""
+    if type(batch) in (tuple, list) and all(type(t) is Tensor and t.device == device for t in batch):
+        return batch
+    return move_data_to_device(batch, device)
 
 
 def _set_sampler_epoch(dataloader: DataLoader, epoch: int) -> None:
