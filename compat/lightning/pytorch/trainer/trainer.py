@@ -9,7 +9,8 @@ import math
 import os
 import signal
 from datetime import timedelta
-from typing import Any, Generator, Iterable, Optional, Union
+from pathlib import Path
+from typing import Any, Generator, Iterable, Literal, Optional, Union
 
 import torch
 
@@ -36,6 +37,20 @@ from lightning.pytorch.trainer.states import RunningStage, TrainerFn, TrainerSta
 from lightning.pytorch.trainer.validation import verify_run_configuration
 from lightning.pytorch.utilities.exceptions import MisconfigurationException, _TunerExitException
 from lightning.pytorch.utilities.model_helpers import is_overridden
+
+# The parameter types are the 2.x ones: LightningCLI builds `--trainer.*` (parsing, class_path instantiation) from them.
+from lightning.fabric.plugins.environments.cluster_environment import ClusterEnvironment
+from lightning.pytorch.accelerators.accelerator import Accelerator
+from lightning.pytorch.loggers.logger import Logger
+from lightning.pytorch.plugins.io.checkpoint_plugin import CheckpointIO
+from lightning.pytorch.plugins.layer_sync import LayerSync
+from lightning.pytorch.plugins.precision.precision import Precision
+from lightning.pytorch.profilers.profiler import Profiler
+from lightning.pytorch.strategies.strategy import Strategy
+
+_PRECISION_INPUT = Union[Literal[64, 32, 16], Literal["transformer-engine", "transformer-engine-float16", "16-true",
+                         "16-mixed", "bf16-true", "bf16-mixed", "32-true", "64-true"], Literal["64", "32", "16", "bf16"]]
+_PLUGIN_INPUT = Union[Precision, ClusterEnvironment, CheckpointIO, LayerSync]
 
 log = logging.getLogger("lightning.pytorch")
 
@@ -68,25 +83,25 @@ class Trainer(LegacyTrainerAPI):
     def __init__(
         self,
         *,
-        accelerator: Any = "auto",
-        strategy: Any = "auto",
-        devices: Any = "auto",
+        accelerator: Union[str, Accelerator] = "auto",
+        strategy: Union[str, Strategy] = "auto",
+        devices: Union[list[int], str, int] = "auto",
         num_nodes: int = 1,
-        precision: Any = None,
-        logger: Any = None,
-        callbacks: Optional[Union[list, Callback]] = None,
+        precision: Optional[_PRECISION_INPUT] = None,
+        logger: Optional[Union[Logger, Iterable[Logger], bool]] = None,
+        callbacks: Optional[Union[list[Callback], Callback]] = None,
         fast_dev_run: Union[int, bool] = False,
         max_epochs: Optional[int] = None,
         min_epochs: Optional[int] = None,
         max_steps: int = -1,
         min_steps: Optional[int] = None,
-        max_time: Optional[Union[str, timedelta, dict]] = None,
+        max_time: Optional[Union[str, timedelta, dict[str, int]]] = None,
         limit_train_batches: Optional[Union[int, float]] = None,
         limit_val_batches: Optional[Union[int, float]] = None,
         limit_test_batches: Optional[Union[int, float]] = None,
         limit_predict_batches: Optional[Union[int, float]] = None,
         overfit_batches: Union[int, float] = 0.0,
-        val_check_interval: Optional[Union[int, float, str, timedelta, dict]] = None,
+        val_check_interval: Optional[Union[int, float, str, timedelta, dict[str, int]]] = None,
         check_val_every_n_epoch: Optional[int] = 1,
         num_sanity_val_steps: Optional[int] = None,
         log_every_n_steps: Optional[int] = None,
@@ -96,17 +111,17 @@ class Trainer(LegacyTrainerAPI):
         accumulate_grad_batches: int = 1,
         gradient_clip_val: Optional[Union[int, float]] = None,
         gradient_clip_algorithm: Optional[str] = None,
-        deterministic: Optional[Union[bool, str]] = None,
+        deterministic: Optional[Union[bool, Literal["warn"]]] = None,
         benchmark: Optional[bool] = None,
         inference_mode: bool = True,
         use_distributed_sampler: bool = True,
-        profiler: Optional[Any] = None,
+        profiler: Optional[Union[Profiler, str]] = None,
         detect_anomaly: bool = False,
         barebones: bool = False,
-        plugins: Optional[Any] = None,
+        plugins: Optional[Union[_PLUGIN_INPUT, list[_PLUGIN_INPUT]]] = None,
         sync_batchnorm: bool = False,
         reload_dataloaders_every_n_epochs: int = 0,
-        default_root_dir: Optional[Union[str, os.PathLike]] = None,
+        default_root_dir: Optional[Union[str, Path]] = None,
         enable_autolog_hparams: bool = True,
         model_registry: Optional[str] = None,
     ) -> None:
@@ -292,7 +307,7 @@ class Trainer(LegacyTrainerAPI):
 
     # ================================================================ entry points
     def fit(self, model: LightningModule, train_dataloaders: Any = None, val_dataloaders: Any = None,
-            datamodule: Optional[LightningDataModule] = None, ckpt_path: Optional[Any] = None,
+            datamodule: Optional[LightningDataModule] = None, ckpt_path: Optional[Union[str, Path]] = None,
             weights_only: Optional[bool] = None) -> None:
         """Train ``model`` (and validate it as configured) on the given loaders, datamodule or its own loaders."""
         model = self._check_model(model, "fit")
@@ -321,13 +336,13 @@ class Trainer(LegacyTrainerAPI):
         self.training = False
 
     def validate(self, model: Optional[LightningModule] = None, dataloaders: Any = None,
-                 ckpt_path: Optional[Any] = None, verbose: bool = True,
+                 ckpt_path: Optional[Union[str, Path]] = None, verbose: bool = True,
                  datamodule: Optional[LightningDataModule] = None, weights_only: Optional[bool] = None) -> list:
         """Run one validation epoch; returns one dict of logged metrics per dataloader."""
         return self._evaluate(TrainerFn.VALIDATING, model, dataloaders, ckpt_path, verbose, datamodule, weights_only)
 
     def test(self, model: Optional[LightningModule] = None, dataloaders: Any = None,
-             ckpt_path: Optional[Any] = None, verbose: bool = True,
+             ckpt_path: Optional[Union[str, Path]] = None, verbose: bool = True,
              datamodule: Optional[LightningDataModule] = None, weights_only: Optional[bool] = None) -> list:
         """Run one test epoch; returns one dict of logged metrics per dataloader."""
         return self._evaluate(TrainerFn.TESTING, model, dataloaders, ckpt_path, verbose, datamodule, weights_only)
@@ -372,7 +387,7 @@ class Trainer(LegacyTrainerAPI):
 
     def predict(self, model: Optional[LightningModule] = None, dataloaders: Any = None,
                 datamodule: Optional[LightningDataModule] = None, return_predictions: Optional[bool] = None,
-                ckpt_path: Optional[Any] = None, weights_only: Optional[bool] = None) -> Optional[list]:
+                ckpt_path: Optional[Union[str, Path]] = None, weights_only: Optional[bool] = None) -> Optional[list]:
         """Run ``predict_step`` over the predict dataloader(s) and return the predictions."""
         model_provided = model is not None
         if model is None:
