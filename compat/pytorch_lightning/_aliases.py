@@ -57,6 +57,12 @@ def _own_file(fullname: str) -> Optional[tuple]:
     return None
 
 
+def _own_dir(fullname: str) -> bool:
+    """Whether this package ships 1.x-only modules under ``fullname`` (so it must not alias the 2.x package, which
+    would receive them as attributes)."""
+    return os.path.isdir(os.path.join(_HERE, *fullname.split(".")[1:]))
+
+
 def _module_move(fullname: str) -> Optional[facts.ImportMove]:
     """The table's module move that covers ``fullname`` (exact or by prefix), if any."""
     parts = fullname.split(".")
@@ -172,7 +178,7 @@ class LegacyFinder(importlib.abc.MetaPathFinder):
         if move is not None:
             return self._moved_module_spec(fullname, move)
         new = swap_root(fullname)
-        if fullname in _NAME_MOVE_PARENTS:
+        if fullname in _NAME_MOVE_PARENTS or _own_dir(fullname):  # holds 1.x names or 1.x-only modules
             return self._overlay_spec(fullname, [new])
         return _alias_spec(fullname, new)
 

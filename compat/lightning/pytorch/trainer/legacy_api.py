@@ -12,6 +12,7 @@ from lightning.pytorch.utilities.legacy import legacy_usage, strict_mode
 from lit_migrate import legacy_facts as facts
 
 _ENTRY_POINTS = ("fit", "validate", "test", "predict")
+_EVAL_LOADER_PROPERTIES = ("val_dataloaders", "test_dataloaders", "predict_dataloaders")
 
 
 def _attribute_message(fact: facts.AttributeFact) -> str:
@@ -161,6 +162,19 @@ def run_tune(trainer: Any, model: Any, train_dataloaders: Any, val_dataloaders: 
     return result
 
 
+def _loader_list_for_legacy(prop: property) -> property:
+    """1.x ``trainer.val_dataloaders`` was always a list (``[0]`` on a single loader); 2.x gives the loader itself.
+    A Trainer built with 1.x arguments keeps the 1.x shape."""
+
+    def get(self: Any) -> Any:
+        loaders = prop.fget(self)
+        if self._legacy_settings is not None and loaders is not None and not isinstance(loaders, (list, tuple, dict)):
+            return [loaders]
+        return loaders
+
+    return property(get, prop.fset, prop.fdel, prop.__doc__)
+
+
 def _argparse() -> Any:
     import pytorch_lightning.utilities.argparse as helpers
 
@@ -183,6 +197,9 @@ class LegacyTrainerAPI:
             for name in _ENTRY_POINTS:
                 if name in cls.__dict__:
                     setattr(cls, name, _accept_legacy_keywords(cls.__dict__[name]))
+            for name in _EVAL_LOADER_PROPERTIES:
+                if isinstance(cls.__dict__.get(name), property):
+                    setattr(cls, name, _loader_list_for_legacy(cls.__dict__[name]))
 
     # ------------------------------------------------------------ B.1 methods
     def tune(self, model: Any, train_dataloaders: Any = None, val_dataloaders: Any = None, dataloaders: Any = None,

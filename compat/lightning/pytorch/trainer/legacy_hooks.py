@@ -1,26 +1,500 @@
-"""1.x hooks that Lightning 2.x removed (``training_epoch_end(outputs)`` ...): found once per run.
+"""1.x hooks that Lightning 2.x removed or changed (``training_epoch_end(outputs)`` ...): found once per run.
 
-Lightning 2.x raises ``NotImplementedError`` for them; the legacy layer (``pytorch_lightning``) replaces this module's
-behaviour with a translation to the 2.x hooks. Here, the 2.x error is raised with the way out.
+The Trainer calls :func:`legacy_run_callbacks` once per run, before it resolves the hooks. When the module or a
+callback uses a 1.x hook (migration-table C.1, C.2, C.5), this module gives it its 1.x meaning:
+
+* an internal callback (:class:`LegacyHookCallback`) collects step outputs and calls ``training_epoch_end`` /
+  ``validation_epoch_end`` / ``test_epoch_end``, the removed ``on_epoch_start/end``, ``on_batch_start/end``,
+  ``on_pretrain_routine_*``, ``on_keyboard_interrupt`` hooks where 1.x called them, and logs ``track_grad_norm``;
+* :class:`LegacyShims`, installed on the hook dispatcher for the run, calls hooks with 1.x signatures
+  (``optimizer_idx``, ``dataloader_idx`` without a default, ``on_train_epoch_end(outputs)``, a callback's
+  ``on_load_checkpoint(..., callback_state)``) and feeds ``*_step_end`` the step output;
+* several optimizers with ``training_step(..., optimizer_idx)`` run through ``loops.legacy_optimization``.
+
+Each use warns once; ``LIGHTNING_COMPAT_STRICT=1`` leaves Lightning 2.x's own reaction (``NotImplementedError`` for the
+epoch-end hooks, ``TypeError`` for old signatures, silence for removed hooks).
 """
-from typing import Any
+import inspect
+from typing import Any, Callable, Optional
 
-_REMOVED_EPOCH_END = ("training_epoch_end", "validation_epoch_end", "test_epoch_end")
+import torch
+
+from lightning.pytorch.callbacks.callback import Callback
+from lightning.pytorch.utilities.legacy import legacy_usage, strict_mode
+from lightning.pytorch.utilities.model_helpers import is_overridden
+from lit_migrate import legacy_facts as facts
+
+_OPT_IDX = ("optimizer_idx", "opt_idx")
+_MODULE_REMOVED = ("on_epoch_start", "on_epoch_end", "on_pretrain_routine_start", "on_pretrain_routine_end",
+                   "on_batch_start", "on_batch_end")
+_CALLBACK_REMOVED = _MODULE_REMOVED + ("on_keyboard_interrupt", "on_before_accelerator_backend_setup",
+                                       "on_configure_sharded_model")
+_EVAL_BATCH_HOOKS = tuple(f"on_{stage}_batch_{when}" for stage in ("validation", "test", "predict")
+                          for when in ("start", "end"))
 
 
-def legacy_run_callbacks(trainer: Any, model: Any) -> list:
-    """Internal callbacks that give 1.x hooks their 1.x meaning (none yet: the 2.x error instead)."""
-    for name in _REMOVED_EPOCH_END:
-        if callable(getattr(model, name, None)):
-            new = "on_" + name.replace("training", "train")
-            raise NotImplementedError(
-                f"Support for `{name}` has been removed in v2.0.0. `{type(model).__name__}` implements this method. "
-                f"Use the `{new}` hook instead and collect the step outputs on `self` (or run `lit-migrate`)."
-            )
-    return []
+# ------------------------------------------------------------------------------------------------ signatures
+def _params(fn: Any) -> list:
+    try:
+        return list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return []
+
+
+def _param(fn: Any, *names: str) -> Optional[inspect.Parameter]:
+    return next((p for p in _params(fn) if p.name in names), None)
+
+
+def _required(param: Optional[inspect.Parameter]) -> bool:
+    return param is not None and param.default is inspect.Parameter.empty
+
+
+def _accepts(fn: Any, name: str) -> bool:
+    return any(p.name == name or p.kind == p.VAR_KEYWORD for p in _params(fn))
 
 
 def supports_multiple_optimizers(model: Any) -> bool:
-    """Whether automatic optimization may drive several optimizers for ``model`` (the 1.x ``optimizer_idx``
-    pattern, translated by the legacy layer). Lightning 2.x allows one."""
+    """1.x allowed several optimizers in automatic optimization when ``training_step`` took ``optimizer_idx``."""
+    return not strict_mode() and _param(model.training_step, *_OPT_IDX) is not None
+
+
+def _defined(obj: Any, name: str, parent: Optional[type] = None) -> bool:
+    """Whether ``obj`` implements ``name`` itself (a hook 2.x removed, or one it overrides)."""
+    if parent is not None and hasattr(parent, name):
+        return is_overridden(name, obj, parent=parent)
+    return callable(getattr(obj, name, None))
+
+
+# ------------------------------------------------------------------------------------------------ run state
+class _RunState:
+    """What the shims and the internal callback share during one run."""
+
+    def __init__(self, trainer: Any, model: Any) -> None:
+        self.trainer = trainer
+        self.model = model
+        self.multi: Any = None  # LegacyMultiOptimization when the 1.x GAN pattern is used
+        self.frequencies: list = []
+        self.train_outputs: list = []  # per batch: the per-optimizer outputs
+        self.eval_outputs: dict = {}  # dataloader_idx -> [step outputs]
+
+    def optimizer_index(self, optimizer: Any) -> int:
+        if self.multi is not None and self.multi.current is not None:
+            return self.multi.current[0]
+        raw = getattr(optimizer, "_optimizer", optimizer)
+        for idx, candidate in enumerate(self.trainer.optimizers):
+            if candidate is raw or candidate is optimizer:
+                return idx
+        return 0
+
+    def current_optimizer(self) -> Any:
+        if self.multi is not None and self.multi.current is not None:
+            return self.multi.current[1]
+        return self.trainer.optimizers[0] if self.trainer.optimizers else None
+
+    def training_epoch_outputs(self) -> list:
+        """The 1.x ``training_epoch_end(outputs)`` value: per batch the dict of the one optimizer, or the list of
+        the outputs of the optimizers that ran (batches where nothing ran are left out)."""
+        rows = self.train_outputs
+        if not rows:
+            return []
+        if all(len(row) == 1 for row in rows):
+            return [row[0] for row in rows if row[0]]
+        out = [[o for o in row if o is not None] for row in rows]
+        out = [row for row in out if row]
+        return out[0] if len(out) == 1 else out  # 1.x squeezed a single batch away
+
+    def eval_epoch_outputs(self, num_dataloaders: int) -> list:
+        if num_dataloaders <= 1:
+            return self.eval_outputs.get(0, [])
+        return [self.eval_outputs.get(i, []) for i in range(num_dataloaders)]
+
+
+def _detach(value: Any) -> Any:
+    if isinstance(value, torch.Tensor):
+        return value.detach()
+    if isinstance(value, dict):
+        return type(value)((k, _detach(v)) for k, v in value.items()) if type(value) is not dict else {
+            k: _detach(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_detach(v) for v in value)
+    return value
+
+
+# ------------------------------------------------------------------------------------------------ shims
+def _hook_message(owner: str, name: str) -> str:
+    fact = facts.HOOKS.get(("callback" if owner != "LightningModule" else "module", name))
+    advice = fact.advice if fact is not None else "see the migration table"
+    return f"`{owner}.{name}` uses its 1.x signature, which Lightning 2.x does not call that way: {advice}."
+
+
+class LegacyShims:
+    """Adapters the dispatcher uses for this run: module hooks by name, callback hooks per callback, step calls."""
+
+    def __init__(self, state: _RunState) -> None:
+        self.state = state
+        self.module_hooks: dict = {}
+        self._step_ends: dict = {}
+        self._step_needs_dataloader_idx: dict = {}
+
+    # ---------------------------------------------------------------- steps
+    def wrap_step(self, name: str, step: Callable, args: tuple) -> tuple:
+        position = self._step_needs_dataloader_idx.get(name)
+        if position is not None and len(args) <= position:
+            args = (*args, 0)
+        step_end = self._step_ends.get(name)
+        if step_end is None:
+            return step, args
+
+        def run_with_step_end(*a: Any, **kw: Any) -> Any:
+            return step_end(step(*a, **kw))
+
+        return run_with_step_end, args
+
+    # ---------------------------------------------------------------- callbacks
+    def callback_hook(self, callback: Any, name: str) -> Callable:
+        fn = getattr(callback, name)
+        adapted = self._adapt(fn, name, type(callback).__name__, is_callback=True, callback=callback)
+        if adapted is None:
+            return fn
+        adapted.__self__ = callback  # the dispatcher names the owner (profiler, traces) through __self__
+        return adapted
+
+    def _adapt(self, fn: Any, name: str, owner: str, is_callback: bool, callback: Any = None) -> Optional[Callable]:
+        """A wrapper that calls ``fn`` with its 1.x arguments, or None when ``fn`` has the 2.x signature."""
+        state = self.state
+        lead = 2 if is_callback else 0  # (trainer, pl_module) come first in callback hooks
+        params = _params(fn)
+        names = [p.name for p in params]
+        opt_idx = _param(fn, *_OPT_IDX)
+
+        def note() -> None:
+            legacy_usage(_hook_message(owner, name))
+
+        if name == "on_before_optimizer_step" and opt_idx is not None:
+            note()
+            return lambda *a: fn(*a, state.optimizer_index(a[lead]))
+        if name in ("on_train_batch_start", "on_train_batch_end") and (_param(fn, "dataloader_idx", "unused")):
+            note()
+            return lambda *a: fn(*a, 0)
+        if name in _EVAL_BATCH_HOOKS and _required(_param(fn, "dataloader_idx")):
+            full = lead + (3 if name.endswith("_start") else 4)  # (batch, batch_idx, dl) / (outputs, batch, ..., dl)
+            note()
+            return lambda *a: fn(*a) if len(a) >= full else fn(*a, 0)
+        if name == "on_train_epoch_end" and len(params) > lead:
+            note()
+            return lambda *a: fn(*a, state.training_epoch_outputs())
+        if name == "on_predict_epoch_end" and len(params) > lead:
+            note()
+            return lambda *a: fn(*a, _predict_results(state.trainer))
+        if is_callback and name == "on_load_checkpoint" and names[2:3] == ["callback_state"]:
+            note()
+            return lambda trainer, module, checkpoint: fn(trainer, module, _callback_state(checkpoint, callback))
+        if is_callback:
+            return None
+        trainer = state.trainer
+        if name == "optimizer_step" and (opt_idx is not None or "second_order_closure" in names):
+            note()
+            extras = {k for k in ("on_tpu", "using_native_amp", "using_lbfgs") if _accepts(fn, k)}
+
+            def optimizer_step(epoch: int, batch_idx: int, optimizer: Any, optimizer_closure: Any = None) -> Any:
+                values = {"on_tpu": False, "using_native_amp": trainer.precision in ("16-mixed", "bf16-mixed"),
+                          "using_lbfgs": isinstance(getattr(optimizer, "_optimizer", optimizer), torch.optim.LBFGS)}
+                return fn(epoch, batch_idx, optimizer, state.optimizer_index(optimizer), optimizer_closure,
+                          **{k: values[k] for k in extras})
+
+            return optimizer_step
+        if name == "optimizer_zero_grad" and opt_idx is not None:
+            note()
+            return lambda epoch, batch_idx, optimizer: fn(epoch, batch_idx, optimizer, state.optimizer_index(optimizer))
+        if name == "backward" and (opt_idx is not None or names[1:2] == ["optimizer"]):
+            note()
+
+            def backward(loss: Any, *args: Any, **kwargs: Any) -> Any:
+                optimizer = state.current_optimizer()
+                return fn(loss, optimizer, state.optimizer_index(optimizer), *args, **kwargs)
+
+            return backward
+        if name == "configure_gradient_clipping" and opt_idx is not None:
+            note()
+            return lambda optimizer, gradient_clip_val=None, gradient_clip_algorithm=None: fn(
+                optimizer, state.optimizer_index(optimizer), gradient_clip_val, gradient_clip_algorithm)
+        if name == "lr_scheduler_step" and opt_idx is not None:
+            note()
+            return lambda scheduler, metric: fn(scheduler, state.optimizer_index(scheduler.optimizer), metric)
+        if name == "transfer_batch_to_device" and _param(fn, "dataloader_idx") is None and len(params) == 2:
+            note()
+            return lambda batch, device, dataloader_idx: fn(batch, device)
+        return None
+
+    # ---------------------------------------------------------------- module
+    def adapt_module(self, model: Any) -> None:
+        owner = "LightningModule"
+        candidates = {name for (kind, name) in facts.HOOKS if kind == "module"} | {"on_train_epoch_end"}
+        for name in sorted(candidates):
+            if not _defined(model, name, parent=_module_base()):
+                continue
+            adapted = self._adapt(getattr(model, name), name, owner, is_callback=False)
+            if adapted is not None:
+                self.module_hooks[name] = adapted
+        for step, end in ((v, k) for k, v in facts.STEP_END_HOOKS.items()):
+            if callable(getattr(model, end, None)):
+                legacy_usage(f"`{type(model).__name__}.{end}` was removed in 2.0 and 2.x never calls it: move its "
+                             f"code into `{step}` (its return value fed the loss and the epoch-end outputs in 1.x).")
+                self._step_ends[step] = getattr(model, end)
+        for step in ("validation_step", "test_step"):
+            fn = getattr(model, step)
+            param = _param(fn, "dataloader_idx")
+            if _required(param):
+                self._step_needs_dataloader_idx[step] = _params(fn).index(param)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.module_hooks or self._step_ends or self._step_needs_dataloader_idx)
+
+
+def _module_base() -> type:
+    from lightning.pytorch.core.module import LightningModule
+
+    return LightningModule
+
+
+def _predict_results(trainer: Any) -> list:
+    predictions = trainer.predict_loop.predictions
+    if predictions and isinstance(predictions[0], list) and len(trainer.num_predict_batches) > 1:
+        return predictions
+    return [predictions]
+
+
+def _callback_state(checkpoint: dict, callback: Any) -> Any:
+    states = checkpoint.get("callbacks") or {}
+    return states.get(callback.state_key, states.get(callback._legacy_state_key))
+
+
+def _wrap_configure_optimizers(state: _RunState, fn: Callable) -> Callable:
+    """Record 1.x per-optimizer ``frequency`` values and hand 2.x the configuration without them."""
+
+    def configure_optimizers() -> Any:
+        conf = fn()
+        dicts = [conf] if isinstance(conf, dict) else list(conf) if isinstance(conf, (list, tuple)) and conf and all(
+            isinstance(d, dict) for d in conf) else []
+        frequencies = [d.get("frequency") for d in dicts]
+        if any(f is not None for f in frequencies):
+            legacy_usage("`configure_optimizers` returned per-optimizer `frequency` values, removed in 2.0: use manual "
+                         "optimization and step each optimizer when its turn comes.")
+            state.frequencies[:] = [int(f or 1) for f in frequencies]
+            conf = type(conf)({k: v for k, v in d.items() if k != "frequency"} for d in dicts) if not isinstance(
+                conf, dict) else {k: v for k, v in conf.items() if k != "frequency"}
+        return conf
+
+    return configure_optimizers
+
+
+# ------------------------------------------------------------------------------------------------ the callback
+class LegacyHookCallback(Callback):
+    """Calls the removed 1.x hooks of the module and of the user's callbacks where 1.x called them."""
+
+    def __init__(self, state: _RunState, module_hooks: set, callback_hooks: dict, collect_train: bool,
+                 collect_eval: set, track_grad_norm: Any) -> None:
+        self.state = state
+        self.module_hooks = module_hooks  # removed hook names the module implements
+        self.callback_hooks = callback_hooks  # removed hook name -> [callbacks implementing it]
+        self.collect_train = collect_train
+        self.collect_eval = collect_eval  # {"validation", "test"} whose *_epoch_end the module implements
+        self.track_grad_norm = track_grad_norm
+
+    @property
+    def state_key(self) -> str:
+        return "_LegacyHookCallback"
+
+    def _fire(self, name: str, trainer: Any, pl_module: Any, *args: Any) -> None:
+        for callback in self.callback_hooks.get(name, ()):
+            getattr(callback, name)(trainer, pl_module, *args)
+        if name in self.module_hooks:
+            getattr(pl_module, name)()
+
+    # ------------------------------------------------------------ fit
+    def setup(self, trainer: Any, pl_module: Any, stage: str) -> None:
+        self._fire("on_before_accelerator_backend_setup", trainer, pl_module)
+        self._fire("on_configure_sharded_model", trainer, pl_module)
+
+    def on_fit_start(self, trainer: Any, pl_module: Any) -> None:
+        self._fire("on_pretrain_routine_start", trainer, pl_module)
+        self._fire("on_pretrain_routine_end", trainer, pl_module)
+
+    def on_train_epoch_start(self, trainer: Any, pl_module: Any) -> None:
+        self.state.train_outputs = []
+        self._fire("on_epoch_start", trainer, pl_module)
+
+    def on_train_batch_start(self, trainer: Any, pl_module: Any, batch: Any, batch_idx: int) -> None:
+        self._fire("on_batch_start", trainer, pl_module)
+
+    def on_train_batch_end(self, trainer: Any, pl_module: Any, outputs: Any, batch: Any, batch_idx: int) -> None:
+        if self.collect_train:
+            multi = self.state.multi
+            row = list(multi.last_outputs) if multi is not None else [outputs or None]
+            if any(o is not None for o in row):
+                self.state.train_outputs.append(row)
+        self._fire("on_batch_end", trainer, pl_module)
+
+    def on_before_optimizer_step(self, trainer: Any, pl_module: Any, optimizer: Any) -> None:
+        if self.track_grad_norm not in (-1, None):
+            from lightning.pytorch.utilities.grads import grad_norm
+
+            norms = grad_norm(pl_module, self.track_grad_norm)
+            if norms:
+                pl_module.log_dict(norms, on_step=True, on_epoch=True)
+
+    def on_train_epoch_end(self, trainer: Any, pl_module: Any) -> None:
+        if callable(getattr(pl_module, "training_epoch_end", None)) and self.state.train_outputs:
+            _call_epoch_end(pl_module, "training_epoch_end", self.state.training_epoch_outputs())
+        self.state.train_outputs = []
+        self._fire("on_epoch_end", trainer, pl_module)
+
+    # ------------------------------------------------------------ validation / test
+    def _eval_epoch_start(self, trainer: Any, pl_module: Any) -> None:
+        self.state.eval_outputs = {}
+        self._fire("on_epoch_start", trainer, pl_module)
+
+    def _eval_batch_end(self, stage: str, outputs: Any, dataloader_idx: int) -> None:
+        if stage in self.collect_eval and outputs is not None:
+            self.state.eval_outputs.setdefault(dataloader_idx, []).append(_detach(outputs))
+
+    def _eval_epoch_end(self, stage: str, trainer: Any, pl_module: Any) -> None:
+        if stage in self.collect_eval:
+            loop = trainer.test_loop if stage == "test" else (
+                trainer.validate_loop if trainer.state.fn.value == "validate" else trainer.fit_loop.epoch_loop.val_loop)
+            outputs = self.state.eval_epoch_outputs(loop.num_dataloaders)
+            _call_epoch_end(pl_module, f"{stage}_epoch_end", outputs)
+            self.state.eval_outputs = {}
+        self._fire("on_epoch_end", trainer, pl_module)
+
+    def on_validation_epoch_start(self, trainer: Any, pl_module: Any) -> None:
+        self._eval_epoch_start(trainer, pl_module)
+
+    def on_validation_batch_end(self, trainer: Any, pl_module: Any, outputs: Any, batch: Any, batch_idx: int,
+                                dataloader_idx: int = 0) -> None:
+        self._eval_batch_end("validation", outputs, dataloader_idx)
+
+    def on_validation_epoch_end(self, trainer: Any, pl_module: Any) -> None:
+        self._eval_epoch_end("validation", trainer, pl_module)
+
+    def on_test_epoch_start(self, trainer: Any, pl_module: Any) -> None:
+        self._eval_epoch_start(trainer, pl_module)
+
+    def on_test_batch_end(self, trainer: Any, pl_module: Any, outputs: Any, batch: Any, batch_idx: int,
+                          dataloader_idx: int = 0) -> None:
+        self._eval_batch_end("test", outputs, dataloader_idx)
+
+    def on_test_epoch_end(self, trainer: Any, pl_module: Any) -> None:
+        self._eval_epoch_end("test", trainer, pl_module)
+
+    def on_exception(self, trainer: Any, pl_module: Any, exception: BaseException) -> None:
+        if isinstance(exception, KeyboardInterrupt):
+            for callback in self.callback_hooks.get("on_keyboard_interrupt", ()):
+                callback.on_keyboard_interrupt(trainer, pl_module)
+
+
+def _call_epoch_end(pl_module: Any, name: str, outputs: list) -> None:
+    result = getattr(pl_module, name)(outputs)
+    if result is not None:
+        raise ValueError(f"`{name}` must return None (1.x raised the same): remove its return statement.")
+
+
+# ------------------------------------------------------------------------------------------------ entry point
+def _strict_epoch_end_error(model: Any) -> None:
+    for fact in facts.EPOCH_END_HOOKS.values():
+        if callable(getattr(model, fact.old, None)):
+            raise NotImplementedError(
+                f"Support for `{fact.old}` has been removed in v2.0.0. `{type(model).__name__}` implements this "
+                f"method. Use the `{fact.new}` hook instead and collect the step outputs on `self` (or run "
+                "`lit-migrate`)."
+            )
+
+
+def legacy_run_callbacks(trainer: Any, model: Any) -> list:
+    """Internal callbacks (and hook shims) that give the 1.x hooks of ``model`` and the callbacks their 1.x meaning."""
+    hooks = trainer._hooks
+    hooks.shims = None
+    trainer.fit_loop.epoch_loop.legacy_optimization = None
+    if strict_mode():
+        _strict_epoch_end_error(model)
+        return []
+    settings = trainer._legacy_settings
+    state = _RunState(trainer, model)
+    shims = LegacyShims(state)
+    shims.adapt_module(model)
+    if supports_multiple_optimizers(model) and trainer.state.fn.value == "fit":
+        from lightning.pytorch.loops.legacy_optimization import LegacyMultiOptimization
+
+        legacy_usage(f"`{type(model).__name__}.training_step` takes `optimizer_idx`: several optimizers in automatic "
+                     "optimization were removed in 2.0; use manual optimization (`self.automatic_optimization = "
+                     "False`).")
+        shims.module_hooks["configure_optimizers"] = _wrap_configure_optimizers(state, model.configure_optimizers)
+        state.multi = LegacyMultiOptimization(trainer, state.frequencies)
+        trainer.fit_loop.epoch_loop.legacy_optimization = state.multi
+
+    module_removed = {name for name in _MODULE_REMOVED if _defined(model, name, parent=_module_base())}
+    callback_removed: dict = {}
+    for callback in trainer.callbacks:
+        for name in _CALLBACK_REMOVED:
+            if _defined(callback, name, parent=Callback):
+                callback_removed.setdefault(name, []).append(callback)
+    for name in sorted(module_removed):
+        legacy_usage(f"`{type(model).__name__}.{name}` was removed in 1.8 and 2.x never calls it: "
+                     f"{_removed_advice('module', name)}.")
+    for name, owners in sorted(callback_removed.items()):
+        legacy_usage(f"`{type(owners[0]).__name__}.{name}` was removed and 2.x never calls it: "
+                     f"{_removed_advice('callback', name)}.")
+    collect_eval = {stage for stage in ("validation", "test") if callable(getattr(model, f"{stage}_epoch_end", None))}
+    for stage in sorted(collect_eval):
+        legacy_usage(f"`{type(model).__name__}.{stage}_epoch_end(outputs)` was removed in 2.0 (2.x raises): use "
+                     f"`on_{stage}_epoch_end` and collect the step outputs on `self`.")
+    train_epoch_end = callable(getattr(model, "training_epoch_end", None))
+    if train_epoch_end:
+        legacy_usage(f"`{type(model).__name__}.training_epoch_end(outputs)` was removed in 2.0 (2.x raises): use "
+                     "`on_train_epoch_end` and collect the step outputs on `self`.")
+    train_outputs_hook = "on_train_epoch_end" in shims.module_hooks or any(
+        len(_params(getattr(cb, "on_train_epoch_end"))) > 2 for cb in trainer.callbacks
+        if _defined(cb, "on_train_epoch_end", parent=Callback))
+    track = settings.track_grad_norm if settings is not None else -1
+    _apply_settings(trainer, model, settings)
+
+    needs_callback = bool(module_removed or callback_removed or collect_eval or train_epoch_end or train_outputs_hook
+                          or track not in (-1, None) or state.multi is not None)
+    needs_shims = shims.active or _callbacks_need_shims(shims, trainer.callbacks)
+    if needs_shims or needs_callback:
+        hooks.shims = shims
+    if not needs_callback:
+        return []
+    return [LegacyHookCallback(state, module_removed, callback_removed, train_epoch_end or train_outputs_hook,
+                               collect_eval, track)]
+
+
+def _callbacks_need_shims(shims: LegacyShims, callbacks: list) -> bool:
+    for callback in callbacks:
+        for name in ("on_before_optimizer_step", "on_train_batch_start", "on_train_batch_end", "on_train_epoch_end",
+                     "on_predict_epoch_end", "on_load_checkpoint", *_EVAL_BATCH_HOOKS):
+            if _defined(callback, name, parent=Callback) and shims._adapt(
+                    getattr(callback, name), name, type(callback).__name__, True, callback) is not None:
+                return True
     return False
+
+
+def _removed_advice(owner: str, name: str) -> str:
+    fact = facts.HOOKS.get((owner, name))
+    if fact is not None:
+        return fact.advice
+    expansions = facts.EPOCH_HOOK_EXPANSIONS.get(name)
+    return f"use {' / '.join(expansions)}" if expansions else "see the migration table"
+
+
+def _apply_settings(trainer: Any, model: Any, settings: Any) -> None:
+    """Trainer flags of 1.x that became module attributes."""
+    if settings is None:
+        return
+    if settings.prepare_data_per_node is not None:
+        for obj in (model, trainer.datamodule):
+            if obj is not None:
+                obj.prepare_data_per_node = settings.prepare_data_per_node
+    if settings.automatic_optimization is not None:
+        model.automatic_optimization = settings.automatic_optimization
