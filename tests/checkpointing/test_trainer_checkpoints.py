@@ -39,6 +39,8 @@ def test_ckpt_path_best_and_last(tmp_path):
     assert os.path.basename(trainer.ckpt_path) == "last.ckpt"
     predictions = trainer.predict(ckpt_path=callback.best_model_path)
     assert len(predictions) == 2
+    trainer.fit(TinyModel(), ckpt_path="best")  # as in 2.6.6, fit may start from the best checkpoint too
+    assert trainer.ckpt_path == callback.best_model_path
 
     # a new Trainer has a new logger version: the same dirpath makes it find the previous run's last.ckpt
     again = ModelCheckpoint(dirpath=tmp_path / "ckpts", monitor="val_loss", save_last=True)

@@ -140,8 +140,6 @@ def resolve_ckpt_path(trainer: Any, fn: TrainerFn, ckpt_path: Optional[Any], mod
             f"previous `fit`. Pass `ckpt_path='best'` or `'last'` (or a model) to silence this warning."
         )
     if ckpt_path == "best":
-        if fn == TrainerFn.FITTING:
-            raise ValueError('`trainer.fit(ckpt_path="best")` is not supported; pass "last" or a file path.')
         callback = trainer.checkpoint_callback
         if callback is None:
             raise ValueError(f'`.{fn.value}(ckpt_path="best")` needs a `ModelCheckpoint` callback in the Trainer.')
