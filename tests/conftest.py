@@ -1,5 +1,5 @@
 """Suite-wide settings: one intra-op thread per test process (the suite runs on 2 cores with 2 xdist workers,
-so more threads would only contend), and no inherited strict mode."""
+so more threads would only contend), no inherited strict mode, and each test in its own working directory."""
 import os
 
 import pytest
@@ -9,8 +9,11 @@ torch.set_num_threads(1)
 
 
 @pytest.fixture(autouse=True)
-def _no_inherited_strict_mode(monkeypatch):
+def _isolated_run(monkeypatch, tmp_path):
+    """No inherited strict mode, and a fresh working directory: `Trainer()` writes `lightning_logs/` (and
+    callbacks their files) under the cwd, which must never be the repository."""
     monkeypatch.delenv("LIGHTNING_COMPAT_STRICT", raising=False)
+    monkeypatch.chdir(tmp_path)
     yield
 
 
