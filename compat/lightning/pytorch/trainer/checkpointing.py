@@ -1,7 +1,11 @@
 """The checkpoint dict: what goes in (``build_checkpoint``), in what order the hooks see it, and how a run is
 restored from it (modules and callbacks before setup, optimizers / loops / precision state after).
 
-The keys are written out here, one by one, in the layout of Lightning 2.x."""
+The keys are written out here, one by one, in the layout of Lightning 2.x. What we add for bit-exact resume and for
+plain ``torch.load`` lives where real Lightning ignores it: ``loops["fit_loop"]["state_dict"]`` (RNG states of the
+epoch start and of the save, partial gradient sums of an unfinished accumulation window) and
+``<hyperparameters key>_types`` (hyperparameters stored as plain data, only when there are such).
+"""
 import os
 from typing import Any, Optional
 
