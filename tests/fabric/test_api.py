@@ -293,3 +293,24 @@ def test_cli_parses_arguments_and_counts_processes(tmp_path, monkeypatch):
         cli._validate(argparse.Namespace(**{**vars(args), "script": str(tmp_path / "missing.py")}))
     with pytest.raises(SystemExit):
         cli._parser().parse_args(["run", "--precision", "17", str(script)])
+
+
+def test_utilities_that_user_code_imports():
+    from lightning.fabric.utilities import (  # noqa: F401
+        AttributeDict,
+        Throughput,
+        ThroughputMonitor,
+        measure_flops,
+        rank_zero_deprecation,
+        rank_zero_info,
+        rank_zero_only,
+        rank_zero_warn,
+        seed_everything,
+    )
+    from lightning.fabric.utilities.exceptions import MisconfigurationException  # noqa: F401
+    from lightning.fabric.utilities.warnings import PossibleUserWarning  # noqa: F401
+
+    assert seed_everything is L.seed_everything is L.fabric.seed_everything
+    model = nn.Linear(4, 3, bias=False)
+    x = torch.randn(2, 4)
+    assert measure_flops(model, lambda: model(x)) == 2 * 2 * 4 * 3  # multiply-adds of one forward, counted as 2
