@@ -8,7 +8,8 @@ Run on a machine with a GPU, from the repository root:
 Each check runs in its own subprocess under a timeout, so a hang or a crash is reported instead of blocking:
   amp16     precision="16-mixed": the forward runs in float16 under autocast, a GradScaler scales the loss, loss falls
   bf16      precision="bf16-mixed": the forward runs in bfloat16, no scaler, loss falls
-  ddp_nccl  strategy="ddp" on min(2, #GPUs) GPUs, one per process, NCCL backend, 16-mixed; all ranks end equal
+  ddp_nccl  strategy="ddp" on min(2, #GPUs) GPUs, one per process, NCCL backend, 16-mixed, sync_batchnorm;
+            all ranks end equal
   fsdp_nccl FSDPStrategy on min(2, #GPUs) GPUs, NCCL, bf16-mixed; the full checkpoint loads on the CPU
 Without CUDA every check is reported as SKIP (exit 0). ``--device cpu`` runs the same checks on the CPU (bf16 autocast,
 gloo) to test this script itself on a machine without a GPU.
@@ -36,13 +37,16 @@ def _model_and_data(dtype_log: list):
     class Net(L.LightningModule):
         def __init__(self) -> None:
             super().__init__()
-            self.net = torch.nn.Sequential(torch.nn.Linear(32, 64), torch.nn.ReLU(), torch.nn.Linear(64, 1))
+            self.net = torch.nn.Sequential(torch.nn.Linear(32, 64), torch.nn.BatchNorm1d(64), torch.nn.ReLU(),
+                                           torch.nn.Linear(64, 1))
             self.losses: list = []
+            self.norm_types: set = set()
 
         def training_step(self, batch, batch_idx):
             x, y = batch
             out = self.net(x)
             dtype_log.append(str(out.dtype))
+            self.norm_types.add(type(self.net[1]).__name__)
             loss = torch.nn.functional.mse_loss(out.float(), y)
             self.losses.append(float(loss))
             self.log("loss", loss, sync_dist=True)
@@ -89,9 +93,10 @@ def _fit(check: str, device: str) -> dict:
     dtypes: list = []
     L.seed_everything(0, verbose=False)
     model, loader = _model_and_data(dtypes)
+    sync_batchnorm = gpu and check == "ddp_nccl"  # SyncBatchNorm exists for GPUs only
     trainer = L.Trainer(accelerator=device, devices=devices, strategy=strategy, precision=precision, max_epochs=3,
                         logger=False, enable_checkpointing=False, enable_progress_bar=False,
-                        enable_model_summary=False)
+                        enable_model_summary=False, sync_batchnorm=sync_batchnorm)
     start = time.perf_counter()
     trainer.fit(model, loader)
     if device == "cuda":
@@ -100,9 +105,11 @@ def _fit(check: str, device: str) -> dict:
     result = {
         "check": check, "device": device, "precision": trainer.precision, "world_size": trainer.world_size,
         "global_rank": trainer.global_rank, "steps": trainer.global_step, "fit_s": round(seconds, 2),
-        "forward_dtypes": sorted(set(dtypes)), "first_loss": model.losses[0], "last_loss": model.losses[-1],
+        "forward_dtypes": sorted(set(dtypes)),
+        "first_loss": sum(model.losses[:4]) / 4, "last_loss": sum(model.losses[-4:]) / 4,  # batch norm: noisy steps
         "scaler": type(getattr(trainer.precision_plugin, "scaler", None)).__name__,
-        "rank_sums": getattr(model, "rank_sums", None),
+        "rank_sums": getattr(model, "rank_sums", None), "sync_batchnorm": sync_batchnorm,
+        "norm_types": sorted(model.norm_types),
     }
     if torch.distributed.is_available() and torch.distributed.is_initialized():
         result["backend"] = torch.distributed.get_backend()
@@ -138,6 +145,8 @@ def _problems(result: dict, gpu: bool) -> list:
         sums = result.get("rank_sums") or []
         if len(sums) != result["world_size"] or (result["check"] == "ddp_nccl" and len(set(sums)) != 1):
             problems.append(f"ranks disagree on the weights: {sums}")
+    if result.get("sync_batchnorm") and result.get("norm_types") != ["SyncBatchNorm"]:
+        problems.append(f"sync_batchnorm=True but the batch norm ran as {result.get('norm_types')}")
     if result["check"] == "fsdp_nccl" and result.get("global_rank") == 0:
         if result.get("checkpoint_shapes", {}).get("net.0.weight") != [64, 32]:
             problems.append(f"full checkpoint not consolidated: {result.get('checkpoint_shapes')}")

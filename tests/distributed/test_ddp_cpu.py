@@ -129,7 +129,9 @@ def test_torchrun_resumes_a_single_process_checkpoint(train_module, tmp_path):
 
 def test_two_nodes_on_one_machine(ddp_run, tmp_path):
     """Two launches with ``num_nodes=2`` and ``NODE_RANK`` 0/1, one process each, meeting at a loopback
-    ``MASTER_ADDR``: the same result as two processes on one node."""
+    ``MASTER_ADDR``: the same result as two processes on one node. Up to 4 epochs, but EarlyStopping on rank 1
+    wants to stop after epoch 2 (its unsynced metric gets worse): both ranks must stop together, or the other
+    one would wait forever in the next collective."""
     import subprocess
 
     from tests.distributed.runner import RUN_TIMEOUT_S, SCRIPT
@@ -139,7 +141,8 @@ def test_two_nodes_on_one_machine(ddp_run, tmp_path):
     for node_rank in (0, 1):
         env = clean_env(MASTER_ADDR="127.0.0.1", MASTER_PORT=port, NODE_RANK=str(node_rank))
         procs.append(subprocess.Popen([PYTHON, str(SCRIPT), "--out", str(tmp_path), "--devices", "1",
-                                       "--num-nodes", "2", "--batch-size", "4"], env=env,
+                                       "--num-nodes", "2", "--batch-size", "4", "--epochs", "4",
+                                       "--early-stop-rank", "1", "--timeout", "60"], env=env,
                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
     try:
         outputs = [proc.communicate(timeout=RUN_TIMEOUT_S) for proc in procs]
@@ -150,5 +153,6 @@ def test_two_nodes_on_one_machine(ddp_run, tmp_path):
     ranks = [load_rank(tmp_path, 0), load_rank(tmp_path, 1)]
     assert [(r["global_rank"], r["node_rank"], r["local_rank"]) for r in ranks] == [(0, 0, 0), (1, 1, 0)]
     assert all(r["world_size"] == 2 for r in ranks)
+    assert [r["global_step"] for r in ranks] == [8, 8]  # both stopped after epoch 2 of 4
     _assert_same_weights(ranks[0]["state_dict"], ddp_run[2][0]["state_dict"], exact=True)
     assert ranks[0]["metrics"]["rank_value"] == 0.5

@@ -203,3 +203,24 @@ def test_fork_and_spawn_workers_send_the_trained_weights_back(isolated, tmp_path
     assert trainer.state.finished and trainer.state.fn == "fit"
     assert "loss" in trainer.callback_metrics
     assert not torch.distributed.is_initialized()  # the group lived in the workers only
+
+
+
+def test_sync_batchnorm_on_cpu_is_refused_clearly():
+    with pytest.raises(ValueError, match="sync_batchnorm=True.*needs GPUs"):
+        L.Trainer(accelerator="cpu", devices=2, strategy="ddp", sync_batchnorm=True, logger=False)
+
+
+def test_sync_batchnorm_reverts_to_plain_batch_norm():
+    from lightning.pytorch.strategies.ddp import _revert_sync_batchnorm
+
+    model = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.BatchNorm1d(3))
+    model(torch.randn(5, 4))
+    synced = torch.nn.SyncBatchNorm.convert_sync_batchnorm(model)
+    assert isinstance(synced[1], torch.nn.SyncBatchNorm)
+    reverted = _revert_sync_batchnorm(synced)
+    norm = reverted[1]
+    assert not isinstance(norm, torch.nn.SyncBatchNorm) and isinstance(norm, torch.nn.modules.batchnorm._BatchNorm)
+    assert int(norm.num_batches_tracked) == 1 and norm.weight is model[1].weight
+    reverted.eval()
+    assert reverted(torch.randn(2, 4)).shape == (2, 3)

@@ -31,10 +31,11 @@ class IndexedData(Dataset):
 
 
 class Regression(L.LightningModule):
-    def __init__(self, fail_rank: int = -1, fail_step: int = -1) -> None:
+    def __init__(self, fail_rank: int = -1, fail_step: int = -1, early_stop_rank: int = -1) -> None:
         super().__init__()
         self.layer = torch.nn.Linear(4, 1)
         self.fail_rank, self.fail_step = fail_rank, fail_step
+        self.early_stop_rank = early_stop_rank
         self.seen: list = []
 
     def training_step(self, batch, batch_idx):
@@ -51,6 +52,12 @@ class Regression(L.LightningModule):
     def validation_step(self, batch, batch_idx):
         x, y, _ = batch
         self.log("val_loss", torch.nn.functional.mse_loss(self.layer(x), y), sync_dist=True)
+
+    def on_validation_epoch_end(self):
+        if self.early_stop_rank >= 0:
+            # deliberately NOT synced: only this rank's value gets worse, the others keep improving
+            worse = self.global_rank == self.early_stop_rank
+            self.log("stop_signal", float(self.current_epoch if worse else -self.current_epoch))
 
     def on_train_end(self):
         # collectives the test checks: a gather of each rank's id, rank 0's broadcast, any/all votes
@@ -75,6 +82,10 @@ def make_trainer(args: argparse.Namespace, strategy: str, state_dict_type: str, 
     elif strategy == "fsdp":
         strategy = FSDPStrategy(timeout=timeout, state_dict_type=state_dict_type)
     extra: dict = {"logger": False, "enable_checkpointing": False}
+    if args.early_stop_rank >= 0:
+        from lightning.pytorch.callbacks import EarlyStopping
+
+        extra["callbacks"] = [EarlyStopping(monitor="stop_signal", patience=0, mode="min")]
     if args.callbacks:
         from lightning.pytorch.callbacks import EarlyStopping, ModelCheckpoint
         from lightning.pytorch.loggers import CSVLogger
@@ -108,10 +119,12 @@ def main() -> None:
     parser.add_argument("--continue-epochs", type=int, default=0,
                         help="then resume from --save in a second Trainer (FSDP: full state dict) up to this epoch")
     parser.add_argument("--continue-save", default=None)
+    parser.add_argument("--early-stop-rank", type=int, default=-1,
+                        help="EarlyStopping on a metric that only this rank wants to stop on")
     args = parser.parse_args()
 
     L.seed_everything(7, verbose=False)
-    model = Regression(args.fail_rank, args.fail_step)
+    model = Regression(args.fail_rank, args.fail_step, args.early_stop_rank)
     data = IndexedData()
     train = DataLoader(data, batch_size=args.batch_size)
     val = DataLoader(data, batch_size=args.batch_size)

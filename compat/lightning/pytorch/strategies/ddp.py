@@ -123,6 +123,12 @@ class DDPStrategy(ParallelStrategy):
         if device_setup.sync_batchnorm:
             from torch.nn import SyncBatchNorm
 
+            if any(device.type == "cpu" for device in self.parallel_devices):
+                raise ValueError(
+                    "`Trainer(sync_batchnorm=True)` needs GPUs: PyTorch's SyncBatchNorm does not run on the CPU. "
+                    "Drop `sync_batchnorm` for CPU runs, or train with `accelerator='gpu'`."
+                )
+
             self._layer_sync = SyncBatchNorm
         if self.cluster_environment is None:
             self.cluster_environment = device_setup.cluster_environment or detect_cluster_environment()
