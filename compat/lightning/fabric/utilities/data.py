@@ -24,3 +24,19 @@ class AttributeDict(dict):
             return ""
         width = max(len(str(k)) for k in self)
         return "\n".join(f'"{k}":'.ljust(width + 3) + f" {self[k]}" for k in sorted(self, key=str))
+
+
+def suggested_max_num_workers(local_world_size: int) -> int:
+    """An upper bound for ``DataLoader(num_workers=...)``: the CPUs this process may use, shared among the
+    ``local_world_size`` processes on this machine, keeping one for the main process (at least 1)."""
+    if local_world_size < 1:
+        raise ValueError(f"`local_world_size` should be >= 1, got {local_world_size}.")
+    return max(1, _num_cpus_available() // local_world_size - 1)
+
+
+def _num_cpus_available() -> int:
+    import os
+
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
