@@ -46,7 +46,8 @@ def _init_dist_connection(cluster_environment: Any, torch_distributed_backend: s
     already uses becomes an error that names the port and how to pick another one.
     """
     if not torch.distributed.is_available():
-        raise RuntimeError("torch.distributed is not available in this PyTorch build; distributed training is impossible.")
+        raise RuntimeError("torch.distributed is not available in this PyTorch build: distributed training is "
+                           "impossible with it.")
     if torch.distributed.is_initialized():
         log.debug("torch.distributed is already initialized; keeping the existing process group.")
         return
@@ -235,7 +236,9 @@ def is_shared_filesystem(strategy: Any, path: Optional[Union[str, Path]] = None,
     if not strategy.reduce_boolean_decision(strategy.broadcast(path) == path, all=True):
         return False
     if not strategy.reduce_boolean_decision(path.exists(), all=True):
-        raise FileNotFoundError(f"Cannot tell whether {path} is on a shared filesystem: it does not exist on every node.")
+        raise FileNotFoundError(
+            f"Cannot tell whether {path} is on a shared filesystem: it does not exist on every node."
+        )
     folder = path.parent if path.is_file() else path
     marker = folder / ".lightning_shared_fs_check"
     marker.unlink(missing_ok=True)

@@ -20,7 +20,7 @@ from lightning.fabric.utilities.distributed import (
     _init_dist_connection,
     _UnrepeatedDistributedSamplerWrapper,
 )
-from lightning.fabric.utilities.rank_zero import rank_zero_info, rank_zero_only, rank_zero_warn
+from lightning.fabric.utilities.rank_zero import rank_zero_only, rank_zero_warn
 from lightning.fabric.utilities.seed import reset_seed
 from lightning.fabric.utilities.warnings import PossibleUserWarning
 from lightning.pytorch.plugins.precision.precision import Precision
@@ -65,7 +65,8 @@ class DDPStrategy(ParallelStrategy):
                          precision_plugin=precision_plugin)
         if start_method not in ("popen", "spawn", "fork", "forkserver"):
             raise ValueError(
-                f"`DDPStrategy(start_method={start_method!r})` is invalid; use 'popen', 'spawn', 'fork' or 'forkserver'."
+                f"`DDPStrategy(start_method={start_method!r})` is invalid; use 'popen', 'spawn', 'fork' or "
+                "'forkserver'."
             )
         if model_averaging_period is not None:
             raise NotImplementedError(

@@ -10,10 +10,9 @@ import logging
 import shutil
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Generator, Optional, Union
+from typing import Any, Generator, Optional
 
 import torch
-from torch import Tensor
 
 from lightning.fabric.plugins.environments import ClusterEnvironment
 from lightning.fabric.utilities.rank_zero import rank_zero_warn
@@ -29,8 +28,8 @@ _SHARDING_STRATEGIES = ("FULL_SHARD", "SHARD_GRAD_OP", "NO_SHARD", "HYBRID_SHARD
 
 
 class _ShardedState(dict):
-    """(An empty dict that) stands in a loaded sharded checkpoint for the model / optimizer states; they are read from the folder after
-    the model is wrapped (``restore_checkpoint_after_setup``), because each rank reads only its own shards."""
+    """An empty dict standing in, in a loaded sharded checkpoint, for the model / optimizer states. They are read
+    from the folder once the model is wrapped (``restore_checkpoint_after_setup``): each rank reads its own shards."""
 
     def __init__(self, path: Path, key: str) -> None:
         super().__init__()
@@ -248,7 +247,9 @@ class FSDPStrategy(DDPStrategy):
         path = Path(self.broadcast(str(checkpoint_path)))
         if path.is_dir():
             if not (path / _METADATA_FILENAME).is_file():
-                raise FileNotFoundError(f"{path} is a folder but not a sharded FSDP checkpoint (no {_METADATA_FILENAME}).")
+                raise FileNotFoundError(
+                    f"{path} is a folder but not a sharded FSDP checkpoint (it has no {_METADATA_FILENAME})."
+                )
             checkpoint = torch.load(path / _METADATA_FILENAME, weights_only=bool(weights_only))
             checkpoint["state_dict"] = _ShardedState(path, "model")
             checkpoint["optimizer_states"] = [_ShardedState(path, f"optimizer_{i}")
