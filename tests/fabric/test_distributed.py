@@ -61,6 +61,11 @@ def _check_ranks(results: list, single: dict) -> None:
     assert set(rank0["seen"]).isdisjoint(rank1["seen"]) and sorted(rank0["seen"] + rank1["seen"]) == sorted(
         list(range(32)) * 2)
     assert [r["loader_len"] for r in results] == [4, 4]
+    # no_backward_sync: the ranks' own gradients differ; the next backward averages the accumulated ones
+    local, synced = rank0["local_grads"], rank0["synced_grads"]
+    assert not torch.allclose(local[0], local[1])
+    torch.testing.assert_close(synced[0], synced[1], rtol=0, atol=0)
+    torch.testing.assert_close(synced[0], local[0] + local[1], rtol=1e-5, atol=1e-6)
     for result in results:
         assert result["sum"] == 3.0 and result["mean"] == 1.5
         assert result["gathered"] == [[0], [1]]

@@ -50,6 +50,18 @@ result = {
     "loader_len": len(loader),
     "seen": seen,
 }
+# gradient accumulation: under no_backward_sync each rank keeps its own gradient, the next backward syncs the sum
+x_local = torch.full((2, 4), float(fabric.global_rank + 1))
+optimizer.zero_grad()
+with fabric.no_backward_sync(model):
+    fabric.backward(model(x_local).sum())
+local = torch.cat([p.grad.flatten() for p in model.parameters()])
+fabric.backward(model(x_local).sum())
+synced = torch.cat([p.grad.flatten() for p in model.parameters()])
+result["local_grads"] = fabric.all_gather(local)
+result["synced_grads"] = fabric.all_gather(synced)
+optimizer.zero_grad()
+
 fabric.save(os.path.join(out, "fabric.ckpt"), {"model": model, "optimizer": optimizer, "epoch": 2})
 torch.save(result, os.path.join(out, f"rank{fabric.global_rank}.pt"))
 fabric.barrier()
