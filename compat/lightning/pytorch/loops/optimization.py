@@ -123,7 +123,13 @@ class _AutomaticOptimization:
                 )
             progress.increment_completed()
         else:
-            closure()
+            # accumulating: a parallel strategy skips the gradient all-reduce until the stepping batch
+            block_sync = getattr(trainer.strategy, "block_backward_sync", None)
+            if block_sync is not None:
+                with block_sync():
+                    closure()
+            else:
+                closure()
         result = closure.result
         assert result is not None
         return result.asdict() if result.loss is not None else {}
