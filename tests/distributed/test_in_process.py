@@ -224,3 +224,22 @@ def test_sync_batchnorm_reverts_to_plain_batch_norm():
     assert int(norm.num_batches_tracked) == 1 and norm.weight is model[1].weight
     reverted.eval()
     assert reverted(torch.randn(2, 4)).shape == (2, 3)
+
+
+def test_gradient_accumulation_syncs_only_on_the_stepping_batch(isolated, tmp_path):
+    class Record(BoringModel):
+        def __init__(self):
+            super().__init__()
+            self.sync_flags = []
+
+        def training_step(self, batch, batch_idx):
+            self.sync_flags.append(self.trainer.model.require_backward_grad_sync)
+            return super().training_step(batch, batch_idx)
+
+    model = Record()
+    trainer = L.Trainer(accelerator="cpu", devices=1, strategy=DDPStrategy(timeout=timedelta(seconds=30)),
+                        accumulate_grad_batches=2, max_steps=2, logger=False, enable_checkpointing=False,
+                        enable_progress_bar=False, enable_model_summary=False, limit_val_batches=0,
+                        default_root_dir=str(tmp_path))
+    trainer.fit(model)
+    assert model.sync_flags == [False, True, False, True]  # DDP's no_sync() on the accumulating batches
