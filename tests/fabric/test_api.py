@@ -52,6 +52,11 @@ def test_plugin_objects_are_accepted_as_given():
     assert fabric.strategy is strategy and fabric.strategy.precision_plugin is plugin
 
 
+def test_fsdp_is_refused_with_a_clear_error():
+    with pytest.raises(NotImplementedError, match="strategy='ddp'"):
+        L.Fabric(accelerator="cpu", devices=2, strategy="fsdp")
+
+
 def test_ddp_needs_two_processes_before_setup():
     fabric = L.Fabric(accelerator="cpu", devices=2, strategy="ddp")
     assert type(fabric.strategy).__name__ == "DDPStrategy"

@@ -29,6 +29,12 @@ class _LoopStrategy:
     """Wraps one Trainer ``Strategy``; that strategy stays the single owner of devices, processes and I/O."""
 
     def __init__(self, strategy: Strategy) -> None:
+        if type(strategy).__name__ == "FSDPStrategy":
+            # sharded state dicts and optimizers built on flattened parameters need a loop adapter of their own
+            raise NotImplementedError(
+                "Fabric does not support `strategy='fsdp'` in this version: use `strategy='ddp'` with Fabric, or "
+                "train with `Trainer(strategy='fsdp')`."
+            )
         self.strategy = strategy
         self.precision = _LoopPrecision(strategy.precision_plugin)
 
