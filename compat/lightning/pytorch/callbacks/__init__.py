@@ -1,7 +1,6 @@
 """Callbacks shipped with Lightning (imported on first use, to keep ``import lightning`` light)."""
-import importlib
-from typing import Any
 
+from lightning.fabric.utilities.lazy import lazy_exports
 from lightning.pytorch.callbacks.callback import Callback
 
 _HOMES = {
@@ -35,14 +34,4 @@ _HOMES = {
 __all__ = ["Callback", *sorted(_HOMES)]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'lightning.pytorch.callbacks' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"lightning.pytorch.callbacks.{home}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES)

@@ -1,14 +1,20 @@
 """Experiment loggers: where ``self.log`` values and hyperparameters end up (same names as ``lightning.pytorch.loggers``).
 
-Every logger module is light to import; each logger's client package (tensorboard, wandb, mlflow, ...) is imported
-only when the logger is constructed or first used.
+Each logger's module is imported when its name is first used, and each logger's client package (tensorboard, wandb,
+mlflow, ...) only when the logger is constructed or first used, so that ``import lightning`` stays cheap.
 """
-from lightning.pytorch.loggers.comet import CometLogger
-from lightning.pytorch.loggers.csv_logs import CSVLogger
-from lightning.pytorch.loggers.litlogger import LitLogger
-from lightning.pytorch.loggers.logger import Logger
-from lightning.pytorch.loggers.mlflow import MLFlowLogger
-from lightning.pytorch.loggers.tensorboard import TensorBoardLogger
-from lightning.pytorch.loggers.wandb import WandbLogger
+from lightning.fabric.utilities.lazy import lazy_exports
+
+_HOMES = {
+    "CometLogger": "comet",
+    "CSVLogger": "csv_logs",
+    "LitLogger": "litlogger",
+    "Logger": "logger",
+    "MLFlowLogger": "mlflow",
+    "TensorBoardLogger": "tensorboard",
+    "WandbLogger": "wandb",
+}
 
 __all__ = ["LitLogger", "CometLogger", "CSVLogger", "Logger", "MLFlowLogger", "TensorBoardLogger", "WandbLogger"]
+
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES)

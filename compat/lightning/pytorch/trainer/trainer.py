@@ -20,7 +20,6 @@ from lightning.fabric.utilities.warnings import PossibleUserWarning
 from lightning.pytorch.callbacks.callback import Callback
 from lightning.pytorch.core.datamodule import LightningDataModule
 from lightning.pytorch.core.module import LightningModule
-from lightning.pytorch.loggers.utilities import _log_hyperparams
 from lightning.pytorch.loops.evaluation_loop import _EvaluationLoop
 from lightning.pytorch.loops.fit_loop import _FitLoop
 from lightning.pytorch.loops.prediction_loop import _PredictionLoop
@@ -509,7 +508,9 @@ class Trainer(LegacyTrainerAPI):
         self.strategy.setup(self)
         if self.state.fn == TrainerFn.FITTING:
             hooks.fire("on_fit_start")
-        if self._enable_autolog_hparams:
+        if self._enable_autolog_hparams and self.loggers:
+            from lightning.pytorch.loggers.utilities import _log_hyperparams
+
             _log_hyperparams(self)
         if checkpoint is not None:
             if self.strategy.restore_checkpoint_after_setup:
