@@ -105,16 +105,25 @@ def _check_contradictions(kwargs: dict) -> None:
         )
 
 
-def _check_cuda_available(mapped: dict, kwargs: dict) -> None:
-    if mapped.get("accelerator") != "cuda":
-        return
-    import torch
+def _check_accelerator_available(mapped: dict, kwargs: dict) -> None:
+    """A 1.x device flag that asks for hardware this machine lacks: say so in 1.x terms."""
+    accelerator = mapped.get("accelerator")
+    if accelerator == "cuda":
+        import torch
 
-    if not torch.cuda.is_available():
-        raise MisconfigurationException(
-            f"Trainer(gpus={kwargs.get('gpus')!r}) asks for CUDA GPUs, but this machine has none available "
-            "(torch.cuda.is_available() is False). Use gpus=0 (or accelerator='cpu') to train on the CPU."
-        )
+        if not torch.cuda.is_available():
+            raise MisconfigurationException(
+                f"Trainer(gpus={kwargs.get('gpus')!r}) asks for CUDA GPUs, but this machine has none available "
+                "(torch.cuda.is_available() is False). Use gpus=0 (or accelerator='cpu') to train on the CPU."
+            )
+    elif accelerator == "tpu":
+        from lightning.pytorch.accelerators import AcceleratorRegistry
+
+        if "tpu" not in AcceleratorRegistry or not AcceleratorRegistry["tpu"].is_available():
+            raise MisconfigurationException(
+                f"Trainer(tpu_cores={kwargs.get('tpu_cores')!r}) asks for TPU cores, but no TPU (XLA) is available "
+                "on this machine. Drop tpu_cores to train on the CPU."
+            )
 
 
 def translate(kwargs: dict, params: frozenset) -> tuple:
@@ -144,7 +153,7 @@ def translate(kwargs: dict, params: frozenset) -> tuple:
         k in ("accelerator", "strategy") and new_kwargs.get(k) != v)}
     if legacy_group:
         mapped = {k: new_kwargs[k] for k in ("accelerator", "devices", "strategy") if k in new_kwargs}
-        _check_cuda_available(mapped, kwargs)
+        _check_accelerator_available(mapped, kwargs)
         legacy_usage(_device_message(legacy_group, mapped))
     handled = {n for names in result.problems for n in names.split(",")}
     for name, value in kwargs.items():
