@@ -106,17 +106,7 @@ class HookDispatcher:
         fn = getattr(module, name)
         if self.shims is not None:
             fn = self.shims.module_hooks.get(name, fn)
-        previous = module._current_fx_name
-        _set_fx(module, name)
-        if self.trace is not None:
-            self.trace.append(name)
-        try:
-            if self.profiler is not None:
-                with self.profiler.profile(f"[LightningModule]{type(module).__name__}.{name}"):
-                    return fn(*args, **kwargs)
-            return fn(*args, **kwargs)
-        finally:
-            _set_fx(module, previous)
+        return self._call_as(name, fn, f"[LightningModule]{type(module).__name__}.{name}", args, kwargs)
 
     def call_datamodule(self, name: str, *args: Any, **kwargs: Any) -> Any:
         datamodule = self.datamodule
@@ -135,19 +125,23 @@ class HookDispatcher:
     def call_strategy(self, name: str, *args: Any, **kwargs: Any) -> Any:
         """Call a strategy method that runs a user step (``training_step`` ...), with ``_current_fx_name`` set."""
         strategy = self.trainer.strategy
-        module = self.module
         step = getattr(strategy, name)
         if self.shims is not None:
             step, args = self.shims.wrap_step(name, step, args)
+        return self._call_as(name, step, f"[Strategy]{type(strategy).__name__}.{name}", args, kwargs)
+
+    def _call_as(self, name: str, fn: Any, action: str, args: tuple, kwargs: dict) -> Any:
+        """Run ``fn`` as hook ``name``: traced, profiled when a profiler is set, ``_current_fx_name`` restored."""
+        module = self.module
         previous = module._current_fx_name
         _set_fx(module, name)
         if self.trace is not None:
             self.trace.append(name)
         try:
             if self.profiler is not None:
-                with self.profiler.profile(f"[Strategy]{type(strategy).__name__}.{name}"):
-                    return step(*args, **kwargs)
-            return step(*args, **kwargs)
+                with self.profiler.profile(action):
+                    return fn(*args, **kwargs)
+            return fn(*args, **kwargs)
         finally:
             _set_fx(module, previous)
 
