@@ -58,7 +58,7 @@ def test_simple_profiler_records_and_reports(tmp_path):
     assert report.startswith("FIT Profiler Report")
     assert "Mean duration (s)" in report and "Num calls" in report and "Percentage %" in report
     assert "[Strategy]SingleDeviceStrategy.training_step" in report
-    assert "[LightningModule]BoringModel.optimizer_step" in report
+    assert "[LightningModule]BoringModel.configure_optimizers" in report
 
 
 def test_simple_profiler_summary_without_extended_columns():
