@@ -52,6 +52,15 @@ def test_plugin_objects_are_accepted_as_given():
     assert fabric.strategy is strategy and fabric.strategy.precision_plugin is plugin
 
 
+def test_bad_arguments_name_fabric_in_the_error():
+    from lightning.fabric.utilities.exceptions import MisconfigurationException
+
+    with pytest.raises(MisconfigurationException, match=r"`Fabric\(devices=0\)`"):
+        L.Fabric(accelerator="cpu", devices=0)
+    with pytest.raises(MisconfigurationException, match=r"`Fabric\(accelerator=...\)`"):
+        L.Fabric(accelerator="cuda" if not torch.cuda.is_available() else "mps")
+
+
 def test_fsdp_is_refused_with_a_clear_error():
     with pytest.raises(NotImplementedError, match="strategy='ddp'"):
         L.Fabric(accelerator="cpu", devices=2, strategy="fsdp")

@@ -8,6 +8,7 @@ import os
 from typing import Any, Optional
 
 from lightning.pytorch.trainer.devices import DeviceSetup
+from lightning.pytorch.utilities.exceptions import MisconfigurationException
 
 _CLI_ARGUMENTS = ("accelerator", "strategy", "devices", "num_nodes", "precision")
 _DEFAULTS = {"accelerator": "auto", "strategy": "auto", "devices": "auto", "num_nodes": 1, "precision": None}
@@ -45,7 +46,11 @@ class _Connector:
         values = {"accelerator": accelerator, "strategy": strategy, "devices": devices, "num_nodes": num_nodes,
                   "precision": precision}
         values = {name: _argument_from_env(name, value) for name, value in values.items()}
-        setup = DeviceSetup(plugins=plugins, **values)
+        try:
+            setup = DeviceSetup(plugins=plugins, **values)
+        except MisconfigurationException as err:
+            # the resolution is the Trainer's; its messages name `Trainer(...)`, which is not what this user wrote
+            raise type(err)(str(err).replace("`Trainer(", "`Fabric(")) from None
         self.accelerator = setup.accelerator
         self.strategy = setup.strategy
         self.precision_plugin = self.strategy.precision_plugin
