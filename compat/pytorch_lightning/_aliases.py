@@ -29,6 +29,12 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 
 # Modules that hold at least one moved 1.x name (their attribute access goes through the table).
 _NAME_MOVE_PARENTS = frozenset(key.rsplit(".", 1)[0] for key in facts.NAME_MOVES)
+# Every package on the way to a row of the table (so that e.g. `pytorch_lightning.overrides.fairscale` can answer
+# with its advice although `lightning.pytorch.overrides` does not exist).
+_TABLE_PREFIXES = frozenset(
+    ".".join(key.split(".")[:cut]) for key in (*facts.NAME_MOVES, *facts.MODULE_MOVES)
+    for cut in range(2, key.count(".") + 1)
+)
 
 
 def strict_mode() -> bool:
@@ -178,23 +184,26 @@ class LegacyFinder(importlib.abc.MetaPathFinder):
         if move is not None:
             return self._moved_module_spec(fullname, move)
         new = swap_root(fullname)
-        if fullname in _NAME_MOVE_PARENTS or _own_dir(fullname):  # holds 1.x names or 1.x-only modules
+        legacy_parent = fullname in _NAME_MOVE_PARENTS or fullname in _TABLE_PREFIXES
+        if legacy_parent or _own_dir(fullname):  # holds 1.x names or 1.x-only modules
+            if strict_mode() and importlib.util.find_spec(new) is None:
+                raise ModuleNotFoundError(f"No module named {fullname!r}", name=fullname)
             return self._overlay_spec(fullname, [new])
         return _alias_spec(fullname, new)
 
     def _moved_module_spec(self, fullname: str, move: facts.ImportMove) -> importlib.machinery.ModuleSpec:
         resolved = facts.resolve_import(fullname)
-        if resolved.new is None:
-            raise ModuleNotFoundError(
-                f"`{fullname}` was removed from Lightning: {resolved.advice} (run `lit-migrate` to rewrite it).",
-                name=fullname,
-            )
         swapped = swap_root(fullname)
         if strict_mode():  # real 2.x has only the 2.x module at this path, if any
             spec = _alias_spec(fullname, swapped)
             if spec is None:
                 raise ModuleNotFoundError(f"No module named {fullname!r}", name=fullname)
             return spec
+        if resolved.new is None:
+            raise ModuleNotFoundError(
+                f"`{fullname}` was removed from Lightning: {resolved.advice} (run `lit-migrate` to rewrite it).",
+                name=fullname,
+            )
         legacy_usage(f"`{fullname}` is a 1.x module; in Lightning 2.x it is `{resolved.new}`.",
                      error=ModuleNotFoundError, stacklevel=6)
         return self._overlay_spec(fullname, [resolved.new, swapped])
