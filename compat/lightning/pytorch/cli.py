@@ -50,6 +50,23 @@ except ImportError as _err:  # the optional extra is not installed
     Namespace = object  # type: ignore[assignment,misc]
 
 
+_SHORT_NAME_PACKAGES = ("callbacks", "loggers", "profilers", "strategies", "accelerators", "plugins")
+
+
+def _import_lightning_classes() -> None:
+    """Import the classes Lightning exports lazily: jsonargparse resolves short class names
+    (``--trainer.callbacks+=EarlyStopping``) among the subclasses that are already imported."""
+    import importlib
+
+    for name in _SHORT_NAME_PACKAGES:
+        package = importlib.import_module(f"lightning.pytorch.{name}")
+        for export in getattr(package, "__all__", ()):
+            try:
+                getattr(package, export)
+            except (ImportError, AttributeError):  # an optional dependency is missing: that class cannot be named
+                pass
+
+
 def _require_jsonargparse() -> None:
     if not _JSONARGPARSE_AVAILABLE:
         raise ModuleNotFoundError(
@@ -103,6 +120,7 @@ class LightningArgumentParser(ArgumentParser):
         """
         _require_jsonargparse()
         super().__init__(*args, description=description, env_prefix=env_prefix, default_env=default_env, **kwargs)
+        _import_lightning_classes()
         self.callback_keys: list[str] = []
         # nested key -> (class or tuple of allowed base classes, link target or "AUTOMATIC")
         self._optimizers: dict[str, tuple[Union[type, tuple[type, ...]], str]] = {}
