@@ -20,15 +20,31 @@ def gpu_check():
     return module
 
 
-def test_a_check_runs_for_real_on_the_cpu(tmp_path):
-    out = tmp_path / "results.json"
-    proc = subprocess.run([sys.executable, str(SCRIPT), "--device", "cpu", "--checks", "bf16", "--json", str(out)],
-                          capture_output=True, text=True, timeout=150)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    result = json.loads(out.read_text())["results"][0]
-    assert result["status"] == "PASS" and result["forward_dtypes"] == ["torch.bfloat16"]
+def test_a_check_runs_for_real_on_the_cpu(gpu_check, monkeypatch):
+    monkeypatch.setenv("PL_GLOBAL_SEED", "0")
+    result = gpu_check._fit("bf16", "cpu")
+    assert result["problems"] == [] and result["forward_dtypes"] == ["torch.bfloat16"]
+    assert result["precision"] == "bf16-mixed" and result["steps"] == 48
     assert result["last_loss"] < result["first_loss"]
-    assert "bf16       PASS" in proc.stdout
+
+
+def test_the_driver_reads_the_child_result_and_reports_crashes(gpu_check, monkeypatch):
+    """The driver's side of a check (the child runs in a subprocess; here a stand-in answers)."""
+    answers = {}
+
+    def fake_run(command, **kwargs):
+        return subprocess.CompletedProcess(command, *answers[command[command.index("--child") + 1]])
+
+    passed = {"check": "bf16", "problems": [], "precision": "bf16-mixed"}
+    answers["bf16"] = (0, "noise\n" + gpu_check._RESULT_TAG + json.dumps(passed) + "\n", "")
+    answers["amp16"] = (0, gpu_check._RESULT_TAG + json.dumps(dict(passed, problems=["loss did not fall"])), "")
+    answers["ddp_nccl"] = (-11, "", "Segmentation fault")
+    monkeypatch.setattr(gpu_check.subprocess, "run", fake_run)
+    assert gpu_check._launch("bf16", "cuda", 10)["status"] == "PASS"
+    assert gpu_check._launch("amp16", "cuda", 10)["status"] == "FAIL"
+    crashed = gpu_check._launch("ddp_nccl", "cuda", 10)
+    assert crashed["status"] == "FAIL" and crashed["problems"] == ["exit code -11"]
+    assert "Segmentation fault" in crashed["log"]
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="checks the summary of a machine without CUDA")
