@@ -92,3 +92,30 @@ def test_bad_ddp_arguments():
         FSDPStrategy(sharding_strategy="EVERYWHERE")
     with pytest.raises(ValueError, match="state_dict_type"):
         FSDPStrategy(state_dict_type="partial")
+
+
+def test_ddp_without_a_script_to_rerun_says_so(monkeypatch):
+    import sys
+    import types
+
+    from lightning.pytorch.strategies.launchers.subprocess_script import _script_command
+
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))  # no __spec__: not `python -m`
+    monkeypatch.setattr(sys, "argv", ["-c"])
+    with pytest.raises(RuntimeError, match=r"sys.argv\[0\]='-c'.*ddp_spawn"):
+        _script_command()
+    script = __file__
+    monkeypatch.setattr(sys, "argv", [script, "--flag"])
+    assert _script_command() == [sys.executable, script, "--flag"]
+
+
+@pytest.mark.parametrize("strategy", ["ddp", "ddp_spawn"])
+def test_interactive_sessions_need_ddp_notebook(monkeypatch, strategy):
+    import sys
+
+    monkeypatch.delenv("LOCAL_RANK", raising=False)
+    monkeypatch.setattr(sys, "ps1", ">>> ", raising=False)
+    with pytest.raises(ValueError, match="ddp_notebook"):
+        L.Trainer(accelerator="cpu", devices=2, strategy=strategy, logger=False)
+    trainer = L.Trainer(accelerator="cpu", devices=2, strategy="ddp_notebook", logger=False)
+    assert trainer.strategy.launcher.is_interactive_compatible

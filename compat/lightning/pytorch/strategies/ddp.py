@@ -137,6 +137,13 @@ class DDPStrategy(ParallelStrategy):
         if self.parallel_devices and self.parallel_devices[0].type == "mps":
             raise ValueError("DDP does not run on MPS devices; use `accelerator='cpu'` or a single MPS device.")
         self._configure_launcher()
+        if _is_interactive() and not self._launcher.is_interactive_compatible \
+                and not self.cluster_environment.creates_processes_externally:
+            raise ValueError(
+                f"`strategy={self.strategy_name if self._start_method == 'popen' else 'ddp_spawn'!r}` cannot start "
+                "processes from an interactive session (a notebook or the Python prompt): it needs a script to re-run "
+                "or picklable code. Use `strategy='ddp_notebook'` here, or run your code as a script."
+            )
 
     def _configure_launcher(self) -> None:
         assert self.cluster_environment is not None
@@ -294,6 +301,12 @@ class DDPStrategy(ParallelStrategy):
             module.cpu()
             torch.cuda.empty_cache()
         super().teardown()
+
+
+def _is_interactive() -> bool:
+    import sys
+
+    return hasattr(sys, "ps1") or bool(sys.flags.interactive)
 
 
 def _has_iterable_dataset(dataloader: DataLoader) -> bool:

@@ -69,6 +69,7 @@ class _SubprocessScriptLauncher(_Launcher):
         address, port = env.main_address, env.main_port
         if env.node_rank() == 0:
             _check_port_free(address, port)  # fail here with a clear message, before any child exists
+        command = _script_command() if self.num_processes > 1 else []  # may refuse: also before exporting anything
         # these stay set in this process too: it is local rank 0 from now on, and a second `trainer.fit` in the same
         # script must not launch again (LightningEnvironment sees LOCAL_RANK)
         os.environ["MASTER_ADDR"] = address
@@ -76,7 +77,6 @@ class _SubprocessScriptLauncher(_Launcher):
         os.environ["NODE_RANK"] = str(env.node_rank())
         os.environ["LOCAL_RANK"] = str(env.local_rank())
         os.environ["WORLD_SIZE"] = str(self.num_processes * self.num_nodes)
-        command = _script_command()
         for local_rank in range(1, self.num_processes):
             child_env = os.environ.copy()
             child_env["LOCAL_RANK"] = str(local_rank)
@@ -86,12 +86,18 @@ class _SubprocessScriptLauncher(_Launcher):
 
 def _script_command() -> Sequence[str]:
     """The command line that started this process: ``python script.py ...`` or ``python -m package ...``."""
-    import __main__
-
-    spec = getattr(__main__, "__spec__", None)
-    if spec is None:
-        return [sys.executable, os.path.abspath(sys.argv[0]), *sys.argv[1:]]
-    return [sys.executable, "-m", spec.name, *sys.argv[1:]]
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    if spec is not None:
+        return [sys.executable, "-m", spec.name, *sys.argv[1:]]
+    script = sys.argv[0] if sys.argv else ""
+    if not script or not os.path.isfile(script):
+        raise RuntimeError(
+            f"`strategy='ddp'` starts the other processes by re-running your script, but this process did not come "
+            f"from a script file (sys.argv[0]={script!r}: `python -c`, stdin or a notebook). Save the code in a file "
+            "and run that, or use `strategy='ddp_spawn'` (or 'ddp_notebook' in a notebook)."
+        )
+    return [sys.executable, os.path.abspath(script), *sys.argv[1:]]
 
 
 def _die_with_parent() -> None:
