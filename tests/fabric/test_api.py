@@ -6,7 +6,7 @@ import os
 import pytest
 import torch
 from torch import nn
-from torch.utils.data import DataLoader, DistributedSampler, TensorDataset
+from torch.utils.data import DataLoader, DistributedSampler
 
 import lightning as L
 from lightning.fabric.wrappers import _FabricDataLoader, _FabricModule, is_wrapped
@@ -69,8 +69,10 @@ def test_fsdp_is_refused_with_a_clear_error():
 def test_ddp_needs_two_processes_before_setup():
     fabric = L.Fabric(accelerator="cpu", devices=2, strategy="ddp")
     assert type(fabric.strategy).__name__ == "DDPStrategy"
-    with pytest.raises(RuntimeError, match=r"fabric.launch\(\)"):
-        fabric.setup_dataloaders(DataLoader(dataset()))
+    for call in (lambda: fabric.setup(nn.Linear(1, 1)), lambda: fabric.setup_dataloaders(DataLoader(dataset())),
+                 fabric.barrier, lambda: fabric.all_reduce(1)):
+        with pytest.raises(RuntimeError, match=r"fabric.launch\(\)"):
+            call()
 
 
 # ---------------------------------------------------------------- wrappers

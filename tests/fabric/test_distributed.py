@@ -9,7 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 import torch
 
 SCRIPT = Path(__file__).parent / "scripts" / "train.py"
@@ -96,12 +95,3 @@ def test_fabric_run_cli_starts_the_processes(tmp_path):
     single = _single_process_on_combined_batches(tmp_path)
     _check_ranks(results, single)
 
-
-def test_setup_before_launch_is_an_error():
-    import lightning as L
-
-    fabric = L.Fabric(accelerator="cpu", devices=2, strategy="ddp")
-    with pytest.raises(RuntimeError, match="launch"):
-        fabric.setup(torch.nn.Linear(1, 1))
-    with pytest.raises(RuntimeError, match="launch"):
-        fabric.barrier()
