@@ -77,6 +77,18 @@ def test_sync_dist_metrics_are_the_global_mean(ddp_run, train_module, tmp_path):
     assert ranks[0]["metrics"]["val_loss"] == pytest.approx(reference["metrics"]["val_loss"], rel=1e-5)
 
 
+def test_validate_after_fit_in_the_same_processes(ddp_run, train_module, tmp_path):
+    """A second entry point in the same script reuses the processes (no second launch) and syncs its metrics."""
+    _, _, ranks = ddp_run
+    assert ranks[0]["validated"] == ranks[1]["validated"]
+    model = train_module.Regression()
+    model.load_state_dict(ranks[0]["state_dict"])
+    trainer = L.Trainer(accelerator="cpu", devices=1, logger=False, enable_progress_bar=False,
+                        default_root_dir=str(tmp_path))
+    expected = trainer.validate(model, DataLoader(train_module.IndexedData(), batch_size=8), verbose=False)
+    assert ranks[0]["validated"][0]["val_loss"] == pytest.approx(expected[0]["val_loss"], rel=1e-5)
+
+
 def test_collectives_and_rank_zero_only(ddp_run):
     _, _, ranks = ddp_run
     for rank in ranks:

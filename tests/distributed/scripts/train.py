@@ -132,6 +132,7 @@ def main() -> None:
     trainer.fit(model, train, val, ckpt_path=args.resume)
     if args.save:
         trainer.save_checkpoint(args.save)
+    validated = trainer.validate(model, val, verbose=False) if args.callbacks else None  # a second entry point
     if args.continue_epochs:
         model = Regression()
         trainer = make_trainer(args, args.strategy, "full", args.continue_epochs)
@@ -139,7 +140,7 @@ def main() -> None:
         trainer.save_checkpoint(args.continue_save)
     torch.save({
         "gathered": model.gathered, "broadcasted": model.broadcasted, "vote_all": model.vote_all,
-        "vote_any": model.vote_any,
+        "vote_any": model.vote_any, "validated": validated,
         "state_dict": {k: v.detach().clone() for k, v in model.state_dict().items()},
         "metrics": {k: float(v) for k, v in trainer.callback_metrics.items()},
         "seen": model.seen,
