@@ -56,6 +56,16 @@ def expr(source: str) -> cst.BaseExpression:
     return cst.parse_expression(source)
 
 
+def statements(sources: Sequence[str]) -> list[cst.BaseStatement]:
+    """Parse several one-line statements with one parser call (the per-call cost dominates for snippets)."""
+    if not sources:
+        return []
+    body = list(cst.parse_module("\n".join(sources) + "\n").body)
+    if len(body) != len(sources):
+        raise ValueError(f"expected {len(sources)} statements, parsed {len(body)}")
+    return body
+
+
 def dotted_expr(path: str) -> cst.BaseExpression:
     """`a.b.c` as a Name/Attribute chain."""
     parts = path.split(".")
@@ -87,3 +97,23 @@ def self_method_call(node: cst.BaseExpression, method: str) -> bool:
     return (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
             and isinstance(node.func.value, cst.Name) and node.func.value.value == "self"
             and node.func.attr.value == method)
+
+
+class FastTransformer(cst.CSTTransformer):
+    """A transformer without libcst's per-field hook lookups (none of ours uses visit_<Node>_<field>)."""
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        return None
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        return None
+
+
+class FastVisitor(cst.CSTVisitor):
+    """A read-only visitor without the per-field hook lookups."""
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        return None
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        return None

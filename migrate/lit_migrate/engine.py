@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import ast
 import importlib
+import re
 import pkgutil
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst._nodes.internal import CodegenState
 
 from . import legacy_facts as facts
+from .cstutil import FastTransformer
 from .names import Bindings
 from .report import Change, FileResult
 
@@ -52,17 +54,27 @@ class FileContext:
         self.imports_needed: list[tuple[str, str]] = []  # (module, name) to add as `from module import name`
         self.modules_needed: list[str] = []  # `import module`
         self.statement_stack: list[cst.CSTNode] = []
+        self.top_of: dict[int, cst.CSTNode] = {}  # recorded node -> its top-level statement (for line numbers)
+        self.inner_of: dict[int, cst.CSTNode] = {}  # recorded node -> innermost statement around it
+        self.first_lines: dict[int, int] = {}  # statement -> its source line (from Python's own parser)
         self._comments: dict[int, list[str]] = defaultdict(list)
 
     # -- recording -------------------------------------------------------------------------------------------
     def change(self, node: cst.CSTNode, rule: "Rule | str", message: str) -> None:
         self.changes.append((node, _rule_name(rule), message))
+        self._remember_top(node)
+
+    def _remember_top(self, node: cst.CSTNode) -> None:
+        if self.statement_stack:
+            self.top_of[id(node)] = self.statement_stack[0]
+            self.inner_of[id(node)] = self.statement_stack[-1]
 
     def note(self, node: cst.CSTNode, rule: "Rule | str", message: str,
              anchor: cst.CSTNode | None = None, attach: bool = True) -> None:
         """A review note: reported, and written as a `# lit-migrate:` comment above the enclosing statement
         (or above `anchor`, an original statement; `attach=False` when the rule writes the comment itself)."""
         self.notes.append((node, _rule_name(rule), message))
+        self._remember_top(node)
         if not attach:
             return
         target = anchor if anchor is not None else (self.statement_stack[-1] if self.statement_stack else None)
@@ -72,6 +84,7 @@ class FileContext:
     def caveat(self, node: cst.CSTNode, rule: "Rule | str", message: str) -> None:
         """A rewrite whose semantics differ slightly from 1.x: reported and commented, but nothing to do."""
         self.caveats.append((node, _rule_name(rule), message))
+        self._remember_top(node)
         if self.statement_stack:
             self._comments[id(self.statement_stack[-1])].append(message)
 
@@ -134,14 +147,18 @@ def families() -> list[str]:
     return sorted({r.family for r in all_rules()})
 
 
-class _Dispatcher(cst.CSTTransformer):
+class _Dispatcher(FastTransformer):
     """One walk: each node goes to the visit/leave methods of every rule that has one for its type."""
 
     _STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
 
-    def __init__(self, rules: list[Rule], ctx: FileContext) -> None:
+    def __init__(self, rules: list[Rule], ctx: FileContext, module: cst.Module, source: str) -> None:
         super().__init__()
         self.ctx = ctx
+        self.module = module
+        self._texts = _statement_texts(module, source, ctx.first_lines)
+        self._pattern: re.Pattern[str] | None = None
+        self._pattern_for = -1
         self._visit: dict[str, list[Callable[..., Any]]] = defaultdict(list)
         self._leave: dict[str, list[Callable[..., Any]]] = defaultdict(list)
         for rule in rules:
@@ -153,7 +170,11 @@ class _Dispatcher(cst.CSTTransformer):
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         if isinstance(node, self._STATEMENTS):
-            self.ctx.statement_stack.append(node)
+            stack = self.ctx.statement_stack
+            filtered = not stack or (len(stack) == 1 and isinstance(stack[0], cst.ClassDef))
+            stack.append(node)
+            if filtered and not self._relevant(node):
+                return False  # nothing in it can need a rewrite: skip the walk of its subtree
         elif isinstance(node, cst.Import):
             self.ctx.bindings.record_import(node)
         elif isinstance(node, cst.ImportFrom):
@@ -161,6 +182,24 @@ class _Dispatcher(cst.CSTTransformer):
         for fn in self._visit.get(type(node).__name__, ()):
             fn(node)
         return True
+
+    def _relevant(self, stmt: cst.CSTNode) -> bool:
+        """Whether a top-level statement mentions anything a rule reacts to (a plain substring test)."""
+        if isinstance(stmt, cst.SimpleStatementLine) and any(
+                isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body):
+            return True
+        text = self._texts.get(id(stmt)) if self._texts is not None else None
+        if text is None:
+            text = self.module.code_for_node(stmt)
+        if any(word in text for word in _RELEVANT_WORDS):
+            return True
+        names = self.ctx.bindings.names
+        if self._pattern_for != len(names):
+            bound = [re.escape(k) for k, v in names.items() if v.split(".")[0] in ("pytorch_lightning", "lightning",
+                                                                                   "logging")]
+            self._pattern = re.compile(r"\b(?:" + "|".join(bound) + r")\b") if bound else None
+            self._pattern_for = len(names)
+        return bool(self._pattern and self._pattern.search(text))
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
         result: Any = updated_node
@@ -174,6 +213,71 @@ class _Dispatcher(cst.CSTTransformer):
             if comments:
                 result = with_comments(result, comments)
         return result
+
+
+def _statement_texts(module: cst.Module, source: str, first_lines: dict[int, int]) -> dict[int, str] | None:
+    """Pair libcst statements with Python's own (fast) parse of the same source.
+
+    Fills `first_lines` (statement id -> its line, for the report) for every statement it can pair, and returns
+    the source text of each top-level and class-body statement (for the relevance filter), or None when the
+    source does not parse with `ast`.
+    """
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    lines = source.splitlines()
+    texts: dict[int, str] = {}
+
+    def pair(cst_body: Any, ast_body: list[ast.stmt], with_text: bool) -> None:
+        i = 0
+        for stmt in cst_body:
+            count = len(stmt.body) if isinstance(stmt, cst.SimpleStatementLine) else 1
+            nodes = ast_body[i:i + count]
+            i += count
+            if len(nodes) != count:
+                return
+            node = nodes[0]
+            first_lines[id(stmt)] = node.lineno
+            if with_text:
+                first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+                texts[id(stmt)] = "\n".join(lines[first - 1:nodes[-1].end_lineno])
+            for cst_block, ast_block in _child_blocks(stmt, node):
+                pair(cst_block, ast_block, with_text and isinstance(stmt, cst.ClassDef))
+
+    pair(module.body, tree.body, True)
+    return texts
+
+
+def _child_blocks(stmt: Any, node: ast.stmt) -> list[tuple[Any, list[ast.stmt]]]:
+    """(libcst statements, ast statements) of the blocks directly inside a compound statement."""
+    def block(suite: Any) -> Any:
+        return suite.body if isinstance(suite, cst.IndentedBlock) else ()
+
+    out: list[tuple[Any, list[ast.stmt]]] = []
+    if isinstance(stmt, (cst.FunctionDef, cst.ClassDef, cst.With, cst.For, cst.While, cst.If, cst.Try)):
+        out.append((block(stmt.body), getattr(node, "body", [])))
+    orelse = getattr(stmt, "orelse", None)
+    if isinstance(orelse, cst.If):  # elif: a nested If in both trees
+        out.append(([orelse], getattr(node, "orelse", [])))
+    elif isinstance(orelse, cst.Else):
+        out.append((block(orelse.body), getattr(node, "orelse", [])))
+    if isinstance(stmt, cst.Try) and isinstance(node, ast.Try):
+        for handler, ast_handler in zip(stmt.handlers, node.handlers):
+            out.append((block(handler.body), ast_handler.body))
+        if stmt.finalbody is not None:
+            out.append((block(stmt.finalbody.body), node.finalbody))
+    return out
+
+
+def _relevant_words() -> tuple[str, ...]:
+    hooks = {name for _, name in facts.HOOKS} | set(facts.EPOCH_END_HOOKS) | set(facts.STEP_END_HOOKS) | \
+        set(facts.EPOCH_HOOK_EXPANSIONS)
+    return tuple(sorted(hooks | {"lightning", "rainer", "optimizer_idx", "hparams", "datamodule", "sync_dist_op",
+                                 "tbptt_", "_step", "Callback", "LightningModule"}))
+
+
+_RELEVANT_WORDS = _relevant_words()
 
 
 def with_comments(node: Any, messages: list[str]) -> Any:
@@ -215,7 +319,7 @@ def migrate_source(source: str, path: str = "<string>", options: Options | None 
     ctx = FileContext(source, options)
     rules = [rule(ctx) for rule in all_rules() if options.enabled(rule)]
     try:
-        new_module = module.visit(_Dispatcher(rules, ctx))
+        new_module = module.visit(_Dispatcher(rules, ctx, module, source))
         output = new_module.code
     except Exception as err:  # a rule bug must not take the rest of the tree down
         result.error = f"internal error in lit-migrate, file left untouched: {type(err).__name__}: {err}"
@@ -228,7 +332,7 @@ def migrate_source(source: str, path: str = "<string>", options: Options | None 
             return result.finish()
     result.output = output
     if ctx.changes or ctx.notes or ctx.caveats:
-        lines = _lines(module, [n for n, _, _ in ctx.changes + ctx.notes + ctx.caveats])
+        lines = _lines(module, [n for n, _, _ in ctx.changes + ctx.notes + ctx.caveats], ctx)
 
         def entries(recorded: list[tuple[cst.CSTNode, str, str]]) -> list[Change]:
             return sorted((Change(lines.get(id(n), 0), rule, msg) for n, rule, msg in recorded),
@@ -239,11 +343,55 @@ def migrate_source(source: str, path: str = "<string>", options: Options | None 
     return result.finish()
 
 
-def _lines(module: cst.Module, nodes: list[cst.CSTNode]) -> dict[int, int]:
-    """Line numbers of original nodes; computed only for files with something to report."""
-    wanted = {id(n) for n in nodes}
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    return {id(node): pos.start.line for node, pos in positions.items() if id(node) in wanted}
+class _LineFinder(CodegenState):
+    """Codegen that notes the line on which each wanted node starts (cheaper than PositionProvider)."""
+
+    def __init__(self, module: cst.Module, wanted: set[int]) -> None:
+        super().__init__(default_indent=module.default_indent, default_newline=module.default_newline)
+        self.wanted, self.found, self._counted, self._lines = wanted, {}, 0, 1
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        key = id(node)
+        if key in self.wanted and key not in self.found:
+            tokens = self.tokens
+            self._lines += sum(t.count("\n") for t in tokens[self._counted:])
+            self._counted = len(tokens)
+            skip = len(getattr(node, "leading_lines", ()))  # blank/comment lines above a statement
+            for decorator in getattr(node, "decorators", ()):
+                skip += 1 + len(decorator.leading_lines)
+            self.found[key] = self._lines + skip
+
+
+def _lines(module: cst.Module, nodes: list[cst.CSTNode], ctx: FileContext) -> dict[int, int]:
+    """Line numbers of original nodes, computed only for files with something to report: the line of the node
+    when it is a statement, else of the innermost statement around it (both from Python's own parser). Nodes
+    without a paired statement fall back to generating their top-level statement's code."""
+    found: dict[int, int] = {}
+    groups: dict[int, tuple[cst.CSTNode, set[int]]] = {}
+    rest: set[int] = set()
+    for node in nodes:
+        key = id(node)
+        stmt = node if key in ctx.first_lines else ctx.inner_of.get(key)
+        if stmt is not None and id(stmt) in ctx.first_lines:
+            found[key] = ctx.first_lines[id(stmt)]
+            continue
+        top = ctx.top_of.get(key)
+        if top is not None and id(top) in ctx.first_lines:
+            groups.setdefault(id(top), (top, set()))[1].add(key)
+        else:
+            rest.add(key)
+    for top, wanted in groups.values():
+        finder = _LineFinder(module, wanted)
+        # codegen of `top` starts with its leading blank/comment lines and decorators
+        decorators = sum(1 + len(d.leading_lines) for d in getattr(top, "decorators", ()))
+        finder._lines = ctx.first_lines[id(top)] - len(getattr(top, "leading_lines", ())) - decorators
+        top._codegen(finder)
+        found.update(finder.found)
+    if rest:
+        finder = _LineFinder(module, rest)
+        module._codegen(finder)
+        found.update(finder.found)
+    return found
 
 
 def _first_line(err: BaseException) -> str:

@@ -180,10 +180,10 @@ def test_a_failing_rule_leaves_the_file_untouched_and_others_go_on(tmp_path, cap
 
     register(Exploding)
     try:
-        (tmp_path / "a.py").write_text(LEGACY + "boom()\n")
+        (tmp_path / "a.py").write_text(LEGACY + "boom(trainer)\n")
         (tmp_path / "b.py").write_text(LEGACY)
         assert cli.main([str(tmp_path), "-j", "1"]) == cli.EXIT_ERRORS
-        assert (tmp_path / "a.py").read_text() == LEGACY + "boom()\n"
+        assert (tmp_path / "a.py").read_text() == LEGACY + "boom(trainer)\n"
         assert (tmp_path / "b.py").read_text() == MIGRATED
         assert "internal error" in capsys.readouterr().err
     finally:

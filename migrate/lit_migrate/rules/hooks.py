@@ -16,7 +16,7 @@ from typing import Any, Callable
 import libcst as cst
 
 from .. import legacy_facts as facts
-from ..cstutil import code, self_method_call
+from ..cstutil import statements as parse_lines, FastTransformer, FastVisitor, code, self_method_call
 from ..engine import Rule, register, with_comments
 from ..names import canonical, dotted, is_class
 from ..values import literal_value
@@ -99,7 +99,6 @@ class _Class:
 
     def add_to_init(self, statements: list[str]) -> None:
         init = self.method("__init__")
-        lines = [cst.parse_statement(s) for s in statements]
         if init is None:
             source = "def __init__(self, *args, **kwargs):\n    super().__init__(*args, **kwargs)\n"
             source += "".join(f"    {s}\n" for s in statements)
@@ -110,7 +109,7 @@ class _Class:
         if not isinstance(block, cst.IndentedBlock):
             return
         existing = {code(s).strip() for s in block.body}
-        lines = [line for line, s in zip(lines, statements) if s not in existing]
+        lines = parse_lines([s for s in statements if s not in existing])
         self.replace(init, init.with_changes(body=block.with_changes(body=[*block.body, *lines])))
 
     def insert(self, index: int, stmt: Any) -> None:
@@ -181,12 +180,11 @@ class _Class:
             if not isinstance(block, cst.IndentedBlock):
                 self.note(old, f"{old} was removed in 2.0: rename it to {fact.new}(self)")
                 continue
-            head = [cst.parse_statement(f"{outputs} = self.{attr}")]
             if _has_return(hook):
-                head.append(cst.parse_statement(f"self.{attr} = []"))
-                tail = []
+                head, tail = parse_lines([f"{outputs} = self.{attr}", f"self.{attr} = []"]), []
             else:
-                tail = [cst.parse_statement(f"self.{attr}.clear()")]
+                head_line, tail_line = parse_lines([f"{outputs} = self.{attr}", f"self.{attr}.clear()"])
+                head, tail = [head_line], [tail_line]
             body = list(block.body)
             doc = 1 if body and _is_docstring(body[0]) else 0
             new_body = body[:doc] + head + body[doc:] + tail
@@ -341,7 +339,7 @@ def _fix_params(fn: cst.FunctionDef, fact: facts.HookFact) -> tuple[cst.Function
     return fn.with_changes(params=fn.params.with_changes(params=fixed), body=body), messages
 
 
-class _RenameName(cst.CSTTransformer):
+class _RenameName(FastTransformer):
     def __init__(self, old: str, new: str) -> None:
         super().__init__()
         self.old, self.new = old, new
@@ -350,7 +348,7 @@ class _RenameName(cst.CSTTransformer):
         return updated.with_changes(value=self.new) if updated.value == self.old else updated
 
 
-class _NameFinder(cst.CSTVisitor):
+class _NameFinder(FastVisitor):
     def __init__(self, name: str) -> None:
         super().__init__()
         self.name, self.found = name, False
@@ -369,7 +367,7 @@ def _uses(node: cst.CSTNode, name: str) -> bool:
 def _calls_self(node: cst.CSTNode, method: str) -> bool:
     found = []
 
-    class _Finder(cst.CSTVisitor):
+    class _Finder(FastVisitor):
         def visit_Call(self, call: cst.Call) -> None:
             if self_method_call(call, method):
                 found.append(call)
@@ -390,12 +388,18 @@ class _Return:
         self.before, self.value = before, value
 
 
-class _ReturnRewriter(cst.CSTTransformer):
+class _ReturnRewriter(FastTransformer):
     """Rewrites the `return` statements of one function (not of nested functions or classes)."""
 
     def __init__(self, fn: Callable[[cst.BaseExpression | None], _Return | None]) -> None:
         super().__init__()
         self.fn, self.depth, self.count = fn, 0, 0
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        # a return is a statement: expressions and other small statements cannot contain one
+        if isinstance(node, (cst.BaseExpression, cst.BaseSmallStatement)) and not isinstance(node, cst.Return):
+            return False
+        return super().on_visit(node)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         self.depth += 1
@@ -416,9 +420,7 @@ class _ReturnRewriter(cst.CSTTransformer):
         if plan is None:
             return None
         self.count += 1
-        lines = [cst.parse_statement(s) for s in plan.before]
-        lines.append(cst.parse_statement(f"return {plan.value}" if plan.value is not None else "return"))
-        return lines
+        return parse_lines([*plan.before, f"return {plan.value}" if plan.value is not None else "return"])
 
     def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine) -> Any:
         if len(updated.body) != 1 or not isinstance(updated.body[0], cst.Return):
@@ -475,16 +477,29 @@ def _value_kind(value: cst.BaseExpression, fn: cst.FunctionDef) -> str:
     return "unknown"
 
 
+def _simple_statements(body: Any) -> Any:
+    """The simple statements of a block and of the blocks nested in it (not of nested functions/classes)."""
+    for stmt in getattr(body, "body", ()):
+        if isinstance(stmt, cst.SimpleStatementLine):
+            yield from stmt.body
+        elif isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+            continue
+        elif isinstance(stmt, cst.BaseCompoundStatement):
+            yield from _simple_statements(stmt.body)
+            orelse = getattr(stmt, "orelse", None)
+            while orelse is not None:
+                yield from _simple_statements(orelse.body)
+                orelse = getattr(orelse, "orelse", None)
+
+
 def _last_assignment(fn: cst.FunctionDef, name: str) -> cst.BaseExpression | None:
-    found: list[cst.BaseExpression] = []
-
-    class _Finder(cst.CSTVisitor):
-        def visit_Assign(self, node: cst.Assign) -> None:
-            if any(isinstance(t.target, cst.Name) and t.target.value == name for t in node.targets):
-                found.append(node.value)
-
-    fn.visit(_Finder())
-    return found[-1] if found else None
+    """The value last assigned (in source order) to `name` by a plain statement of the function."""
+    found = None
+    for small in _simple_statements(fn.body):
+        if isinstance(small, cst.Assign) and any(
+                isinstance(t.target, cst.Name) and t.target.value == name for t in small.targets):
+            found = small.value
+    return found
 
 
 def _collect(value: cst.BaseExpression | None, attr: str, detach_loss: bool, step: cst.FunctionDef) -> _Return | None:
@@ -575,12 +590,11 @@ def _gan_rewrite(step: cst.FunctionDef, original: cst.FunctionDef) -> cst.Functi
         if loss_expr is None:
             return f"branch {k} returns a dict whose loss the rule cannot find"
         opt = names[k]
-        section = [cst.parse_statement(f"self.toggle_optimizer({opt})")]
+        section = parse_lines([f"self.toggle_optimizer({opt})"])
         # 1.x ran the whole training_step (preamble included) once per optimizer, in index order.
         section += preamble + stmts[:-1]
-        section += [cst.parse_statement(s) for s in (
-            f"{loss} = {loss_expr}", f"{opt}.zero_grad()", f"self.manual_backward({loss})", f"{opt}.step()",
-            f"self.untoggle_optimizer({opt})")]
+        section += parse_lines([f"{loss} = {loss_expr}", f"{opt}.zero_grad()", f"self.manual_backward({loss})",
+                                f"{opt}.step()", f"self.untoggle_optimizer({opt})"])
         section[0] = section[0].with_changes(leading_lines=[cst.EmptyLine(indent=True, comment=cst.Comment(
             f"# optimizer {k} (was `optimizer_idx == {k}`)"))] if k else [])
         new_body += section

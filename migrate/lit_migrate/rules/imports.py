@@ -156,7 +156,7 @@ class ImportsRule(Rule):
 
     # -- references ------------------------------------------------------------------------------------------------
     def leave_Name(self, original: cst.Name, updated: cst.Name) -> Any:
-        if id(original) in self.skip_names:
+        if not (self.name_renames or self.root_renames) or id(original) in self.skip_names:
             return updated
         if original.value in self.name_renames:
             return updated.with_changes(value=self.name_renames[original.value])
@@ -167,6 +167,12 @@ class ImportsRule(Rule):
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> Any:
         if id(original) in self.inner_chain:
             return updated
+        root = original.value
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        bound = self.ctx.bindings.names.get(root.value) if isinstance(root, cst.Name) else None
+        if bound is None or not facts.is_legacy_path(bound):
+            return updated  # only chains rooted at a legacy import can move
         qualified = self.ctx.bindings.qualify(original)
         if qualified is None or not facts.is_legacy_path(qualified):
             return updated

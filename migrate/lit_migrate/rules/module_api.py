@@ -66,12 +66,13 @@ class AttributesRule(Rule):
         self.stores.add(id(node.target))
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> Any:
-        if id(original) in self.stores:
+        attr = original.attr.value
+        if (attr not in facts.TRAINER_ATTRIBUTES and attr not in facts.MODULE_ATTRIBUTES) or \
+                id(original) in self.stores:
             return updated
         owner = dotted(original.value)
         if owner is None:
             return updated
-        attr = original.attr.value
         if _is_trainer(owner):
             fact = facts.TRAINER_ATTRIBUTES.get(attr)
         elif owner == "self" and self.ctx.bindings.mentions_lightning():

@@ -12,7 +12,7 @@ from typing import Any
 import libcst as cst
 
 from .. import legacy_facts as facts
-from ..cstutil import code, expr, find_kwarg, is_simple_reference, keyword, make_kwarg, set_args
+from ..cstutil import FastTransformer, code, expr, find_kwarg, is_simple_reference, keyword, make_kwarg, set_args
 from ..engine import Rule, register, with_comments
 from ..names import canonical, dotted, is_class
 from ..values import DYNAMIC, literal_value, render_source
@@ -295,7 +295,7 @@ def _trainer_assignment(rule: Rule, stmt: Any) -> tuple[str, cst.Call, cst.Arg] 
     return dotted(target), value, arg  # type: ignore[return-value]
 
 
-class _AddCkptPath(cst.CSTTransformer):
+class _AddCkptPath(FastTransformer):
     def __init__(self, target: str, value: cst.BaseExpression) -> None:
         super().__init__()
         self.target, self.value, self.count = target, value, 0
@@ -310,7 +310,7 @@ class _AddCkptPath(cst.CSTTransformer):
         return updated
 
 
-class _ReplaceNode(cst.CSTTransformer):
+class _ReplaceNode(FastTransformer):
     def __init__(self, old: cst.CSTNode, new: cst.CSTNode) -> None:
         super().__init__()
         self.old, self.new = old, new
