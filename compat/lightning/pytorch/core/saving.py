@@ -5,9 +5,11 @@ import contextlib
 import copy
 import csv
 import functools
+import importlib
 import inspect
 import logging
 import os
+import sys
 import warnings
 from argparse import Namespace
 from pathlib import Path, PurePath
@@ -148,12 +150,16 @@ def _instantiate(cls: type, checkpoint: dict, overrides: dict, checkpoint_path: 
             cls_kwargs = {args_name: cls_kwargs}  # the module took one `hparams`-like argument
     cls_kwargs = dict(cls_kwargs) if isinstance(cls_kwargs, dict) else {"hparams": cls_kwargs}
     cls_kwargs.update(overrides)
+    # hyperparameters saved by LightningCLI name the function that rebuilds nested classes from them
+    instantiator = _checkpoint_instantiator(cls_kwargs.pop("_instantiator", None), cls_kwargs.get("_class_path"), cls)
     available = sorted(cls_kwargs)
     if not accepts_kwargs:
         cls_kwargs = {k: v for k, v in cls_kwargs.items() if k in init_names}
     template = _template_instance.get()
     if template is not None and type(template) is cls and _missing_init_args(init_params, cls_kwargs):
         return copy.deepcopy(template)
+    if instantiator is not None:
+        return instantiator(cls, cls_kwargs)
     try:
         with _given_hparams(cls_kwargs):
             return cls(**cls_kwargs)
@@ -165,6 +171,31 @@ def _instantiate(cls: type, checkpoint: dict, overrides: dict, checkpoint_path: 
             f"and keyword arguments give {available}. Is it a checkpoint of a different class? Otherwise pass the missing "
             f"arguments: `{cls.__name__}.load_from_checkpoint(path, name=value)`."
         ) from None
+
+
+_ALLOWED_INSTANTIATORS = {"lightning.pytorch.cli.instantiate_module", "pytorch_lightning.cli.instantiate_module"}
+
+
+def _checkpoint_instantiator(path: Any, class_path: Any, cls: type) -> Optional[Callable]:
+    """The trusted function a checkpoint's ``_instantiator`` hyperparameter names (never imports new user code)."""
+    if path is None:
+        return None
+    if not isinstance(path, str) or path not in _ALLOWED_INSTANTIATORS:
+        raise ValueError(
+            f"The checkpoint asks for the instantiator {path!r}, which is not a trusted one, so loading stopped (it "
+            "could run arbitrary code). If you trust this checkpoint, add the path to "
+            "`lightning.pytorch.core.saving._ALLOWED_INSTANTIATORS`."
+        )
+    if class_path is not None:
+        module_name, _, name = str(class_path).rpartition(".")
+        target = getattr(sys.modules.get(module_name), name, None)
+        if not (isinstance(target, type) and issubclass(target, cls)):
+            raise ValueError(
+                f"The checkpoint asks for class {class_path!r}, which is not an imported subclass of {cls.__name__}, "
+                "so loading stopped (importing it could run arbitrary code). Import its module first if you trust it."
+            )
+    module_name, _, name = path.rpartition(".")
+    return getattr(importlib.import_module(module_name), name)
 
 
 def _missing_init_args(init_params: Any, cls_kwargs: dict) -> list:
