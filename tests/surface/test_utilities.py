@@ -183,3 +183,18 @@ def test_suggested_max_num_workers(monkeypatch):
     assert [utilities.suggested_max_num_workers(n) for n in (1, 2, 8)] == [7, 3, 1]
     with pytest.raises(ValueError, match="local_world_size"):
         utilities.suggested_max_num_workers(0)
+
+
+def test_errors_and_warnings_live_at_their_real_homes():
+    from lightning.fabric.utilities.exceptions import MisconfigurationException as FabricError
+    from lightning.fabric.utilities.rank_zero import LightningDeprecationWarning
+    from lightning.fabric.utilities.warnings import PossibleUserWarning
+    from lightning.pytorch.utilities import exceptions, rank_zero, warnings
+
+    assert exceptions.MisconfigurationException is FabricError
+    assert warnings.PossibleUserWarning is PossibleUserWarning and issubclass(PossibleUserWarning, UserWarning)
+    assert warnings.LightningDeprecationWarning is LightningDeprecationWarning
+    assert issubclass(LightningDeprecationWarning, DeprecationWarning)
+    assert issubclass(exceptions.SIGTERMException, SystemExit)
+    with pytest.warns(PossibleUserWarning, match="check"):
+        rank_zero.rank_zero_warn("check", category=PossibleUserWarning)
