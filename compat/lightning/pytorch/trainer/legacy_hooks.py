@@ -245,6 +245,7 @@ class LegacyShims:
             fn = getattr(model, step)
             param = _param(fn, "dataloader_idx")
             if _required(param):
+                legacy_usage(_hook_message(owner, step))
                 self._step_needs_dataloader_idx[step] = _params(fn).index(param)
 
     @property
@@ -341,7 +342,9 @@ class LegacyHookCallback(Callback):
             from lightning.pytorch.utilities.grads import grad_norm
 
             norms = grad_norm(pl_module, self.track_grad_norm)
-            if norms:
+            if norms and callable(getattr(pl_module, "log_grad_norm", None)):
+                pl_module.log_grad_norm(norms)  # the 1.x hook for customizing how the norms are logged
+            elif norms:
                 pl_module.log_dict(norms, on_step=True, on_epoch=True)
 
     def on_train_epoch_end(self, trainer: Any, pl_module: Any) -> None:
@@ -445,6 +448,10 @@ def legacy_run_callbacks(trainer: Any, model: Any) -> list:
     for name, owners in sorted(callback_removed.items()):
         legacy_usage(f"`{type(owners[0]).__name__}.{name}` was removed and 2.x never calls it: "
                      f"{_removed_advice('callback', name)}.")
+    _warn_never_called(model, trainer.callbacks, shims, settings.track_grad_norm if settings is not None else -1)
+    if _defined(model, "configure_sharded_model", parent=_module_base()):
+        legacy_usage(f"`{type(model).__name__}.configure_sharded_model` is deprecated since 2.1: rename it to "
+                     "`configure_model`.")
     collect_eval = {stage for stage in ("validation", "test") if callable(getattr(model, f"{stage}_epoch_end", None))}
     for stage in sorted(collect_eval):
         legacy_usage(f"`{type(model).__name__}.{stage}_epoch_end(outputs)` was removed in 2.0 (2.x raises): use "
@@ -478,6 +485,27 @@ def _callbacks_need_shims(shims: LegacyShims, callbacks: list) -> bool:
                     getattr(callback, name), name, type(callback).__name__, True, callback) is not None:
                 return True
     return False
+
+
+# Hooks 2.x still calls under the same name, or that the shims/the internal callback take care of.
+# (`finetune_function` is called by BaseFinetuning itself, with the 2.x arguments.)
+_HANDLED = set(_CALLBACK_REMOVED) | {"on_init_start", "on_init_end", "configure_sharded_model", "finetune_function"}
+
+
+def _warn_never_called(model: Any, callbacks: list, shims: LegacyShims, track_grad_norm: Any) -> None:
+    """A removed hook nothing replaces at run time (``get_progress_bar_dict``, ``on_hpc_save`` ...): say so, since
+    2.x silently never calls it."""
+    for (owner, name), fact in sorted(facts.HOOKS.items()):
+        if name in _HANDLED or (owner == "module" and name in shims.module_hooks):
+            continue
+        if name == "log_grad_norm" and track_grad_norm not in (-1, None):
+            continue  # called with the norms, as 1.x did
+        objects = [model] if owner == "module" else callbacks
+        parent = _module_base() if owner == "module" else Callback
+        for obj in objects:
+            if not hasattr(parent, name) and callable(getattr(obj, name, None)):
+                legacy_usage(f"`{type(obj).__name__}.{name}` is a 1.x hook that Lightning 2.x never calls: "
+                             f"{fact.advice}.")
 
 
 def _removed_advice(owner: str, name: str) -> str:
