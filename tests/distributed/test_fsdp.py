@@ -1,6 +1,7 @@
 """FSDP on CPU/gloo with two processes: a sharded checkpoint (a folder, each rank writes its shards) resumes into
 FSDP, and a full checkpoint (one file) loads in a plain single-process run; the weights equal one process training
 on the combined batches."""
+import pytest
 import torch
 from torch.utils.data import DataLoader
 
@@ -29,6 +30,9 @@ def _fsdp_sharded_then_full(local_rank: int, train_module, root) -> None:
     trainer.fit(model, loader, ckpt_path=root / "sharded")
     assert trainer.global_step == 12
     trainer.save_checkpoint(root / "full.ckpt")
+    # a second entry point on the same (sharded) model reuses the FSDP wrapper
+    validated = trainer.validate(model, DataLoader(data, batch_size=4), verbose=False)
+    torch.save(validated, root / f"validated{local_rank}.pt")
 
 
 def test_fsdp_sharded_resume_and_full_checkpoint_in_one_process(train_module, tmp_path):
@@ -48,6 +52,11 @@ def test_fsdp_sharded_resume_and_full_checkpoint_in_one_process(train_module, tm
     _trainer("auto", 3, tmp_path).fit(reference, DataLoader(data, batch_size=8))
     for key, value in reference.state_dict().items():
         torch.testing.assert_close(full["state_dict"][key], value, rtol=1e-5, atol=1e-6)
+
+    validated = [torch.load(tmp_path / f"validated{rank}.pt") for rank in (0, 1)]
+    expected = _trainer("auto", 3, tmp_path).validate(reference, DataLoader(data, batch_size=8), verbose=False)
+    assert validated[0] == validated[1]
+    assert validated[0][0]["val_loss"] == pytest.approx(expected[0]["val_loss"], rel=1e-5)
 
     # the full checkpoint resumes in a plain one-process run (model and optimizer state in torch layout)
     resumed = train_module.Regression()

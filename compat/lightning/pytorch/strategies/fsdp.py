@@ -90,6 +90,7 @@ class FSDPStrategy(DDPStrategy):
         self._activation_checkpointing_policy = _activation_checkpointing_policy(
             activation_checkpointing, activation_checkpointing_policy
         )
+        self._wrapper: Any = None  # the FSDP module of the last setup (it owns the sharded parameters)
 
     @property
     def restore_checkpoint_after_setup(self) -> bool:
@@ -116,6 +117,10 @@ class FSDPStrategy(DDPStrategy):
     def _setup_model(self, model: torch.nn.Module) -> torch.nn.Module:
         from torch.distributed.fsdp import FullyShardedDataParallel
 
+        if self._wrapper is not None and self._wrapper.module is model:
+            # a later entry point (e.g. validate after fit): the parameters are already sharded views; reuse the
+            # wrapper that owns them instead of flattening the shards again
+            return self._wrapper
         if any(isinstance(m, FullyShardedDataParallel) for m in model.modules()):
             if "auto_wrap_policy" in self.kwargs:
                 rank_zero_warn("The model is already wrapped in FSDP (in `configure_model`); `auto_wrap_policy` is "
@@ -131,6 +136,8 @@ class FSDPStrategy(DDPStrategy):
             from torch.distributed.algorithms._checkpoint.checkpoint_wrapper import apply_activation_checkpointing
 
             apply_activation_checkpointing(model, auto_wrap_policy=self._activation_checkpointing_policy)
+        if isinstance(model, FullyShardedDataParallel):
+            self._wrapper = model
         return model
 
     def model_to_device(self) -> None:
