@@ -64,9 +64,15 @@ class SaveEverywhere(pl.Callback):
     def on_train_epoch_end(self, trainer, pl_module):
         trainer.save_checkpoint(os.path.join(self.folder, f"e{trainer.current_epoch}-end.ckpt"))
 
+    def on_validation_end(self, trainer, pl_module):
+        if not trainer.sanity_checking:
+            step = trainer.fit_loop.epoch_loop.batch_progress.current.ready
+            trainer.save_checkpoint(os.path.join(self.folder, f"e{trainer.current_epoch}-val-after-b{step}.ckpt"))
 
-def make_trainer(root: str, acc: int, callbacks=()) -> pl.Trainer:
+
+def make_trainer(root: str, acc: int, callbacks=(), val_check_interval: float = 1.0) -> pl.Trainer:
     return pl.Trainer(
+        val_check_interval=val_check_interval,
         default_root_dir=root, max_epochs=MAX_EPOCHS, accumulate_grad_batches=acc, logger=False,
         enable_checkpointing=any(isinstance(c, pl.callbacks.ModelCheckpoint) for c in callbacks),
         enable_progress_bar=False, enable_model_summary=False, accelerator="cpu",
@@ -75,21 +81,21 @@ def make_trainer(root: str, acc: int, callbacks=()) -> pl.Trainer:
 
 
 @functools.lru_cache(maxsize=None)
-def uninterrupted(acc: int):
-    """(final state_dict, final optimizer state, {checkpoint name: path}) of one full run."""
+def uninterrupted(acc: int, val_check_interval: float = 1.0):
+    """(final state_dict, final optimizer state, global step, {checkpoint name: path}) of one full run."""
     folder = tempfile.mkdtemp(prefix=f"resumable-acc{acc}-")
     pl.seed_everything(1)
     model = ResumableModel()
-    trainer = make_trainer(folder, acc, [SaveEverywhere(folder)])
+    trainer = make_trainer(folder, acc, [SaveEverywhere(folder)], val_check_interval)
     trainer.fit(model)
     files = {f[:-5]: os.path.join(folder, f) for f in sorted(os.listdir(folder)) if f.endswith(".ckpt")}
     state = {k: v.clone() for k, v in model.state_dict().items()}
     return state, trainer.optimizers[0].state_dict(), trainer.global_step, files
 
 
-def resume(path: str, acc: int, root: str):
+def resume(path: str, acc: int, root: str, val_check_interval: float = 1.0):
     pl.seed_everything(12345)  # a different seed: everything must come from the checkpoint
     model = ResumableModel()
-    trainer = make_trainer(root, acc)
+    trainer = make_trainer(root, acc, val_check_interval=val_check_interval)
     trainer.fit(model, ckpt_path=path)
     return model.state_dict(), trainer

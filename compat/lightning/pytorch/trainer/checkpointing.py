@@ -71,7 +71,8 @@ def _accumulated_gradients(trainer: Any) -> dict:
     without them a run resumed mid-window would step with a partial sum). Empty outside such a window."""
     model = trainer.lightning_module
     epoch_loop = trainer.fit_loop.epoch_loop
-    if not trainer.training or not model.automatic_optimization or trainer.accumulate_grad_batches == 1:
+    fitting = trainer.state.fn == TrainerFn.FITTING and not trainer.sanity_checking  # validation inside fit too
+    if not fitting or not model.automatic_optimization or trainer.accumulate_grad_batches == 1:
         return {}
     if epoch_loop.batch_progress.current.ready == 0 or not epoch_loop._should_accumulate():
         return {}
