@@ -63,3 +63,36 @@ def test_fsdp_sharded_resume_and_full_checkpoint_in_one_process(train_module, tm
     trainer = _trainer("auto", 4, tmp_path)
     trainer.fit(resumed, DataLoader(data, batch_size=8), ckpt_path=tmp_path / "full.ckpt")
     assert trainer.global_step == 16
+
+
+def _policies(local_rank: int, train_module, root) -> None:
+    from datetime import timedelta
+
+    from torch.distributed.algorithms._checkpoint.checkpoint_wrapper import CheckpointWrapper
+    from torch.distributed.fsdp import FullyShardedDataParallel, ShardingStrategy
+
+    class Deeper(train_module.Regression):
+        def __init__(self):
+            super().__init__()
+            self.layer = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1))
+            self.kinds = set()
+
+        def training_step(self, batch, batch_idx):
+            wrapper = self.trainer.model
+            self.kinds.add((type(wrapper).__name__, wrapper.sharding_strategy.name,
+                            sum(isinstance(m, FullyShardedDataParallel) for m in wrapper.modules()),
+                            sum(isinstance(m, CheckpointWrapper) for m in wrapper.modules())))
+            return super().training_step(batch, batch_idx)
+
+    strategy = FSDPStrategy(auto_wrap_policy={torch.nn.Linear}, activation_checkpointing_policy={torch.nn.Tanh},
+                            sharding_strategy="SHARD_GRAD_OP", timeout=timedelta(seconds=60))
+    model = Deeper()
+    trainer = _trainer(strategy, 1, root)
+    trainer.fit(model, DataLoader(train_module.IndexedData(), batch_size=4))
+    # the root, and each Linear as its own unit; the Tanh wrapped for recomputation in backward
+    assert model.kinds == {("FullyShardedDataParallel", "SHARD_GRAD_OP", 3, 1)}, model.kinds
+    assert trainer.global_step == 4
+
+
+def test_fsdp_wrap_and_activation_checkpointing_policies(train_module, tmp_path):
+    run_forked(_policies, 2, train_module, tmp_path)
