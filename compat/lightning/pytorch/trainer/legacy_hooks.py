@@ -187,7 +187,9 @@ class LegacyShims:
             note()
             return lambda *a: fn(*a, _predict_results(state.trainer))
         if is_callback and name == "on_load_checkpoint" and names[2:3] == ["callback_state"]:
-            note()
+            legacy_usage(f"`{owner}.on_load_checkpoint(trainer, pl_module, callback_state)` is the 1.3-1.7 signature: "
+                         "2.x passes the whole checkpoint there; implement `load_state_dict(self, state_dict)` to "
+                         "receive this callback's state.")
             return lambda trainer, module, checkpoint: fn(trainer, module, _callback_state(checkpoint, callback))
         if is_callback:
             return None
