@@ -57,18 +57,24 @@ def processes_mentioning(text: str) -> list:
     return found
 
 
-def run_forked(function, nprocs: int, *args) -> None:
+def run_forked(function, nprocs: int, *args, env_for_rank=None) -> None:
     """Run ``function(local_rank, *args)`` in ``nprocs`` forked processes that look launched by hand: each has
-    ``LOCAL_RANK`` / ``MASTER_ADDR`` / ``MASTER_PORT`` set, so Lightning launches nothing itself. Fast (no re-import);
-    an exception in any process fails the caller with that process's traceback."""
+    ``LOCAL_RANK`` / ``MASTER_ADDR`` / ``MASTER_PORT`` set (or what ``env_for_rank(rank, port)`` returns, e.g. the
+    variables of ``srun``), so Lightning launches nothing itself. Fast (no re-import); an exception in any process
+    fails the caller with that process's traceback."""
     import torch.multiprocessing as mp
 
     port = str(free_port())
 
     def entry(local_rank: int, *entry_args) -> None:
-        os.environ.update(LOCAL_RANK=str(local_rank), MASTER_ADDR="127.0.0.1", MASTER_PORT=port, OMP_NUM_THREADS="1")
-        for key in ("RANK", "WORLD_SIZE", "NODE_RANK", "GROUP_RANK", "TORCHELASTIC_RUN_ID", "SLURM_NTASKS"):
+        for key in ("LOCAL_RANK", "RANK", "WORLD_SIZE", "NODE_RANK", "GROUP_RANK", "TORCHELASTIC_RUN_ID",
+                    "SLURM_NTASKS", "MASTER_ADDR", "MASTER_PORT"):
             os.environ.pop(key, None)
+        if env_for_rank is None:
+            os.environ.update(LOCAL_RANK=str(local_rank), MASTER_ADDR="127.0.0.1", MASTER_PORT=port)
+        else:
+            os.environ.update(env_for_rank(local_rank, port))
+        os.environ["OMP_NUM_THREADS"] = "1"
         function(local_rank, *entry_args)
 
     mp.start_processes(entry, args=args, nprocs=nprocs, start_method="fork")

@@ -118,3 +118,47 @@ def test_torchrun_with_a_different_world_size_is_refused(restore_environ, monkey
     monkeypatch.setenv("WORLD_SIZE", "3")
     with pytest.raises(ValueError, match=r"devices=2.*num_nodes=1.*3"):
         L.Trainer(accelerator="cpu", devices=2, strategy="ddp", logger=False)
+
+
+def _slurm_rank(local_rank: int, train_module, root) -> None:
+    import torch
+    from torch.utils.data import DataLoader
+
+    import lightning as L
+
+    L.seed_everything(7, verbose=False)
+    model = train_module.Regression()
+    trainer = L.Trainer(accelerator="cpu", devices=2, strategy="ddp", max_epochs=1, logger=False,
+                        enable_checkpointing=False, enable_progress_bar=False, enable_model_summary=False)
+    trainer.fit(model, DataLoader(train_module.IndexedData(), batch_size=4))
+    environment = trainer.strategy.cluster_environment
+    torch.save({"environment": type(environment).__name__, "rank": trainer.global_rank, "world": trainer.world_size,
+                "weights": model.state_dict()}, root / f"slurm{local_rank}.pt")
+
+
+def _srun_variables(local_rank: int, port: str) -> dict:
+    """What ``srun --ntasks-per-node=2`` on one node exports to task ``local_rank`` (plus a free MASTER_PORT)."""
+    return {"SLURM_NTASKS": "2", "SLURM_NTASKS_PER_NODE": "2", "SLURM_NNODES": "1", "SLURM_PROCID": str(local_rank),
+            "SLURM_LOCALID": str(local_rank), "SLURM_NODEID": "0", "SLURM_NODELIST": "localhost",
+            "SLURM_JOB_ID": "123", "SLURM_JOB_NAME": "train", "MASTER_PORT": port}
+
+
+def test_a_run_started_by_srun(train_module, tmp_path):
+    import torch
+    from torch.utils.data import DataLoader
+
+    import lightning as L
+    from tests.distributed.runner import run_forked
+
+    run_forked(_slurm_rank, 2, train_module, tmp_path, env_for_rank=_srun_variables)
+    ranks = [torch.load(tmp_path / f"slurm{r}.pt") for r in (0, 1)]
+    assert [(r["environment"], r["rank"], r["world"]) for r in ranks] == [("SLURMEnvironment", 0, 2),
+                                                                          ("SLURMEnvironment", 1, 2)]
+    L.seed_everything(7, verbose=False)
+    reference = train_module.Regression()
+    L.Trainer(accelerator="cpu", devices=1, max_epochs=1, logger=False, enable_checkpointing=False,
+              enable_progress_bar=False, enable_model_summary=False).fit(
+        reference, DataLoader(train_module.IndexedData(), batch_size=8))
+    for key, value in reference.state_dict().items():
+        assert torch.equal(ranks[0]["weights"][key], ranks[1]["weights"][key])
+        torch.testing.assert_close(ranks[0]["weights"][key], value, rtol=1e-5, atol=1e-6)
