@@ -35,7 +35,8 @@ class AdvancedProfiler(Profiler):
 
     def _dump_stats(self, action_name: str, profile: cProfile.Profile) -> None:
         if not self.dirpath:
-            raise ValueError("`AdvancedProfiler(dump_stats=True)` needs a `dirpath` (or a Trainer log_dir) to write to.")
+            raise ValueError("`AdvancedProfiler(dump_stats=True)` needs a `dirpath` (or a Trainer log_dir) to "
+                             "write to.")
         os.makedirs(self.dirpath, exist_ok=True)
         profile.dump_stats(os.path.join(self.dirpath, self._prepare_filename(action_name=action_name,
                                                                               extension=".prof")))

@@ -4,7 +4,7 @@ state from a checkpoint taken before, loop progress, callbacks, loggers, limits,
 import os
 import uuid
 from copy import deepcopy
-from typing import Any, Optional
+from typing import Any
 
 from lightning.pytorch.trainer.states import RunningStage, TrainerFn
 

@@ -11,7 +11,7 @@ from lightning.pytorch.callbacks.callback import Callback
 from lightning.pytorch.tuner._trial import TrialRun
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
 from lightning.pytorch.utilities.parsing import lightning_hasattr, lightning_setattr
-from lightning.pytorch.utilities.types import STEP_OUTPUT, LRSchedulerConfig  # noqa: F401  (STEP_OUTPUT: public here in 2.x)
+from lightning.pytorch.utilities.types import STEP_OUTPUT, LRSchedulerConfig  # noqa: F401  (public in 2.x)
 
 log = logging.getLogger(__name__)
 

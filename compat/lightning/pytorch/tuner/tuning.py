@@ -17,7 +17,8 @@ class Tuner:
                          dataloaders: Any = None, datamodule: Any = None,
                          method: Literal["fit", "validate", "test", "predict"] = "fit", mode: str = "power",
                          steps_per_trial: int = 3, init_val: int = 2, max_trials: int = 25,
-                         batch_arg_name: str = "batch_size", margin: float = 0.05, max_val: int = 8192) -> Optional[int]:
+                         batch_arg_name: str = "batch_size", margin: float = 0.05,
+                         max_val: int = 8192) -> Optional[int]:
         """The largest batch size that fits (``model.<batch_arg_name>`` is set to it); ``None`` with
         ``fast_dev_run``."""
         _check_tuner_configuration(train_dataloaders, val_dataloaders, dataloaders, method)
