@@ -13,7 +13,7 @@ import pytest
 
 from conftest import outcome
 from lit_migrate import legacy_facts as facts
-from pytorch_lightning._aliases import resolve_dotted
+from pytorch_lightning._aliases import _own_file, resolve_dotted
 
 NAME_ROWS = sorted(facts.NAME_MOVES)
 MODULE_ROWS = sorted(facts.MODULE_MOVES)
@@ -56,6 +56,9 @@ def test_moved_name(old):
 @pytest.mark.parametrize("old", MODULE_ROWS)
 def test_moved_module(old):
     resolved = facts.resolve_import(old)
+    if _own_file(old):  # a 1.x-only module this package still ships (e.g. core.decorators)
+        assert importlib.import_module(old).__name__ == old
+        return
     if resolved.new is None:
         with pytest.raises(ModuleNotFoundError, match="removed"):
             importlib.import_module(old)
@@ -148,3 +151,35 @@ def test_old_checkpoint_pickles_resolve_through_the_alias():
                                                         b"pytorch_lightning.utilities.parsing")
     restored = pickle.loads(payload)
     assert type(restored) is AttributeDict and restored.a == 1
+
+
+def test_auto_move_data_moves_arguments_to_the_module_device():
+    import torch
+
+    from lightning.pytorch import LightningModule
+
+    with pytest.warns(DeprecationWarning, match="core.decorators"):
+        _forget("pytorch_lightning.core.decorators")
+        from pytorch_lightning.core.decorators import auto_move_data
+
+    class M(LightningModule):
+        def __init__(self):
+            super().__init__()
+            self.layer = torch.nn.Linear(2, 1).double()
+
+        @auto_move_data
+        def forward(self, x):
+            return x
+
+    model = M()
+    model.to(torch.float64)
+    assert model(torch.zeros(2)).device == model.device
+
+
+def test_1x_utilities_namespace():
+    from lightning.pytorch.utilities.parsing import AttributeDict
+    from lightning.pytorch.utilities.rank_zero import rank_zero_only
+    from pytorch_lightning.utilities import AttributeDict as OldDict
+    from pytorch_lightning.utilities import rank_zero_only as old_rank_zero_only
+
+    assert OldDict is AttributeDict and old_rank_zero_only is rank_zero_only
