@@ -14,7 +14,6 @@ import tempfile
 from pathlib import Path
 
 import torch
-from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "fixtures" / "checkpoints"))
 from generate import _trainer, describe  # noqa: E402

@@ -2,7 +2,6 @@
 from typing import Any, Optional
 
 from lightning.pytorch.plugins.io.checkpoint_plugin import CheckpointIO
-from lightning.pytorch.utilities.checkpoint_io import _PATH
 
 
 class _WrappingCheckpointIO(CheckpointIO):
