@@ -1,0 +1,29 @@
+"""tests/cli: load the fixture generator (and the app it drives) exactly as the reference run used them."""
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "cli"
+
+
+def load_generator():
+    if str(FIXTURES) not in sys.path:
+        sys.path.insert(0, str(FIXTURES))
+    spec = importlib.util.spec_from_file_location("cli_fixture_generator", FIXTURES / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def generator():
+    return load_generator()
+
+
+@pytest.fixture(scope="session")
+def cli_app(generator):
+    import cli_app
+
+    return cli_app
