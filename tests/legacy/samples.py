@@ -22,7 +22,7 @@ TRAINER_SAMPLES = {
 NO_EQUIVALENT = {
     "tpu_cores": "TPU", "ipus": "lightning-graphcore", "plugins": "fsdp",
     "stochastic_weight_avg": "StochasticWeightAveraging", "truncated_bptt_steps": "manual optimization",
-    "early_stop_callback": "EarlyStopping",
+    "early_stop_callback": "EarlyStopping", "weights_save_path": "ModelCheckpoint",
 }
 
 
@@ -48,7 +48,6 @@ MAPPED_CHECKS = {
     "auto_lr_find": lambda t: t._legacy_settings.auto_lr_find is True,
     "auto_scale_batch_size": lambda t: t._legacy_settings.auto_scale_batch_size == "binsearch",
     "prepare_data_per_node": lambda t: t._legacy_settings.prepare_data_per_node is False,
-    "weights_save_path": lambda t: t._legacy_settings.weights_save_path == "weights",
     "max_steps": lambda t: t.max_steps == -1,
     "accumulate_grad_batches": lambda t: _callbacks_of(t, "GradientAccumulationScheduler") != [],
     "automatic_optimization": lambda t: t._legacy_settings.automatic_optimization is False,

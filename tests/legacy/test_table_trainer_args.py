@@ -162,3 +162,8 @@ def test_signature_stays_2x():
 
     params = inspect.signature(Trainer.__init__).parameters
     assert "gpus" not in params and "accelerator" in params
+
+
+def test_min_size_train_loader_mode_is_a_clear_error(tmp_path):
+    with pytest.raises(MisconfigurationException, match="CombinedLoader"):
+        build(tmp_path, multiple_trainloader_mode="min_size")

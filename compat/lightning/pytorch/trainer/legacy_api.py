@@ -89,7 +89,7 @@ _GETTERS: dict = {
     "tpu_cores": lambda t: t.num_devices if _accelerator_name(t) in ("xla", "tpu") else None,
     "ipus": lambda t: 0,
     "num_processes": lambda t: t.num_devices if _accelerator_name(t) == "cpu" else 1,
-    "weights_save_path": lambda t: (_settings(t).weights_save_path if _settings(t) else None) or t.default_root_dir,
+    "weights_save_path": lambda t: t.default_root_dir,
     "lr_schedulers": _lr_scheduler_dicts,
     "amp_backend": lambda t: "native" if t.precision in ("16-mixed", "bf16-mixed") else None,
     "amp_level": lambda t: None,

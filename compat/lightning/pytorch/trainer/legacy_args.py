@@ -30,8 +30,6 @@ class LegacyTrainerSettings:
     track_grad_norm: Any = -1  # the norm type to log, -1 for off
     prepare_data_per_node: Optional[bool] = None  # set on the module/datamodule at run time
     automatic_optimization: Optional[bool] = None  # the 1.0 Trainer flag, set on the module at run time
-    multiple_trainloader_mode: str = "max_size_cycle"
-    weights_save_path: Optional[str] = None
     given: dict = field(default_factory=dict)  # every legacy argument as passed (for trainer.default_attributes)
 
 
@@ -47,10 +45,8 @@ _RUNTIME_HANDLED: dict = {
     "track_grad_norm": lambda v: ("track_grad_norm", float(v) if v == "inf" else v),
     "prepare_data_per_node": _store("prepare_data_per_node"),
     "automatic_optimization": _store("automatic_optimization"),
-    "multiple_trainloader_mode": _store("multiple_trainloader_mode"),
     "flush_logs_every_n_steps": lambda v: None,  # a logger setting in 2.x; the default loggers flush on their own
     "log_save_interval": lambda v: None,
-    "weights_save_path": _store("weights_save_path"),
 }
 
 
