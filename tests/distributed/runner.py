@@ -62,6 +62,9 @@ def run_forked(function, nprocs: int, *args, env_for_rank=None) -> None:
     ``LOCAL_RANK`` / ``MASTER_ADDR`` / ``MASTER_PORT`` set (or what ``env_for_rank(rank, port)`` returns, e.g. the
     variables of ``srun``), so Lightning launches nothing itself. Fast (no re-import); an exception in any process
     fails the caller with that process's traceback."""
+    import torch._dynamo  # noqa: F401  (heavy lazy imports of DDP/FSDP: once here, not once per child)
+    import torch.distributed.checkpoint  # noqa: F401
+    import torch.distributed.fsdp  # noqa: F401
     import torch.multiprocessing as mp
 
     port = str(free_port())
