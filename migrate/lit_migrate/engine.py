@@ -157,6 +157,8 @@ class _Dispatcher(FastTransformer):
         self.ctx = ctx
         self.module = module
         self._texts = _statement_texts(module, source, ctx.first_lines)
+        self._statement_types = {cst.SimpleStatementLine, cst.FunctionDef, cst.ClassDef, cst.If, cst.For,
+                                 cst.While, cst.With, cst.Try}
         self._pattern: re.Pattern[str] | None = None
         self._pattern_for = -1
         self._visit: dict[str, list[Callable[..., Any]]] = defaultdict(list)
@@ -169,7 +171,8 @@ class _Dispatcher(FastTransformer):
                     self._leave[attr[6:]].append(getattr(rule, attr))
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, self._STATEMENTS):
+        cls = type(node)
+        if cls in self._statement_types or isinstance(node, self._STATEMENTS):
             stack = self.ctx.statement_stack
             filtered = not stack or (len(stack) == 1 and isinstance(stack[0], cst.ClassDef))
             stack.append(node)
@@ -179,7 +182,7 @@ class _Dispatcher(FastTransformer):
             self.ctx.bindings.record_import(node)
         elif isinstance(node, cst.ImportFrom):
             self.ctx.bindings.record_import_from(node)
-        for fn in self._visit.get(type(node).__name__, ()):
+        for fn in self._visit.get(cls.__name__, ()):
             fn(node)
         return True
 

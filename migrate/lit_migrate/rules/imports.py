@@ -201,7 +201,10 @@ class ImportsRule(Rule):
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         """`logging.getLogger("pytorch_lightning")` -> `"lightning.pytorch"` (D.3)."""
-        if self.ctx.options.keep_namespace or self.ctx.bindings.qualify(original.func) != "logging.getLogger":
+        func = original.func
+        name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
+        if name != "getLogger" or self.ctx.options.keep_namespace or \
+                self.ctx.bindings.qualify(func) != "logging.getLogger":
             return updated
         if not updated.args or not isinstance(updated.args[0].value, cst.SimpleString):
             return updated

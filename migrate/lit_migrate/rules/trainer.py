@@ -327,7 +327,7 @@ class TrainerMethodsRule(Rule):
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> Any:
         func = updated.func
-        if not isinstance(func, cst.Attribute):
+        if not isinstance(func, cst.Attribute) or func.attr.value not in _METHOD_NAMES:
             return updated
         method = func.attr.value
         renames = facts.TRAINER_METHOD_KWARG_RENAMES.get(method)
@@ -354,6 +354,9 @@ class TrainerMethodsRule(Rule):
         elif method == "tune" and _looks_like_trainer(func.value):
             self.ctx.note(original, self, facts.TRAINER_METHODS_REMOVED["tune"])
         return updated
+
+
+_METHOD_NAMES = frozenset(facts.TRAINER_METHOD_KWARG_RENAMES) | frozenset(facts.TRAINER_METHODS_REMOVED)
 
 
 def _looks_like_trainer(node: cst.BaseExpression) -> bool:
