@@ -27,3 +27,9 @@ def cli_app(generator):
     import cli_app
 
     return cli_app
+
+
+@pytest.fixture(autouse=True)
+def _no_command_line(monkeypatch):
+    """pytest's own arguments are not meant for the CLIs under test (LightningCLI warns when it sees both)."""
+    monkeypatch.setattr(sys, "argv", ["prog"])

@@ -32,11 +32,16 @@ def _pop(data: dict, dotted: str):
     return data.pop(last)
 
 
+_RESULTS: dict = {}  # case -> our result, shared by the tests of one session (each case runs once)
+
+
 def _run(generator, name, tmp_path):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        result = generator.run_case(name, str(tmp_path))
-    return json.loads(json.dumps(result, sort_keys=True, default=str))
+    if name not in _RESULTS:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = generator.run_case(name, str(tmp_path))
+        _RESULTS[name] = json.loads(json.dumps(result, sort_keys=True, default=str))
+    return copy.deepcopy(_RESULTS[name])
 
 
 @pytest.mark.parametrize("name", CASES)
