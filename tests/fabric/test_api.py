@@ -61,9 +61,12 @@ def test_bad_arguments_name_fabric_in_the_error():
         L.Fabric(accelerator="cuda" if not torch.cuda.is_available() else "mps")
 
 
-def test_fsdp_is_refused_with_a_clear_error():
-    with pytest.raises(NotImplementedError, match="strategy='ddp'"):
-        L.Fabric(accelerator="cpu", devices=2, strategy="fsdp")
+def test_fsdp_sharded_checkpoints_are_refused_with_a_clear_error():
+    from lightning.fabric.strategies import FSDPStrategy
+
+    assert type(L.Fabric(accelerator="cpu", devices=2, strategy="fsdp").strategy) is FSDPStrategy
+    with pytest.raises(NotImplementedError, match="state_dict_type='full'"):
+        L.Fabric(accelerator="cpu", devices=2, strategy=FSDPStrategy(state_dict_type="sharded"))
 
 
 def test_ddp_needs_two_processes_before_setup():

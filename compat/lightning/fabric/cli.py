@@ -16,9 +16,8 @@ from typing import Optional
 _SUPPORTED_ACCELERATORS = ("cpu", "gpu", "cuda", "mps", "auto")
 _PRECISIONS = ("64-true", "32-true", "16-mixed", "bf16-mixed", "16-true", "bf16-true", "transformer-engine",
                "transformer-engine-float16", "64", "32", "16", "bf16")
-# strategies that create processes themselves (spawn/fork) or need more setup than a flag cannot run under torchrun;
-# FSDP is refused by Fabric in this version (see lightning.fabric.strategies.loop)
-_NOT_LAUNCHABLE = re.compile(r".*(spawn|fork|notebook|xla|tpu|offload|fsdp).*")
+# strategies that create processes themselves (spawn/fork) or need more setup than a flag cannot run under torchrun
+_NOT_LAUNCHABLE = re.compile(r".*(spawn|fork|notebook|xla|tpu|offload).*")
 
 
 def _supported_strategies() -> list:
@@ -39,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--accelerator", choices=_SUPPORTED_ACCELERATORS, default=None,
                      help="The hardware accelerator to run on.")
-    run.add_argument("--strategy", default=None, help="How to run across devices (e.g. ddp).")
+    run.add_argument("--strategy", default=None, help="How to run across devices (e.g. ddp, fsdp).")
     run.add_argument("--devices", default="1",
                      help="How many devices per node (int), which ones ('0,1'), or 'auto'.")
     run.add_argument("--num-nodes", "--num_nodes", dest="num_nodes", type=int, default=1,

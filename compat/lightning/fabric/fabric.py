@@ -240,11 +240,12 @@ class Fabric:
                 "(by value / by norm). Pass one of them."
             )
         optimizer = _unwrap_objects(optimizer)
+        module = module._forward_module if isinstance(module, _FabricModule) else module
         if clip_val is not None:
-            self._loop.clip_gradients_value(optimizer, clip_val=clip_val)
+            self._loop.clip_gradients_value(module, optimizer, clip_val=clip_val)
             return None
         if max_norm is not None:
-            return self._loop.clip_gradients_norm(optimizer, max_norm=max_norm, norm_type=norm_type,
+            return self._loop.clip_gradients_norm(module, optimizer, max_norm=max_norm, norm_type=norm_type,
                                                   error_if_nonfinite=error_if_nonfinite)
         raise ValueError(
             "`fabric.clip_gradients()` needs `clip_val=` (clip each gradient value) or `max_norm=` (clip the total "

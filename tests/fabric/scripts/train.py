@@ -3,7 +3,8 @@
 
 MODE "launch" calls ``fabric.launch()`` (the script is re-run per process by the DDP launcher); MODE "cli" is for
 ``fabric run`` (no launch, the arguments come from the command line). Each rank writes ``OUT/rank<k>.pt`` with its
-final weights, what the collectives returned and the indices of the samples it saw; rank 0 also ``fabric.save``s.
+final weights (unsharded strategies), what the collectives returned and the indices of the samples it saw; the
+model and optimizer also go to ``OUT/fabric.ckpt`` through ``fabric.save`` (consolidated for FSDP).
 """
 import json
 import os
@@ -39,8 +40,9 @@ for epoch in range(2):
         fabric.backward(loss)
         optimizer.step()
 
+sharded = type(fabric.strategy).__name__ == "FSDPStrategy"
 result = {
-    "weights": {k: v.detach().clone() for k, v in model.state_dict().items()},
+    "weights": None if sharded else {k: v.detach().clone() for k, v in model.state_dict().items()},
     "rank": fabric.global_rank, "local_rank": fabric.local_rank, "world_size": fabric.world_size,
     "strategy": type(fabric.strategy).__name__,
     "sum": fabric.all_reduce(torch.tensor(float(fabric.global_rank + 1)), reduce_op="sum").item(),
@@ -50,17 +52,18 @@ result = {
     "loader_len": len(loader),
     "seen": seen,
 }
-# gradient accumulation: under no_backward_sync each rank keeps its own gradient, the next backward syncs the sum
-x_local = torch.full((2, 4), float(fabric.global_rank + 1))
-optimizer.zero_grad()
-with fabric.no_backward_sync(model):
+if not sharded:
+    # gradient accumulation: under no_backward_sync each rank keeps its own gradient, the next backward syncs the sum
+    x_local = torch.full((2, 4), float(fabric.global_rank + 1))
+    optimizer.zero_grad()
+    with fabric.no_backward_sync(model):
+        fabric.backward(model(x_local).sum())
+    local = torch.cat([p.grad.flatten() for p in model.parameters()])
     fabric.backward(model(x_local).sum())
-local = torch.cat([p.grad.flatten() for p in model.parameters()])
-fabric.backward(model(x_local).sum())
-synced = torch.cat([p.grad.flatten() for p in model.parameters()])
-result["local_grads"] = fabric.all_gather(local)
-result["synced_grads"] = fabric.all_gather(synced)
-optimizer.zero_grad()
+    synced = torch.cat([p.grad.flatten() for p in model.parameters()])
+    result["local_grads"] = fabric.all_gather(local)
+    result["synced_grads"] = fabric.all_gather(synced)
+    optimizer.zero_grad()
 
 fabric.save(os.path.join(out, "fabric.ckpt"), {"model": model, "optimizer": optimizer, "epoch": 2})
 torch.save(result, os.path.join(out, f"rank{fabric.global_rank}.pt"))

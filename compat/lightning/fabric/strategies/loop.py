@@ -29,14 +29,15 @@ class _LoopStrategy:
     """Wraps one Trainer ``Strategy``; that strategy stays the single owner of devices, processes and I/O."""
 
     def __init__(self, strategy: Strategy) -> None:
-        if type(strategy).__name__ == "FSDPStrategy":
-            # sharded state dicts and optimizers built on flattened parameters need a loop adapter of their own
-            raise NotImplementedError(
-                "Fabric does not support `strategy='fsdp'` in this version: use `strategy='ddp'` with Fabric, or "
-                "train with `Trainer(strategy='fsdp')`."
-            )
         self.strategy = strategy
         self.precision = _LoopPrecision(strategy.precision_plugin)
+        # FSDP: the strategy's own state-dict / optimizer-state code runs on the one model it sharded
+        self.sharded = type(strategy).__name__ == "FSDPStrategy"
+        if self.sharded and getattr(strategy, "_state_dict_type", "full") != "full":
+            raise NotImplementedError(
+                "Fabric saves FSDP models as one consolidated checkpoint: use `FSDPStrategy(state_dict_type='full')` "
+                "(the default) with Fabric, or the Trainer for sharded checkpoint folders."
+            )
 
     # ------------------------------------------------------------ where and who
     @property
@@ -80,9 +81,22 @@ class _LoopStrategy:
         module.to(self.root_device)
 
     def setup_module(self, module: Module) -> Module:
-        """The module the forward pass runs through: the strategy's wrapper (e.g. DDP) where it has one."""
+        """The module the forward pass runs through: the strategy's wrapper (e.g. DDP, FSDP) where it has one."""
         wrap = getattr(self.strategy, "_setup_model", None)
-        return wrap(module) if wrap is not None else module
+        if wrap is None:
+            return module
+        if self.sharded and self.strategy.lightning_module is not None:
+            raise NotImplementedError(
+                "Fabric with FSDP sets up one model: wrap the submodules in a single `nn.Module` and set that up."
+            )
+        wrapped = wrap(module)
+        if self.sharded:
+            self.strategy.connect(module)
+            self.strategy.model = wrapped
+        return wrapped
+
+    def _is_sharded_module(self, obj: Any) -> bool:
+        return self.sharded and obj is self.strategy.lightning_module
 
     def module_init_context(self, empty_init: Optional[bool] = None) -> ContextManager:
         return self.strategy.tensor_init_context(empty_init=empty_init)
@@ -117,14 +131,22 @@ class _LoopStrategy:
     def optimizer_step(self, optimizer: Optimizer, **kwargs: Any) -> Any:
         return self.precision.optimizer_step(optimizer, **kwargs)
 
-    def clip_gradients_norm(self, optimizer: Optimizer, max_norm: Union[float, int], norm_type: Union[float, int],
-                            error_if_nonfinite: bool) -> Tensor:
+    def clip_gradients_norm(self, module: Module, optimizer: Optimizer, max_norm: Union[float, int],
+                            norm_type: Union[float, int], error_if_nonfinite: bool) -> Tensor:
         self.precision.unscale_gradients(optimizer)
+        sharded_clip = getattr(module, "clip_grad_norm_", None)  # FSDP: the norm over every rank's shards
+        if self.sharded and callable(sharded_clip):
+            return sharded_clip(max_norm=max_norm, norm_type=norm_type)
         return torch.nn.utils.clip_grad_norm_(
             _params(optimizer), max_norm=max_norm, norm_type=norm_type, error_if_nonfinite=error_if_nonfinite
         )
 
-    def clip_gradients_value(self, optimizer: Optimizer, clip_val: Union[float, int]) -> None:
+    def clip_gradients_value(self, module: Module, optimizer: Optimizer, clip_val: Union[float, int]) -> None:
+        if self.sharded:
+            raise NotImplementedError(
+                "FSDP shards the gradients, so clipping by value is not supported with it: clip by norm "
+                "(`fabric.clip_gradients(model, optimizer, max_norm=...)`)."
+            )
         self.precision.unscale_gradients(optimizer)
         torch.nn.utils.clip_grad_value_(_params(optimizer), clip_value=clip_val)
 
@@ -147,7 +169,12 @@ class _LoopStrategy:
         filter = filter or {}
         checkpoint = {}
         for key, obj in state.items():
-            value = obj.state_dict() if _is_stateful(obj) else obj
+            if self._is_sharded_module(obj):
+                value = self.strategy.lightning_module_state_dict()  # consolidated (a collective: every rank)
+            elif self.sharded and isinstance(obj, Optimizer):
+                value = self.strategy.optimizer_state(obj)
+            else:
+                value = obj.state_dict() if _is_stateful(obj) else obj
             if key in filter and isinstance(value, dict):
                 keep = filter[key]
                 value = {name: item for name, item in value.items() if keep(name, item)}
@@ -157,14 +184,11 @@ class _LoopStrategy:
     def load_checkpoint(self, path: Any, state: Any = None, strict: bool = True,
                         weights_only: Optional[bool] = None) -> dict:
         """Restore ``state`` in place from ``path``; return what the checkpoint holds beyond it."""
-        checkpoint = self.strategy.checkpoint_io.load_checkpoint(path, weights_only=weights_only)
+        checkpoint = self.strategy.load_checkpoint(path, weights_only=weights_only)
         if not state:
             return checkpoint
-        if isinstance(state, Module):
-            state.load_state_dict(checkpoint, strict=strict)
-            return {}
-        if isinstance(state, Optimizer):
-            state.load_state_dict(checkpoint)
+        if isinstance(state, (Module, Optimizer)):
+            self._restore(state, checkpoint, strict)
             return {}
         missing = [key for key in state if key not in checkpoint]
         if strict and missing:
@@ -175,13 +199,22 @@ class _LoopStrategy:
         for key, obj in list(state.items()):
             if key not in checkpoint:
                 continue
-            if isinstance(obj, Module):
-                obj.load_state_dict(checkpoint.pop(key), strict=strict)
-            elif _is_stateful(obj):
-                obj.load_state_dict(checkpoint.pop(key))
+            if isinstance(obj, Module) or _is_stateful(obj):
+                self._restore(obj, checkpoint.pop(key), strict)
             else:
                 state[key] = checkpoint.pop(key)
         return checkpoint
+
+    def _restore(self, obj: Any, saved: Any, strict: bool) -> None:
+        if self._is_sharded_module(obj):
+            self.strategy.load_model_state_dict({"state_dict": saved}, strict=strict)
+        elif self.sharded and isinstance(obj, Optimizer):
+            self.strategy.optimizers = [obj]  # the strategy restores the state of its `optimizers`
+            self.strategy.load_optimizer_state_dict({"optimizer_states": [saved]})
+        elif isinstance(obj, Module):
+            obj.load_state_dict(saved, strict=strict)
+        else:
+            obj.load_state_dict(saved)
 
 
 def _params(optimizer: Optimizer) -> list:
