@@ -29,12 +29,7 @@ def _close(ours, real, path=""):
         assert ours == real, f"{path}: {ours!r} != {real!r}"
 
 
-_TRAINER_GAPS = {
-    "early_stopping_on_train_epoch_end": (
-        "trainer core (trainer/metric_flow.py): after `epoch_end_reached()`, `trainer.callback_metrics` must include "
-        "the epoch aggregates (`train_loss_epoch`) for `on_train_epoch_end` callbacks, as in 2.6.6"
-    ),
-}
+_TRAINER_GAPS: dict = {}  # scenario name -> why the trainer core still differs from 2.6.6
 
 
 @pytest.mark.parametrize("scenario", [

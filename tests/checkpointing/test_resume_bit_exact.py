@@ -59,10 +59,6 @@ def test_resume_from_checkpoints_taken_by_mid_epoch_validation(tmp_path):
         _assert_same_result(3, files[name], str(tmp_path / name), val_check_interval=0.5)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "trainer core, loops/training_epoch_loop.py: after skipping the consumed batches of a checkpoint saved in "
-    "on_train_batch_end (batch_progress.current.completed == ready - 1), the loop must finish that batch (increment "
-    "completed) and run the validation that was due after it before fetching the next batch; today it is skipped"))
 @pytest.mark.parametrize(("acc", "val_check_interval", "name"), [(1, 1.0, "e1-b4"), (3, 0.5, "e1-b1")])
 def test_pending_validation_runs_on_resume(acc, val_check_interval, name, tmp_path):
     _assert_same_result(acc, uninterrupted(acc, val_check_interval)[3][name], str(tmp_path), val_check_interval)

@@ -82,12 +82,17 @@ class _TrainingEpochLoop:
             self.scheduler_progress.reset_on_run()
             self.automatic_optimization.optim_progress.reset_on_run()
             self.manual_optimization.optim_step_progress.reset_on_run()
+            self.val_loop.batch_progress.total.reset()  # validation progress counts per epoch, as in 2.x
         if not trainer.lightning_module.automatic_optimization:
             self.manual_optimization.on_run_start()
         self._step_takes_batch_idx = is_param_in_hook_signature(
             trainer.lightning_module.training_step, "batch_idx", min_args=2
         )
         fetcher = self._start_epoch_data(combined_loader, resume, mid_epoch)
+        if mid_epoch and self.batch_progress.current.completed < self.batch_progress.current.ready:
+            # saved in on_train_batch_end: that batch's end-of-step work (a due validation ...) has not run yet
+            self.batch_progress.increment_completed()
+            self.on_advance_end(fetcher)
         while not self.done:
             try:
                 self.advance(fetcher)

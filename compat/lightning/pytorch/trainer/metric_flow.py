@@ -11,20 +11,35 @@ from lightning.pytorch.trainer.states import RunningStage, TrainerFn
 class MetricFlow:
     def __init__(self, trainer: Any) -> None:
         self.trainer = trainer
-        self.callback_metrics: dict = {}
+        self._callback_metrics: dict = {}
         self.logged_metrics: dict = {}
         self._progress_bar_metrics: dict = {}
         self._epoch_end_reached = False
         self._first_loop_iter: Optional[bool] = None
 
     def reset_metrics(self) -> None:
-        self.callback_metrics = {}
+        self._callback_metrics = {}
         self.logged_metrics = {}
         self._progress_bar_metrics = {}
+
+    def _live(self) -> tuple:
+        """The running collection's current values: step values during a batch, epoch aggregates once the epoch
+        end is reached (so an ``on_train_epoch_end`` callback sees ``loss_epoch``, as in 2.x)."""
+        results = self.trainer._results
+        if results is None:
+            return {}, {}
+        _, pbar, callback = results.metrics(not self._epoch_end_reached)
+        return pbar, callback
+
+    @property
+    def callback_metrics(self) -> dict:
+        self._callback_metrics.update(self._live()[1])
+        return self._callback_metrics
 
     @property
     def progress_bar_metrics(self) -> dict:
         """Progress-bar values as Python numbers (converted here, when a bar asks, not per step)."""
+        self._progress_bar_metrics.update(self._live()[0])
         return {k: (v.item() if isinstance(v, Tensor) else v) for k, v in self._progress_bar_metrics.items()}
 
     @property
@@ -55,7 +70,7 @@ class MetricFlow:
     def _merge(self) -> dict:
         log, pbar, callback = self._metrics()
         self._progress_bar_metrics.update(pbar)
-        self.callback_metrics.update(callback)
+        self._callback_metrics.update(callback)
         self.logged_metrics.update(log)
         return log
 
