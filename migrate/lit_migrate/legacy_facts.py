@@ -503,7 +503,7 @@ TRAINER_ARGS: dict[str, TrainerArgFact] = {f.name: f for f in [
              or ({"strategy": map_strategy_name(v)} if v else {}))),
     _arg("plugins", "strategy=<name>", "rename", "1.5", "1.7",
          "a strategy name or strategy plugin goes in strategy=...; precision plugins, cluster environments "
-         "and CheckpointIO stay in plugins=", section="A.1"),
+         "and CheckpointIO stay in plugins=", mapper=lambda value: map_plugins(value)),
     _arg("amp_backend", 'precision="16-mixed"', "removed-no-equivalent", "1.9", "2.0",
          "drop it: native AMP is the only backend (precision='16-mixed')", mapper=map_amp_backend),
     _arg("amp_level", "(drop)", "removed-no-equivalent", "1.8", "2.0", "drop it: it only applied to apex",
@@ -737,14 +737,17 @@ def _is_cpu_gpus(value: Any) -> bool:
     return value is None or any(value == cpu and type(value) is type(cpu) for cpu in GPUS_CPU_VALUES)
 
 
+def map_plugins(value: Any) -> Mapped:
+    """`plugins="ddp_sharded"` (a strategy name, 1.x) -> `strategy=`; real plugins stay in `plugins=`."""
+    if isinstance(value, str) and (value in STRATEGY_RENAMES or value in STRATEGIES_REMOVED):
+        return Mapped({"strategy": map_strategy_name(value)})
+    return Mapped({"plugins": value})
+
+
 def map_trainer_arg(name: str, value: Any, *, on_tpu: bool = False) -> Mapped:
     """Map one Trainer argument outside the device group. Arguments fine in 2.x come back unchanged."""
     if name == "precision":
         return Mapped({"precision": map_precision(value, on_tpu=on_tpu)})
-    if name == "plugins":
-        if isinstance(value, str) and (value in STRATEGY_RENAMES or value in STRATEGIES_REMOVED):
-            return Mapped({"strategy": map_strategy_name(value)})
-        return Mapped({"plugins": value})
     fact = TRAINER_ARGS.get(name)
     if fact is None:
         return Mapped({name: value})
