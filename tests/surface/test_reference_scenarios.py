@@ -13,9 +13,6 @@ import scenarios  # noqa: E402
 REFERENCE = json.loads((FIXTURES / "reference.json").read_text())
 
 _KNOWN_GAPS = {
-    # the Trainer's training epoch loop does not reset the validation loop's total batch count at each epoch
-    # start (2.x does), so validation throughput in the second epoch is logged at step 5 instead of 2
-    "throughput": "validation batch counter is not reset per epoch by the training epoch loop (trainer core)",
     # the predict loop neither records the dataset indices of each batch nor keeps the predictions for an
     # epoch-interval writer when return_predictions=False (2.x does both)
     "prediction_writer": "predict loop does not track batch indices / keep predictions for writers (trainer core)",
