@@ -244,3 +244,19 @@ def test_throughput_monitor_warns_without_flops(tmp_path):
     trainer = _trainer(tmp_path, max_steps=2, limit_val_batches=0, logger=CSVLogger(tmp_path), callbacks=[monitor])
     with pytest.warns(UserWarning, match="flops_per_batch"):
         trainer.fit(BoringModel())
+
+
+def test_a_failing_search_leaves_no_checkpoint_and_restores_callbacks(tmp_path):
+    from lightning.pytorch.tuner import Tuner
+
+    class Failing(TunableModel):
+        def training_step(self, batch, batch_idx):
+            if batch_idx == 3:
+                raise RuntimeError("boom in step 3")
+            return super().training_step(batch, batch_idx)
+
+    trainer = _trainer(tmp_path, max_epochs=1, limit_val_batches=0)
+    with pytest.raises(RuntimeError, match="boom"):
+        Tuner(trainer).lr_find(Failing(), num_training=10)
+    assert [f for f in tmp_path.iterdir() if f.suffix == ".ckpt"] == []
+    assert not any(isinstance(c, LearningRateFinder) for c in trainer.callbacks)

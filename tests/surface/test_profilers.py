@@ -178,3 +178,12 @@ def test_custom_profiler_subclass_and_filenames(tmp_path):
     assert (tmp_path / "fit-custom.txt").read_text().startswith(f"{len(profiler.started)} actions")
     profiler.setup("validate", local_rank=1)
     assert profiler._prepare_filename(action_name="a/b:c") == "validate-custom-1-a_b_c.txt"
+
+
+def test_pytorch_profiler_records_module_names_through_the_trainer(tmp_path):
+    profiler = PyTorchProfiler(record_module_names=True, export_to_chrome=False, schedule=None)
+    _fit(tmp_path, profiler, max_steps=2, limit_val_batches=0)
+    names = {event.key for event in profiler.function_events.key_averages()}
+    assert "[pl][module]torch.nn.modules.linear.Linear: layer" in names
+    assert any(name.startswith("[pl][profile][Strategy]SingleDeviceStrategy.training_step") for name in names)
+    assert profiler._register is None  # the forward hooks are gone after the run
