@@ -1,10 +1,9 @@
 """Loggers inside a real fit: the files equal those the real lightning 2.6.6 writes for the same run
 (fixtures/loggers/generate.py), the viewer finds the run, and bad configurations fail before training."""
 import contextlib
-import importlib
+import importlib.util
 import io
 import os
-import sys
 
 import pytest
 import torch
@@ -19,8 +18,10 @@ from lightning.pytorch.loggers import CSVLogger, TensorBoardLogger
 from .reference import FIXTURES, trainer_runs
 from .test_tensorboard_server import TENSORBOARD, serve_and_query
 
-sys.path.insert(0, str(FIXTURES / "loggers"))
-reference_run = importlib.import_module("generate")
+# loaded under its own name: other fixture folders also hold a `generate.py`
+_spec = importlib.util.spec_from_file_location("fixtures_loggers_generate", FIXTURES / "loggers" / "generate.py")
+reference_run = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(reference_run)
 
 
 @pytest.mark.parametrize("name", ["csv", "tensorboard", "default_logger"])
