@@ -29,13 +29,6 @@ def _close(ours, real, path=""):
         assert ours == real, f"{path}: {ours!r} != {real!r}"
 
 
-_TRAINER_GAPS: dict = {}  # scenario name -> why the trainer core still differs from 2.6.6
-
-
-@pytest.mark.parametrize("scenario", [
-    pytest.param(fn, marks=pytest.mark.xfail(strict=True, reason=_TRAINER_GAPS[fn.__name__]))
-    if fn.__name__ in _TRAINER_GAPS else fn
-    for fn in fit_scenarios.SCENARIOS
-], ids=lambda fn: fn.__name__)
+@pytest.mark.parametrize("scenario", fit_scenarios.SCENARIOS, ids=lambda fn: fn.__name__)
 def test_same_as_lightning_2_6_6(scenario):
     _close(fit_scenarios.run_one(pl, scenario), REFERENCE[scenario.__name__])

@@ -2,6 +2,7 @@
 weights-only files, the AMP scaler state, every written file loading with plain torch.load, and bad input."""
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 import torch
@@ -59,11 +60,11 @@ def test_ckpt_path_best_without_checkpoint_callback(tmp_path):
 def test_loading_does_not_change_the_file(tmp_path):
     trainer, _ = _fit(tmp_path, max_epochs=1)
     path = trainer.checkpoint_callback.best_model_path
-    before = open(path, "rb").read()
+    before = Path(path).read_bytes()
     TinyModel.load_from_checkpoint(path)
     _trainer(pl, str(tmp_path / "again"), max_epochs=2, logger=False, enable_checkpointing=False).fit(
         TinyModel(), ckpt_path=path)
-    assert open(path, "rb").read() == before
+    assert Path(path).read_bytes() == before
 
 
 def test_hook_order_on_save_and_load(tmp_path):
@@ -214,12 +215,12 @@ def test_file_that_is_not_a_checkpoint(tmp_path):
 def test_checkpoint_of_a_different_model_class(tmp_path):
     trainer, _ = _fit(tmp_path, max_epochs=1, logger=False)
     path = trainer.checkpoint_callback.best_model_path
-    before = open(path, "rb").read()
+    before = Path(path).read_bytes()
     with pytest.raises(RuntimeError, match="different model class"):
         ResumableModel.load_from_checkpoint(path)
     with pytest.raises(RuntimeError, match="different model class"):
         make_trainer(str(tmp_path / "other"), 1).fit(ResumableModel(), ckpt_path=path)
-    assert open(path, "rb").read() == before
+    assert Path(path).read_bytes() == before
 
 
 def test_strict_false_loads_matching_keys_and_warns(tmp_path):

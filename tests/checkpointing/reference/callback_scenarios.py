@@ -153,7 +153,7 @@ def lr_monitor_names(ns):
     for key, (optimizers, configs) in setups.items():
         cb = ns.callbacks.LearningRateMonitor(log_momentum=True, log_weight_decay=True)
         trainer = _trainer(optimizers=optimizers, lr_scheduler_configs=configs)
-        cb.on_train_start(trainer)
+        cb.on_train_start(trainer, None)
         stats = cb._extract_stats(trainer, "any")
         out[key] = {"names": list(cb.lrs), "stats": {k: round(float(v), 6) for k, v in stats.items()}}
     return out

@@ -41,7 +41,7 @@ class LearningRateMonitor(Callback):
         self.last_momentum_values: Dict[str, Optional[float]] = {}
         self.last_weight_decay_values: Dict[str, Optional[float]] = {}
 
-    def on_train_start(self, trainer: Any, *args: Any, **kwargs: Any) -> None:
+    def on_train_start(self, trainer: Any, pl_module: Any) -> None:
         if not trainer.loggers:
             raise MisconfigurationException(
                 "Cannot use `LearningRateMonitor` callback with `Trainer` that has no logger: pass a logger (the "
@@ -58,11 +58,11 @@ class LearningRateMonitor(Callback):
         self.last_momentum_values = {f"{name}-momentum": None for name in names}
         self.last_weight_decay_values = {f"{name}-weight_decay": None for name in names}
 
-    def on_train_batch_start(self, trainer: Any, *args: Any, **kwargs: Any) -> None:
+    def on_train_batch_start(self, trainer: Any, pl_module: Any, batch: Any, batch_idx: int) -> None:
         if self.logging_interval != "epoch" and _should_update_logs(trainer):
             self._log(trainer, "step" if self.logging_interval is None else "any")
 
-    def on_train_epoch_start(self, trainer: Any, *args: Any, **kwargs: Any) -> None:
+    def on_train_epoch_start(self, trainer: Any, pl_module: Any) -> None:
         if self.logging_interval != "step":
             self._log(trainer, "epoch" if self.logging_interval is None else "any")
 
