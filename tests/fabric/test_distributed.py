@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import torch
 
 SCRIPT = Path(__file__).parent / "scripts" / "train.py"
@@ -82,7 +83,8 @@ def _check_ranks(results: list, single: dict, strategy: str, tmp_path: Path) -> 
         assert not torch.allclose(local[0], local[1])
         torch.testing.assert_close(synced[0], synced[1], rtol=0, atol=0)
         torch.testing.assert_close(synced[0], local[0] + local[1], rtol=1e-5, atol=1e-6)
-    for result in results:
+    for result in results:  # the clipped norm is the norm of the full (synchronized, unsharded) gradient
+        assert result["norms"] == pytest.approx(single["norms"], rel=1e-5)
         assert result["sum"] == 3.0 and result["mean"] == 1.5
         assert result["gathered"] == [[0], [1]]
         assert result["broadcast"] == "from-0"

@@ -31,13 +31,14 @@ optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
 model, optimizer = fabric.setup(model, optimizer)
 loader = fabric.setup_dataloaders(DataLoader(data, batch_size=batch_size))
 
-seen = []
+seen, norms = [], []
 for epoch in range(2):
     for index, x, y in loader:
         seen.extend(index.tolist())
         optimizer.zero_grad()
         loss = torch.nn.functional.mse_loss(model(x), y)
         fabric.backward(loss)
+        norms.append(float(fabric.clip_gradients(model, optimizer, max_norm=0.3)))
         optimizer.step()
 
 sharded = type(fabric.strategy).__name__ == "FSDPStrategy"
@@ -51,6 +52,7 @@ result = {
     "broadcast": fabric.broadcast(f"from-{fabric.global_rank}"),
     "loader_len": len(loader),
     "seen": seen,
+    "norms": norms,
 }
 if not sharded:
     # gradient accumulation: under no_backward_sync each rank keeps its own gradient, the next backward syncs the sum

@@ -1,10 +1,10 @@
 """A Trainer strategy seen from a hand-written loop.
 
-The Trainer's strategies own devices, ranks, collectives, process launching, model wrapping (DDP) and checkpoint
-I/O. Fabric calls them through this adapter, which adds only what a hand-written loop needs and the Trainer does
-elsewhere: setting up a plain module, stepping without Trainer hooks (see
-:mod:`lightning.fabric.plugins.precision.loop`), turning a ``{"model": module, ...}`` state into a checkpoint and
-back, gradient clipping and skipping gradient sync.
+The Trainer's strategies own devices, ranks, collectives, process launching, model wrapping (DDP, FSDP), FSDP's
+consolidated state dicts and checkpoint I/O. Fabric calls them through this adapter, which adds only what a
+hand-written loop needs and the Trainer does elsewhere: setting up a plain module, stepping without Trainer hooks
+(see :mod:`lightning.fabric.plugins.precision.loop`), turning a ``{"model": module, ...}`` state into a checkpoint
+and back, gradient clipping and skipping gradient sync.
 """
 import contextlib
 from typing import Any, ContextManager, Optional, Union
