@@ -234,3 +234,17 @@ def test_fsync_on_request(tmp_path, monkeypatch):
     monkeypatch.setattr(checkpoint_io, "_FSYNC", True)
     atomic_save(_state(1), tmp_path / "b.ckpt")
     assert len(synced) == 1
+
+
+def test_leftovers_of_killed_saves_are_cleaned_up(tmp_path):
+    stale = tmp_path / ".last.ckpt.abc123.tmp"
+    fresh = tmp_path / ".last.ckpt.def456.tmp"  # could belong to a writer that is still running
+    other = tmp_path / ".other.ckpt.abc123.tmp"
+    for f in (stale, fresh, other):
+        f.write_bytes(b"partial")
+    old = time.time() - 3600
+    os.utime(stale, (old, old))
+    os.utime(other, (old, old))
+    atomic_save(_state(1), tmp_path / "last.ckpt")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".last.ckpt.def456.tmp", ".other.ckpt.abc123.tmp",
+                                                          "last.ckpt"]

@@ -7,10 +7,12 @@ arbitrary code. Anything else needs an explicit ``weights_only=False``.
 """
 import contextlib
 import functools
+import glob
 import os
 import pickle
 import re
 import tempfile
+import time
 from pathlib import Path
 from typing import Any, Callable, Iterator, List, Optional, Tuple, Union
 
@@ -173,3 +175,17 @@ def atomic_save(obj: Any, path: _PATH, save_fn: Optional[Callable[[Any, Any], No
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    _remove_stale_temporaries(path)
+
+
+_STALE_AFTER_S = 600.0
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Delete temporary files a killed process left behind for ``path`` (untouched for 10 minutes: no live writer
+    is that slow to append), so that crashes do not pile up hidden copies of large checkpoints."""
+    now = time.time()
+    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if now - leftover.stat().st_mtime > _STALE_AFTER_S:
+                leftover.unlink()
