@@ -21,7 +21,7 @@ from libcst._nodes.internal import CodegenState
 
 from . import legacy_facts as facts
 from .cstutil import FastTransformer
-from .names import Bindings
+from .names import Bindings, dotted, import_module_name
 from .report import Change, FileResult
 
 NOTE_PREFIX = "# lit-migrate: "
@@ -322,7 +322,7 @@ def migrate_source(source: str, path: str = "<string>", options: Options | None 
     ctx = FileContext(source, options)
     rules = [rule(ctx) for rule in all_rules() if options.enabled(rule)]
     try:
-        new_module = module.visit(_Dispatcher(rules, ctx, module, source))
+        new_module = _add_imports(module.visit(_Dispatcher(rules, ctx, module, source)), ctx)
         output = new_module.code
     except Exception as err:  # a rule bug must not take the rest of the tree down
         result.error = f"internal error in lit-migrate, file left untouched: {type(err).__name__}: {err}"
@@ -400,3 +400,54 @@ def _lines(module: cst.Module, nodes: list[cst.CSTNode], ctx: FileContext) -> di
 def _first_line(err: BaseException) -> str:
     text = str(err).strip().splitlines()
     return text[0] if text else type(err).__name__
+
+
+def _add_imports(updated: cst.Module, ctx: FileContext) -> cst.Module:
+    """Add the imports rules asked for (each once, after the file's last top-level import)."""
+    lines: list[cst.SimpleStatementLine] = []
+    bound = ctx.bindings.names
+    for module in ctx.modules_needed:
+        if module.split(".")[0] not in bound:
+            lines.append(cst.parse_statement(f"import {module}"))  # type: ignore[arg-type]
+    grouped: dict[str, list[str]] = {}
+    for module, name in ctx.imports_needed:
+        if bound.get(name) == f"{module}.{name}" or _imported_from(updated, module, name):
+            continue
+        grouped.setdefault(module, []).append(name)
+    for module, names in grouped.items():
+        lines.append(cst.parse_statement(f"from {module} import {', '.join(names)}"))  # type: ignore[arg-type]
+    if not lines:
+        return updated
+    body = list(updated.body)
+    at = _insert_position(body)
+    return updated.with_changes(body=body[:at] + lines + body[at:])
+
+
+def _imported_from(module_node: cst.Module, module: str, name: str) -> bool:
+    for stmt in module_node.body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar) and \
+                        import_module_name(small.module) == module and \
+                        any(dotted(a.name) == name and a.asname is None for a in small.names):
+                    return True
+    return False
+
+
+def _is_import_line(stmt: cst.CSTNode) -> bool:
+    return isinstance(stmt, cst.SimpleStatementLine) and all(
+        isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body)
+
+
+def _insert_position(body: list[cst.BaseStatement]) -> int:
+    """After the last top-level import; else after the docstring."""
+    last = -1
+    for i, stmt in enumerate(body):
+        if _is_import_line(stmt):
+            last = i
+    if last >= 0:
+        return last + 1
+    if body and isinstance(body[0], cst.SimpleStatementLine) and isinstance(body[0].body[0], cst.Expr) and \
+            isinstance(body[0].body[0].value, (cst.SimpleString, cst.ConcatenatedString)):
+        return 1
+    return 0

@@ -920,6 +920,14 @@ TRAINER_ATTRIBUTES: dict[str, AttributeFact] = {f.name: f for f in [
     AttributeFact("accelerator_connector", "private now (trainer._accelerator_connector)", None, None, "1.6"),
 ]}
 
+# Trainer attributes that were always lists in 1.x and are what the hook returned in 2.x (B.2).
+TRAINER_LOADER_LISTS: dict[str, str] = {
+    name: f"1.x always gave a list; 2.x gives exactly what {hook}() returned (a single DataLoader is not wrapped), "
+          f"so indexing it breaks with one loader"
+    for name, hook in (("val_dataloaders", "val_dataloader"), ("test_dataloaders", "test_dataloader"),
+                       ("predict_dataloaders", "predict_dataloader"))
+}
+
 # LightningModule attributes (C.3) with a mechanical spelling; `{obj}` is the module expression (`self`).
 MODULE_ATTRIBUTES: dict[str, AttributeFact] = {f.name: f for f in [
     AttributeFact("datamodule", "use self.trainer.datamodule", "{obj}.trainer.datamodule", "1.3", "1.5"),

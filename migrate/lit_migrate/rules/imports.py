@@ -1,6 +1,6 @@
 """Rule family `imports` (table D): `pytorch_lightning` -> `lightning.pytorch`, moved modules and names, renamed
-names at their uses, attribute chains through a module alias (`pl.core.lightning.LightningModule`), Python logger
-names (D.3), and the imports other rules ask for (added once, after the file's last top-level import)."""
+names at their uses, attribute chains through a module alias (`pl.core.lightning.LightningModule`), and Python
+logger names (D.3)."""
 
 from __future__ import annotations
 
@@ -217,26 +217,6 @@ class ImportsRule(Rule):
         new_literal = literal.with_changes(value=f"{literal.prefix}{literal.quote}{new}{literal.quote}")
         return updated.with_changes(args=[updated.args[0].with_changes(value=new_literal), *updated.args[1:]])
 
-    # -- imports requested by other rules ----------------------------------------------------------------------------
-    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
-        lines: list[cst.SimpleStatementLine] = []
-        bound = self.ctx.bindings.names
-        for module in self.ctx.modules_needed:
-            if module.split(".")[0] not in bound:
-                lines.append(cst.parse_statement(f"import {module}"))  # type: ignore[arg-type]
-        grouped: dict[str, list[str]] = {}
-        for module, name in self.ctx.imports_needed:
-            if bound.get(name) == f"{module}.{name}" or _imported_from(updated, module, name):
-                continue
-            grouped.setdefault(module, []).append(name)
-        for module, names in grouped.items():
-            lines.append(cst.parse_statement(f"from {module} import {', '.join(names)}"))  # type: ignore[arg-type]
-        if not lines:
-            return updated
-        body = list(updated.body)
-        at = _insert_position(body)
-        return updated.with_changes(body=body[:at] + lines + body[at:])
-
 
 def _names_in(node: cst.CSTNode) -> list[cst.Name]:
     if isinstance(node, cst.Name):
@@ -244,33 +224,3 @@ def _names_in(node: cst.CSTNode) -> list[cst.Name]:
     if isinstance(node, cst.Attribute):
         return [*_names_in(node.value), node.attr]
     return []
-
-
-def _imported_from(module_node: cst.Module, module: str, name: str) -> bool:
-    for stmt in module_node.body:
-        if isinstance(stmt, cst.SimpleStatementLine):
-            for small in stmt.body:
-                if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar) and \
-                        import_module_name(small.module) == module and \
-                        any(dotted(a.name) == name and a.asname is None for a in small.names):
-                    return True
-    return False
-
-
-def _is_import_line(stmt: cst.CSTNode) -> bool:
-    return isinstance(stmt, cst.SimpleStatementLine) and all(
-        isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body)
-
-
-def _insert_position(body: list[cst.BaseStatement]) -> int:
-    """After the last top-level import; else after the docstring."""
-    last = -1
-    for i, stmt in enumerate(body):
-        if _is_import_line(stmt):
-            last = i
-    if last >= 0:
-        return last + 1
-    if body and isinstance(body[0], cst.SimpleStatementLine) and isinstance(body[0].body[0], cst.Expr) and \
-            isinstance(body[0].body[0].value, (cst.SimpleString, cst.ConcatenatedString)):
-        return 1
-    return 0

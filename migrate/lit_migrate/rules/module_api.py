@@ -88,6 +88,14 @@ class AttributesRule(Rule):
         self.ctx.change(original, self, f"{owner}.{attr} -> {fact.template.format(obj=owner)}")
         return expr(new)
 
+    def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript) -> cst.Subscript:
+        """`trainer.val_dataloaders[0]`: a list in 1.x, the loader itself in 2.x when there is one (B.2)."""
+        value = original.value
+        if isinstance(value, cst.Attribute) and value.attr.value in facts.TRAINER_LOADER_LISTS and \
+                _is_trainer(dotted(value.value) or ""):
+            self.ctx.note(original, self, f"{code(value)}[...]: {facts.TRAINER_LOADER_LISTS[value.attr.value]}")
+        return updated
+
     def leave_Assign(self, original: cst.Assign, updated: cst.Assign) -> Any:
         """`self.hparams = x` -> `self.save_hyperparameters(x)` (2.x has no setter)."""
         if len(updated.targets) != 1 or not self.ctx.bindings.mentions_lightning():

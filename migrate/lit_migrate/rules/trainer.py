@@ -112,6 +112,10 @@ class TrainerArgsRule(Rule):
             shown = shown or "(dropped)"
             messages.append(f"{name}={render_source(value, self.ctx.quote)} -> {shown}")
 
+        if legacy and any(a.star == "**" for a in args):
+            self.ctx.note(original, self, "Trainer(**kwargs): arguments built elsewhere may still use 1.x names "
+                                          "(gpus=, resume_from_checkpoint=, ...); check them against the "
+                                          "migration table")
         if legacy and not (facts.DEVICE_SELECTING_ARGS & set(values)) and not any(a.star == "**" for a in args):
             replacement.setdefault(-1, []).extend(
                 make_kwarg(k, expr(render_source(v, self.ctx.quote)), _first_kwarg(args))
