@@ -104,3 +104,16 @@ def test_migrated_legacy_script_matches_1x_results(script, interpreter, migrated
     lines = [line for line in run["stdout"].splitlines() if line.startswith("{")]
     assert lines, run["stderr"][-3000:]
     _close(json.loads(lines[-1]), expected)
+
+
+@pytest.mark.skipif(not SCRIPTS, reason="no legacy scripts in fixtures/legacy_scripts yet")
+@pytest.mark.parametrize("script", SCRIPTS, ids=[s.stem for s in SCRIPTS])
+def test_legacy_script_migration_parses_and_is_idempotent(script):
+    from lit_migrate.engine import migrate_source
+
+    source = script.read_text()
+    first = migrate_source(source, str(script))
+    assert first.error is None and first.changes
+    compile(first.output, str(script), "exec")
+    second = migrate_source(first.output, str(script))
+    assert second.output == first.output and not second.changes
