@@ -42,12 +42,14 @@ def _run(command: list, tmp_path: Path) -> list:
 def _single_process_on_combined_batches(tmp_path: Path) -> dict:
     out = tmp_path / "single"
     out.mkdir()
-    argv = sys.argv
+    argv, environ = sys.argv, dict(os.environ)
     sys.argv = [str(SCRIPT), str(out), "launch", json.dumps({"accelerator": "cpu", "devices": 1}), "8"]
     try:
         runpy.run_path(str(SCRIPT), run_name="__main__")
-    finally:
+    finally:  # the script seeds (PL_GLOBAL_SEED, PL_SEED_WORKERS): keep that out of the other tests
         sys.argv = argv
+        os.environ.clear()
+        os.environ.update(environ)
     return torch.load(out / "rank0.pt", weights_only=False)
 
 
