@@ -132,3 +132,10 @@ def test_datamodule_argparse_helpers():
 def test_datamodule_argparse_helpers_in_strict_mode(strict):
     with pytest.raises(AttributeError, match="add_argparse_args"):
         pl.LightningDataModule.add_argparse_args(argparse.ArgumentParser())
+
+
+def test_a_2x_run_installs_nothing(tmp_path):
+    trainer = quiet_trainer(tmp_path, max_steps=1)
+    trainer.fit(Tiny(), loader())
+    assert trainer._hooks.shims is None and trainer.fit_loop.epoch_loop.legacy_optimization is None
+    assert not any(type(c).__name__ == "LegacyHookCallback" for c in trainer._run_callbacks)
