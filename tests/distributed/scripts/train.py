@@ -71,16 +71,14 @@ class Regression(L.LightningModule):
         return torch.optim.SGD(self.parameters(), lr=0.05)
 
 
-def make_trainer(args: argparse.Namespace, strategy: str, state_dict_type: str, epochs: int) -> L.Trainer:
+def make_trainer(args: argparse.Namespace) -> L.Trainer:
     from datetime import timedelta
 
-    from lightning.pytorch.strategies import DDPStrategy, FSDPStrategy
+    from lightning.pytorch.strategies import DDPStrategy
 
-    timeout = timedelta(seconds=args.timeout)
+    strategy = args.strategy
     if strategy == "ddp":
-        strategy = DDPStrategy(timeout=timeout)
-    elif strategy == "fsdp":
-        strategy = FSDPStrategy(timeout=timeout, state_dict_type=state_dict_type)
+        strategy = DDPStrategy(timeout=timedelta(seconds=args.timeout))
     extra: dict = {"logger": False, "enable_checkpointing": False}
     if args.early_stop_rank >= 0:
         from lightning.pytorch.callbacks import EarlyStopping
@@ -95,7 +93,7 @@ def make_trainer(args: argparse.Namespace, strategy: str, state_dict_type: str, 
             EarlyStopping(monitor="val_loss", patience=100),
         ]}
     return L.Trainer(
-        accelerator="cpu", devices=args.devices, num_nodes=args.num_nodes, strategy=strategy, max_epochs=epochs,
+        accelerator="cpu", devices=args.devices, num_nodes=args.num_nodes, strategy=strategy, max_epochs=args.epochs,
         enable_progress_bar=False, enable_model_summary=False, num_sanity_val_steps=0, default_root_dir=args.out,
         **extra,
     )
@@ -114,11 +112,7 @@ def main() -> None:
     parser.add_argument("--resume", default=None, help="checkpoint to resume from")
     parser.add_argument("--save", default=None, help="write a checkpoint here after fit")
     parser.add_argument("--timeout", type=float, default=60.0, help="collective timeout in seconds")
-    parser.add_argument("--state-dict-type", default="full", help="FSDP: 'full' or 'sharded'")
     parser.add_argument("--callbacks", action="store_true", help="ModelCheckpoint + EarlyStopping + CSVLogger")
-    parser.add_argument("--continue-epochs", type=int, default=0,
-                        help="then resume from --save in a second Trainer (FSDP: full state dict) up to this epoch")
-    parser.add_argument("--continue-save", default=None)
     parser.add_argument("--early-stop-rank", type=int, default=-1,
                         help="EarlyStopping on a metric that only this rank wants to stop on")
     args = parser.parse_args()
@@ -128,21 +122,17 @@ def main() -> None:
     data = IndexedData()
     train = DataLoader(data, batch_size=args.batch_size)
     val = DataLoader(data, batch_size=args.batch_size)
-    trainer = make_trainer(args, args.strategy, args.state_dict_type, args.epochs)
+    trainer = make_trainer(args)
     trainer.fit(model, train, val, ckpt_path=args.resume)
+    fit_metrics = {k: float(v) for k, v in trainer.callback_metrics.items()}
     if args.save:
         trainer.save_checkpoint(args.save)
     validated = trainer.validate(model, val, verbose=False) if args.callbacks else None  # a second entry point
-    if args.continue_epochs:
-        model = Regression()
-        trainer = make_trainer(args, args.strategy, "full", args.continue_epochs)
-        trainer.fit(model, train, val, ckpt_path=args.save)
-        trainer.save_checkpoint(args.continue_save)
     torch.save({
         "gathered": model.gathered, "broadcasted": model.broadcasted, "vote_all": model.vote_all,
         "vote_any": model.vote_any, "validated": validated,
         "state_dict": {k: v.detach().clone() for k, v in model.state_dict().items()},
-        "metrics": {k: float(v) for k, v in trainer.callback_metrics.items()},
+        "metrics": fit_metrics,
         "seen": model.seen,
         "global_rank": trainer.global_rank, "local_rank": trainer.local_rank, "node_rank": trainer.node_rank,
         "world_size": trainer.world_size, "is_global_zero": trainer.is_global_zero,
