@@ -139,3 +139,18 @@ def test_a_2x_run_installs_nothing(tmp_path):
     trainer.fit(Tiny(), loader())
     assert trainer._hooks.shims is None and trainer.fit_loop.epoch_loop.legacy_optimization is None
     assert not any(type(c).__name__ == "LegacyHookCallback" for c in trainer._run_callbacks)
+
+
+def test_datamodule_transforms_and_dims():
+    class DM(pl.LightningDataModule):
+        def __init__(self):
+            super().__init__(train_transforms="t", dims=(1, 28, 28))
+
+    with pytest.warns(LegacyUsageWarning, match="train_transforms"):
+        dm = DM()
+    assert dm.train_transforms == "t" and dm.size() == (1, 28, 28) and dm.size(1) == 28
+
+
+def test_datamodule_transforms_in_strict_mode(strict):
+    with pytest.raises(TypeError, match="unexpected keyword argument 'train_transforms'"):
+        pl.LightningDataModule(train_transforms="t")

@@ -127,8 +127,49 @@ class LegacyModuleAPI:
         return grad_norm(self, norm_type)
 
 
+_DATAMODULE_INIT_ARGS = ("train_transforms", "val_transforms", "test_transforms", "dims")
+
+
+def _accept_legacy_datamodule_args(init: Callable) -> Callable:
+    """1.x ``LightningDataModule.__init__(train_transforms=, val_transforms=, test_transforms=, dims=)`` (removed in
+    1.7): stored as plain attributes, as 1.x did."""
+
+    @functools.wraps(init)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> None:
+        legacy = {k: kwargs.pop(k) for k in _DATAMODULE_INIT_ARGS if k in kwargs}
+        legacy.update(zip(_DATAMODULE_INIT_ARGS, args))
+        if legacy:
+            names = ", ".join(legacy)
+            message = (f"`LightningDataModule.__init__({names}=...)` is 1.x API (removed in 1.7): store them as your "
+                       "own attributes.")
+            if strict_mode():
+                legacy_usage(f"LightningDataModule.__init__() got an unexpected keyword argument "
+                             f"'{next(iter(legacy))}'. {message}", error=TypeError)
+            legacy_usage(message)
+        init(self)
+        for name in _DATAMODULE_INIT_ARGS:
+            if name in legacy:
+                self.__dict__[name] = legacy[name]
+
+    return wrapper
+
+
 class LegacyDataModuleAPI:
-    """Mixin of LightningDataModule holding the removed 1.x API (the argparse helpers, section C.4)."""
+    """Mixin of LightningDataModule holding the removed 1.x API (argparse helpers, transforms and dims, section C.4)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__module__ == "lightning.pytorch.core.datamodule" and "__init__" in cls.__dict__:
+            cls.__init__ = _accept_legacy_datamodule_args(cls.__dict__["__init__"])
+
+    def size(self, dim: Any = None) -> Any:
+        """1.x ``dm.size(dim)``: the ``dims`` given to ``__init__`` (or one of them)."""
+        legacy_usage("`LightningDataModule.size()` is 1.x API (removed in 1.7): keep the dims as your own attribute.",
+                     error=AttributeError)
+        dims = self.__dict__.get("dims")
+        if dim is None:
+            return dims
+        return dims[dim] if dims is not None else None
 
     @classmethod
     def add_argparse_args(cls, parent_parser: Any, **kwargs: Any) -> Any:
