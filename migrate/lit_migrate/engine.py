@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import ast
 import importlib
-import re
 import pkgutil
+import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, ClassVar
 
 import libcst as cst

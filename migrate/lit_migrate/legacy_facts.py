@@ -720,8 +720,6 @@ def translate_device_kwargs(kwargs: Mapping[str, Any]) -> Mapped:
         out.caveats.append("auto_select_gpus only applied together with gpus=<int>; dropped")
     if devices is not None:
         implied.setdefault("devices", devices)
-    if implied.get("accelerator") == "cpu" and "devices" not in implied and chosen.get("strategy"):
-        pass  # e.g. ddp_cpu: the strategy decides
     result = {**implied, **{k: v for k, v in chosen.items() if not (k == "accelerator" and v in (None, "auto")
                                                                     and "accelerator" in implied)}}
     if chosen.get("accelerator") == "cpu" and implied.get("accelerator") not in (None, "cpu"):
@@ -811,13 +809,6 @@ def translate_trainer_kwargs(kwargs: Mapping[str, Any], *, add_default_device: b
             out.problems[name] = err
             out.trainer_kwargs[name] = value
     return out
-
-
-def map_strategy_name_or_none(name: str) -> str | None:
-    try:
-        return map_strategy_name(name)
-    except NoEquivalent:
-        return None
 
 
 def _version_tuple(version: str) -> tuple[int, ...]:

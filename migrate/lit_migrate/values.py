@@ -1,6 +1,6 @@
 """Between source and plain values: read literal arguments, render mapped values back as source.
 
-The legacy-facts table maps plain Python values; these two functions are the codemod's side of that contract.
+The legacy-facts table maps plain Python values; `literal_value` and `render_source` are the codemod's side of that contract.
 A value that is not a literal is `DYNAMIC`: the codemod then renames, writes a runtime expression, or leaves a
 review note, but never guesses a literal.
 """
@@ -61,11 +61,6 @@ def literal_value(node: cst.BaseExpression) -> Any:
             out[key] = value
         return out
     return DYNAMIC
-
-
-def render_value(value: Any, quote: str = '"', imports: list[ObjectSpec] | None = None) -> cst.BaseExpression:
-    """Source for a plain value. `ObjectSpec` becomes a call (its import is appended to `imports`)."""
-    return cst.parse_expression(render_source(value, quote, imports))
 
 
 def render_source(value: Any, quote: str = '"', imports: list[ObjectSpec] | None = None) -> str:

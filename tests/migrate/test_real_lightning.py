@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 
-from .conftest import FIXTURES, ROOT, cases, expected_path
+from .conftest import ROOT, cases, expected_path
 
 RUNNER = ROOT / "tests" / "migrate" / "real" / "run_expected.py"
 # Fixtures whose expected output keeps the legacy namespace or unknown packages on purpose.

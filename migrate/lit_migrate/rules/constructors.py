@@ -4,8 +4,6 @@ order of `StochasticWeightAveraging`, `CometLogger(offline=)`, ...)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import libcst as cst
 
 from .. import legacy_facts as facts

@@ -24,7 +24,6 @@ from ..values import literal_value
 _MODULE_BASES = ("LightningModule",)
 _CALLBACK_BASES = ("Callback", "BaseFinetuning", "ProgressBarBase", "ProgressBar", "TQDMProgressBar",
                    "ModelCheckpoint", "EarlyStopping")
-_STEP_NAMES = ("training_step", "validation_step", "test_step")
 
 
 @register
