@@ -1,0 +1,71 @@
+"""lit-migrate on the argparse-helper patterns of real 1.x code (fixtures/migrate_cli/): the project template, the
+bolts-style `add_model_specific_args` + `**vars(args)`, latent-diffusion's `nondefault_trainer_args`.
+
+Each migrated script runs on our `lightning` and must report the values real pytorch-lightning 1.9.5 reported for
+the original (expected/<name>.json). Strict mode (`LIGHTNING_COMPAT_STRICT=1`, where the 1.x helpers raise as in real
+2.x) proves the migration complete; while lit-migrate leaves a review note for a helper instead of rewriting it, the
+strict run xfails with those notes. `target_2x/` holds a complete migration of each script, which must pass strictly.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lit_migrate import cli as lit_migrate
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "fixtures" / "migrate_cli"
+SCRIPTS = ("template_project", "bolts_model_specific_args", "latent_diffusion_nondefault")
+
+
+def _run(script: Path, strict: bool) -> dict:
+    env = {**os.environ, "LIGHTNING_COMPAT_STRICT": "1" if strict else "0", "PYTHONWARNINGS": "ignore"}
+    out = subprocess.run([sys.executable, script.name], cwd=script.parent, capture_output=True, text=True,
+                         timeout=300, env=env)
+    lines = [line for line in out.stdout.splitlines() if line.startswith("RESULT ")]
+    assert out.returncode == 0 and lines, f"{script.name} failed (exit {out.returncode}):\n{out.stderr[-3000:]}"
+    return json.loads(lines[-1][len("RESULT "):])
+
+
+def _expected(name: str) -> dict:
+    return json.loads((FIXTURES / "expected" / f"{name}.json").read_text())
+
+
+def _workdir(tmp_path: Path, script: Path) -> Path:
+    shutil.copy(script, tmp_path / script.name)
+    shutil.copy(FIXTURES / "argparse_result.py", tmp_path / "argparse_result.py")
+    return tmp_path / script.name
+
+
+def _migrate(target: Path) -> list[str]:
+    report = target.parent / "report.json"
+    assert lit_migrate.main([str(target), "-j", "1", "-q", "--report", str(report)]) == lit_migrate.EXIT_OK
+    data = json.loads(report.read_text())
+    return [f"{n['line']}: {n['message']}" for f in data["files"] for n in f["review_notes"]]
+
+
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_complete_migration_runs_strictly_with_the_1x_values(name, tmp_path):
+    script = _workdir(tmp_path, FIXTURES / "target_2x" / f"{name}.py")
+    assert "argparse_args" not in script.read_text()
+    assert _run(script, strict=True) == _expected(name)
+
+
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_lit_migrate_output_keeps_the_parsed_values(name, tmp_path):
+    script = _workdir(tmp_path, FIXTURES / f"{name}.py")
+    notes = _migrate(script)
+    migrated = script.read_text()
+    assert not re.search(r"^\s*(from|import) pytorch_lightning\b", migrated, re.M)
+    compile(migrated, str(script), "exec")
+    # with the legacy helpers still available (non-strict), nothing the codemod changed alters a parsed value
+    assert _run(script, strict=False) == _expected(name)
+    helper_notes = [n for n in notes if "argparse" in n]
+    if helper_notes:
+        pytest.xfail("lit-migrate leaves the argparse helpers for a human: " + " | ".join(helper_notes))
+    assert _run(script, strict=True) == _expected(name)
