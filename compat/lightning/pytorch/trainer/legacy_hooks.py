@@ -110,11 +110,11 @@ class _RunState:
 
 
 def _detach(value: Any) -> Any:
+    """1.x stored evaluation step outputs detached from the graph."""
     if isinstance(value, torch.Tensor):
         return value.detach()
     if isinstance(value, dict):
-        return type(value)((k, _detach(v)) for k, v in value.items()) if type(value) is not dict else {
-            k: _detach(v) for k, v in value.items()}
+        return {k: _detach(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return type(value)(_detach(v) for v in value)
     return value
