@@ -220,3 +220,73 @@ def accepts_legacy_arguments(init: Callable) -> Callable:
         _call_removed_init_hooks(new_kwargs.get("callbacks"), "on_init_end", self)
 
     return wrapper
+
+
+# ---------------------------------------------------------------- callback / logger constructors (table E)
+def _ctor_value(cls_name: str, name: str, value: Any, call: dict) -> dict:
+    """The 2.x keywords for one legacy constructor keyword (``legacy_facts.CTOR_ARGS``)."""
+    fact = facts.CTOR_ARGS[(cls_name, name)]
+    if fact.rename_to is not None:
+        return {fact.rename_to: value}
+    try:
+        return fact.mapper(value, call)
+    except facts.NeedsReview:
+        if (cls_name, name) == ("ModelCheckpoint", "filepath") and isinstance(value, str):
+            import os  # a running program can answer what the codemod cannot: is it an existing directory?
+
+            return {"dirpath": value} if os.path.isdir(value) else {
+                "dirpath": os.path.dirname(value) or None, "filename": os.path.basename(value) or None}
+        raise
+
+
+def _ctor_is_legacy(cls_name: str, name: str, value: Any, params: frozenset, call: dict) -> bool:
+    if (cls_name, name) not in facts.CTOR_ARGS:
+        return False
+    if name not in params:
+        return True
+    try:
+        return _ctor_value(cls_name, name, value, call) != {name: value}
+    except facts.LegacyFactError:
+        return True
+
+
+def accepts_legacy_constructor_arguments(cls_name: str) -> Callable:
+    """Decorator for the ``__init__`` of a callback / logger / profiler whose 1.x keywords are in table E
+    (``ModelCheckpoint(filepath=, period=, prefix=, mode="auto")``, ``EarlyStopping(mode="auto")`` ...). The 2.x
+    signature stays visible; each legacy keyword warns once, and strict mode raises what 2.x raises."""
+
+    def decorate(init: Callable) -> Callable:
+        params = _trainer_params(init)
+
+        @functools.wraps(init)
+        def wrapper(self: Any, *args: Any, **kwargs: Any) -> None:
+            legacy = [k for k, v in kwargs.items() if _ctor_is_legacy(cls_name, k, v, params, kwargs)]
+            if not legacy:
+                return init(self, *args, **kwargs)
+            if strict_mode():
+                unknown = next((k for k in legacy if k not in params), None)
+                if unknown is not None:
+                    legacy_usage(f"{cls_name}.__init__() got an unexpected keyword argument '{unknown}'. "
+                                 f"{facts.CTOR_ARGS[(cls_name, unknown)].advice}.", error=TypeError)
+                return init(self, *args, **kwargs)
+            new = {k: v for k, v in kwargs.items() if k not in legacy}
+            for name in legacy:
+                fact = facts.CTOR_ARGS[(cls_name, name)]
+                try:
+                    mapped = _ctor_value(cls_name, name, kwargs[name], kwargs)
+                except facts.LegacyFactError as err:
+                    raise ValueError(f"{cls_name}({name}={kwargs[name]!r}): {err.advice}") from None
+                for key, value in mapped.items():
+                    if key in new and new[key] != value and key != name:
+                        raise ValueError(f"{cls_name}({name}=..., {key}=...) give {key} twice (the 1.x `{name}` "
+                                         f"means `{key}={value!r}`); keep one.")
+                    new[key] = value
+                removed = f" (removed in {fact.removed})" if fact.removed else ""
+                legacy_usage(f"{cls_name}({name}=...) is 1.x{removed}: {fact.advice} "
+                             f"(here: {', '.join(f'{k}={v!r}' for k, v in mapped.items()) or 'dropped'}).")
+            return init(self, *args, **new)
+
+        return wrapper
+
+    return decorate
+
