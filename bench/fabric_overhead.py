@@ -1,7 +1,7 @@
 """Time per training step of a Fabric loop against the same plain PyTorch loop.
 
     .venv/bin/python bench/fabric_overhead.py [--steps 200] [--repeat 7] [--hidden 256] [--batch-size 64]
-                                              [--precision 32-true] [--threads 1]
+                                              [--precision 32-true|bf16-mixed] [--threads 1]
 
 Both loops iterate a ``DataLoader`` over the same tensors and run forward, backward, ``step`` and ``zero_grad`` on
 the same MLP; the Fabric loop goes through ``fabric.setup`` / ``setup_dataloaders`` / ``fabric.backward``. Runs
@@ -37,13 +37,16 @@ def _per_step(start: tuple, steps: int) -> tuple:
     return (time.perf_counter() - start[0]) / steps, (time.process_time() - start[1]) / steps
 
 
-def plain_run(hidden: int, loader: DataLoader) -> tuple:
-    """(wall seconds, CPU seconds) per step of the plain loop."""
+def plain_run(hidden: int, loader: DataLoader, precision: str) -> tuple:
+    """(wall seconds, CPU seconds) per step of the plain loop (with ``torch.autocast`` for bf16-mixed)."""
     model = _model(hidden)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    autocast = precision == "bf16-mixed"
     start = time.perf_counter(), time.process_time()
     for x, y in loader:
-        loss = nn.functional.cross_entropy(model(x), y)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=autocast):
+            logits = model(x)
+        loss = nn.functional.cross_entropy(logits.float(), y)
         loss.backward()
         optimizer.step()
         optimizer.zero_grad()
@@ -71,16 +74,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--hidden", type=int, default=256)
     parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--precision", default="32-true")
+    parser.add_argument("--precision", default="32-true", choices=("32-true", "bf16-mixed"))
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     loader = _loader(args.steps, args.batch_size)
-    plain_run(args.hidden, loader)  # warm-up: allocator, autograd, first-call imports
+    plain_run(args.hidden, loader, args.precision)  # warm-up: allocator, autograd, first-call imports
     fabric_run(args.hidden, loader, args.precision)
     plain, fabric = [], []
     for i in range(args.repeat):  # alternate which loop goes first, so neither always runs on a warmer machine
-        order = ((plain, lambda: plain_run(args.hidden, loader)),
+        order = ((plain, lambda: plain_run(args.hidden, loader, args.precision)),
                  (fabric, lambda: fabric_run(args.hidden, loader, args.precision)))
         for times, run in order if i % 2 == 0 else reversed(order):
             times.append(run())
