@@ -48,7 +48,7 @@ def _model_and_data(dtype_log: list):
             dtype_log.append(str(out.dtype))
             self.norm_types.add(type(self.net[1]).__name__)
             loss = torch.nn.functional.mse_loss(out.float(), y)
-            self.losses.append(float(loss))
+            self.losses.append(float(loss.detach()))
             self.log("loss", loss, sync_dist=True)
             return loss
 

@@ -1,16 +1,19 @@
 """Helpers for the distributed tests: free ports, and running ``scripts/train.py`` the ways users launch it
 (plain ``python`` with ``strategy="ddp"``, ``torchrun``, one launch per "node"), always under a timeout."""
 import os
+import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Optional
 
 import torch
 
 SCRIPT = Path(__file__).parent / "scripts" / "train.py"
 PYTHON = sys.executable
-RUN_TIMEOUT_S = 150  # a run takes 10-30 s on 2 busy cores; this only guards against hangs
+RUN_TIMEOUT_S = 240  # a run takes 10-60 s on 2 busy cores (several overlap); this only guards against hangs
 
 
 def free_port() -> int:
@@ -28,14 +31,39 @@ def clean_env(**extra: str) -> dict:
     return env
 
 
-def run_script(out: Path, *args: str, launcher: tuple = (), env: dict = None, timeout: float = RUN_TIMEOUT_S,
-               check: bool = True) -> subprocess.CompletedProcess:
-    command = [*launcher, str(SCRIPT)] if launcher else [PYTHON, str(SCRIPT)]
-    result = subprocess.run([*command, "--out", str(out), *args], env=env or clean_env(), capture_output=True,
-                            text=True, timeout=timeout)
-    if check and result.returncode != 0:
-        raise AssertionError(f"run failed ({result.returncode}):\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
-    return result
+class Job:
+    """``scripts/train.py`` started in the background (so that the launches of a test session overlap); ``result()``
+    waits for it under a timeout and kills it (and its ranks, via the kill of the launcher) if it hangs."""
+
+    def __init__(self, out: Path, *args: str, launcher: tuple = (), env: Optional[dict] = None) -> None:
+        out.mkdir(parents=True, exist_ok=True)
+        self.out = out
+        command = [*launcher, str(SCRIPT)] if launcher else [PYTHON, str(SCRIPT)]
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen([*command, "--out", str(out), *args], env=env or clean_env(), text=True,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        self.elapsed: Optional[float] = None
+        self._result: Optional[subprocess.CompletedProcess] = None
+
+    def result(self, timeout: float = RUN_TIMEOUT_S, check: bool = True) -> subprocess.CompletedProcess:
+        if self._result is None:
+            try:
+                stdout, stderr = self.proc.communicate(timeout=max(1.0, self.started + timeout - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                stdout, stderr = self.proc.communicate()
+                raise AssertionError(f"run did not finish within {timeout} s:\n{stdout[-2000:]}\n{stderr[-4000:]}")
+            self.elapsed = time.monotonic() - self.started
+            self._result = subprocess.CompletedProcess(self.proc.args, self.proc.returncode, stdout, stderr)
+        result = self._result
+        if check and result.returncode != 0:
+            raise AssertionError(f"run failed ({result.returncode}):\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
+        return result
+
+
+def run_script(out: Path, *args: str, launcher: tuple = (), env: Optional[dict] = None,
+               timeout: float = RUN_TIMEOUT_S, check: bool = True) -> subprocess.CompletedProcess:
+    return Job(out, *args, launcher=launcher, env=env).result(timeout=timeout, check=check)
 
 
 def load_rank(out: Path, rank: int) -> dict:
@@ -81,3 +109,22 @@ def run_forked(function, nprocs: int, *args, env_for_rank=None) -> None:
         function(local_rank, *entry_args)
 
     mp.start_processes(entry, args=args, nprocs=nprocs, start_method="fork")
+
+
+def single_process_fit(train_module, root: Path, epochs: int, resume=None, save=None) -> dict:
+    """The reference for the 2-rank runs: one process, batch size 8 (= 2 ranks x 4), same seed and data."""
+    from torch.utils.data import DataLoader
+
+    import lightning as L
+
+    L.seed_everything(7, verbose=False)
+    model = train_module.Regression()
+    data = train_module.IndexedData()
+    trainer = L.Trainer(accelerator="cpu", devices=1, max_epochs=epochs, logger=False, enable_checkpointing=False,
+                        enable_progress_bar=False, enable_model_summary=False, num_sanity_val_steps=0,
+                        default_root_dir=str(root))
+    trainer.fit(model, DataLoader(data, batch_size=8), DataLoader(data, batch_size=8), ckpt_path=resume)
+    if save:
+        trainer.save_checkpoint(save)
+    return {"state_dict": model.state_dict(), "global_step": trainer.global_step,
+            "metrics": {k: float(v) for k, v in trainer.callback_metrics.items()}}

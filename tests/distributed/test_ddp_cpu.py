@@ -11,22 +11,7 @@ import torch
 from torch.utils.data import DataLoader
 
 import lightning as L
-from tests.distributed.runner import PYTHON, clean_env, free_port, load_rank, run_script
-
-
-def _single_process_fit(train_module, out, epochs: int, resume=None, save=None) -> dict:
-    """The reference: one process, batch size 8, same seed and data as the DDP runs."""
-    L.seed_everything(7, verbose=False)
-    model = train_module.Regression()
-    data = train_module.IndexedData()
-    trainer = L.Trainer(accelerator="cpu", devices=1, max_epochs=epochs, logger=False, enable_checkpointing=False,
-                        enable_progress_bar=False, enable_model_summary=False, num_sanity_val_steps=0,
-                        default_root_dir=str(out))
-    trainer.fit(model, DataLoader(data, batch_size=8), DataLoader(data, batch_size=8), ckpt_path=resume)
-    if save:
-        trainer.save_checkpoint(save)
-    return {"state_dict": model.state_dict(), "global_step": trainer.global_step,
-            "metrics": {k: float(v) for k, v in trainer.callback_metrics.items()}}
+from tests.distributed.runner import load_rank, single_process_fit
 
 
 def _assert_same_weights(a: dict, b: dict, exact: bool = False) -> None:
@@ -39,12 +24,11 @@ def _assert_same_weights(a: dict, b: dict, exact: bool = False) -> None:
 
 
 @pytest.fixture(scope="module")
-def ddp_run(tmp_path_factory):
+def ddp_run(ddp_launch):
     """``python train.py`` with strategy="ddp", devices=2: checkpoint/early-stopping callbacks, CSV logger, a final
-    checkpoint saved with ``trainer.save_checkpoint``."""
-    out = tmp_path_factory.mktemp("ddp")
-    result = run_script(out, "--callbacks", "--save", str(out / "ddp.ckpt"))
-    return out, result, [load_rank(out, 0), load_rank(out, 1)]
+    checkpoint saved with ``trainer.save_checkpoint`` and a ``trainer.validate`` after fit."""
+    result = ddp_launch.result()
+    return ddp_launch.out, result, [load_rank(ddp_launch.out, 0), load_rank(ddp_launch.out, 1)]
 
 
 def test_ddp_ranks_end_with_the_same_weights_as_one_process_on_the_combined_batches(ddp_run, train_module, tmp_path):
@@ -53,7 +37,7 @@ def test_ddp_ranks_end_with_the_same_weights_as_one_process_on_the_combined_batc
     assert all(r["world_size"] == 2 and r["strategy"] == "DDPStrategy" for r in ranks)
     assert [r["environment"] for r in ranks] == ["LightningEnvironment"] * 2
     _assert_same_weights(ranks[0]["state_dict"], ranks[1]["state_dict"], exact=True)
-    reference = _single_process_fit(train_module, tmp_path, epochs=2)
+    reference = single_process_fit(train_module, tmp_path, epochs=2)
     _assert_same_weights(ranks[0]["state_dict"], reference["state_dict"])
     # 32 samples / (2 ranks x 4) = 4 steps per epoch, like 32 / 8 in one process
     assert ranks[0]["global_step"] == ranks[1]["global_step"] == reference["global_step"] == 8
@@ -72,7 +56,7 @@ def test_sync_dist_metrics_are_the_global_mean(ddp_run, train_module, tmp_path):
     # each rank logs its own rank number: the synced epoch mean is (0 + 1) / 2 on both
     assert ranks[0]["metrics"]["rank_value"] == ranks[1]["metrics"]["rank_value"] == 0.5
     assert ranks[0]["metrics"] == ranks[1]["metrics"]
-    reference = _single_process_fit(train_module, tmp_path, epochs=2)
+    reference = single_process_fit(train_module, tmp_path, epochs=2)
     # the synced validation loss over both halves equals the one-process loss over all samples
     assert ranks[0]["metrics"]["val_loss"] == pytest.approx(reference["metrics"]["val_loss"], rel=1e-5)
 
@@ -114,23 +98,18 @@ def test_ddp_checkpoint_resumes_in_one_process(ddp_run, train_module, tmp_path):
     assert checkpoint["global_step"] == 8
     assert set(checkpoint["state_dict"]) == {"layer.weight", "layer.bias"}  # no DDP "module." prefix
     _assert_same_weights(checkpoint["state_dict"], ranks[0]["state_dict"], exact=True)
-    resumed = _single_process_fit(train_module, tmp_path, epochs=3, resume=str(out / "ddp.ckpt"))
-    straight = _single_process_fit(train_module, tmp_path, epochs=3)
+    resumed = single_process_fit(train_module, tmp_path, epochs=3, resume=str(out / "ddp.ckpt"))
+    straight = single_process_fit(train_module, tmp_path, epochs=3)
     assert resumed["global_step"] == straight["global_step"] == 12
     _assert_same_weights(resumed["state_dict"], straight["state_dict"])
 
 
-def test_torchrun_resumes_a_single_process_checkpoint(train_module, tmp_path):
+def test_torchrun_resumes_a_single_process_checkpoint(torchrun_launch, train_module, tmp_path):
     """``torchrun --nproc_per_node=2``: TorchElasticEnvironment, no re-launch by Lightning; it resumes a checkpoint
-    written by one process and ends where one process would."""
-    single_ckpt = tmp_path / "single.ckpt"
-    _single_process_fit(train_module, tmp_path, epochs=1, save=str(single_ckpt))
-    reference = _single_process_fit(train_module, tmp_path, epochs=2, resume=str(single_ckpt))
-    launcher = (PYTHON, "-m", "torch.distributed.run", "--nproc_per_node=2", "--nnodes=1",
-                "--master_addr=127.0.0.1", f"--master_port={free_port()}")
-    out = tmp_path / "torchrun"
-    out.mkdir()
-    run_script(out, "--resume", str(single_ckpt), launcher=launcher)
+    written by one process (after 1 epoch) and ends where one process would."""
+    reference = single_process_fit(train_module, tmp_path, epochs=2, resume=str(torchrun_launch.single_checkpoint))
+    torchrun_launch.result()
+    out = torchrun_launch.out
     ranks = [load_rank(out, 0), load_rank(out, 1)]
     assert [r["environment"] for r in ranks] == ["TorchElasticEnvironment"] * 2
     assert [(r["global_rank"], r["local_rank"]) for r in ranks] == [(0, 0), (1, 1)]
@@ -139,30 +118,15 @@ def test_torchrun_resumes_a_single_process_checkpoint(train_module, tmp_path):
     _assert_same_weights(ranks[0]["state_dict"], reference["state_dict"])
 
 
-def test_two_nodes_on_one_machine(ddp_run, tmp_path):
+def test_two_nodes_on_one_machine(two_node_launches, ddp_run):
     """Two launches with ``num_nodes=2`` and ``NODE_RANK`` 0/1, one process each, meeting at a loopback
     ``MASTER_ADDR``: the same result as two processes on one node. Up to 4 epochs, but EarlyStopping on rank 1
     wants to stop after epoch 2 (its unsynced metric gets worse): both ranks must stop together, or the other
     one would wait forever in the next collective."""
-    import subprocess
-
-    from tests.distributed.runner import RUN_TIMEOUT_S, SCRIPT
-
-    port = str(free_port())
-    procs = []
-    for node_rank in (0, 1):
-        env = clean_env(MASTER_ADDR="127.0.0.1", MASTER_PORT=port, NODE_RANK=str(node_rank))
-        procs.append(subprocess.Popen([PYTHON, str(SCRIPT), "--out", str(tmp_path), "--devices", "1",
-                                       "--num-nodes", "2", "--batch-size", "4", "--epochs", "4",
-                                       "--early-stop-rank", "1", "--timeout", "60"], env=env,
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
-    try:
-        outputs = [proc.communicate(timeout=RUN_TIMEOUT_S) for proc in procs]
-    finally:
-        for proc in procs:
-            proc.kill()
-    assert [proc.returncode for proc in procs] == [0, 0], outputs
-    ranks = [load_rank(tmp_path, 0), load_rank(tmp_path, 1)]
+    for launch in two_node_launches:
+        launch.result()
+    out = two_node_launches[0].out
+    ranks = [load_rank(out, 0), load_rank(out, 1)]
     assert [(r["global_rank"], r["node_rank"], r["local_rank"]) for r in ranks] == [(0, 0, 0), (1, 1, 0)]
     assert all(r["world_size"] == 2 for r in ranks)
     assert [r["global_step"] for r in ranks] == [8, 8]  # both stopped after epoch 2 of 4
