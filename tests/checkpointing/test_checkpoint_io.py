@@ -34,8 +34,9 @@ def test_atomic_save_keeps_old_file_when_serialization_fails(tmp_path):
     atomic_save(_state(1), path)
     before = path.read_bytes()
 
-    def failing_save(obj, f):
-        f.write(b"partial")
+    def failing_save(obj, name):
+        with open(name, "wb") as f:
+            f.write(b"partial")
         raise OSError("disk full")
 
     with pytest.raises(OSError, match="disk full"):

@@ -152,7 +152,7 @@ def _not_a_checkpoint(path: Any, err: BaseException) -> ValueError:
     )
 
 
-def atomic_save(obj: Any, path: _PATH, save_fn: Optional[Callable[[Any, Any], None]] = None) -> None:
+def atomic_save(obj: Any, path: _PATH, save_fn: Optional[Callable[[Any, str], None]] = None) -> None:
     """Write ``obj`` with ``torch.save`` to a temporary file in the same folder, then rename it over ``path``.
 
     The rename is atomic, so a process killed at any point (kill -9 included) leaves either the old file or the new
@@ -163,12 +163,11 @@ def atomic_save(obj: Any, path: _PATH, save_fn: Optional[Callable[[Any, Any], No
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)  # torch writes a named file through its C++ writer, much faster than through a Python file object
     try:
-        with os.fdopen(fd, "wb") as f:
-            (save_fn or torch.save)(obj, f)
-            f.flush()
-            if _FSYNC:
-                os.fsync(f.fileno())
+        (save_fn or torch.save)(obj, tmp)
+        if _FSYNC:
+            _fsync_file(tmp)
         os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, path)
     except BaseException:
@@ -176,6 +175,14 @@ def atomic_save(obj: Any, path: _PATH, save_fn: Optional[Callable[[Any, Any], No
             os.unlink(tmp)
         raise
     _remove_stale_temporaries(path)
+
+
+def _fsync_file(name: str) -> None:
+    fd = os.open(name, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 _STALE_AFTER_S = 600.0
