@@ -184,10 +184,14 @@ def test_args_and_command_line_together_warn(cli_app, monkeypatch):
     assert cli.trainer.max_epochs != 9
 
 
-def test_subcommand_parser_kwargs_reach_their_parser(cli_app):
-    cli = LightningCLI(cli_app.Regressor, cli_app.RandomData, run=False, args=QUIET,
-                       parser_kwargs={"fit": {"default_config_files": []}, "description": "my tool"})
-    assert cli.parser.description == "my tool"
+def test_subcommand_parser_kwargs_reach_their_parser(cli_app, capsys):
+    kwargs = {"description": "my tool", "fit": {"description": "train the regressor"}}
+    with pytest.raises(SystemExit) as exit_:
+        LightningCLI(cli_app.Regressor, cli_app.RandomData, parser_kwargs=kwargs, args=["--help"])
+    assert exit_.value.code == 0 and "my tool" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        LightningCLI(cli_app.Regressor, cli_app.RandomData, parser_kwargs=kwargs, args=["fit", "--help"])
+    assert "train the regressor" in capsys.readouterr().out
 
 
 def test_command_line_script_exits_2_on_a_missing_config(tmp_path):
