@@ -3,7 +3,6 @@
 The decorator is applied here to the real callback classes (their owners decorate ``__init__`` in place); with it,
 the two ModelCheckpoint fixture scripts end like the real 1.9.5 under the table's mapping.
 """
-import os
 
 import pytest
 

@@ -9,7 +9,7 @@ import warnings
 import pytest
 import torch
 
-from lightning.pytorch import Callback, Trainer
+from lightning.pytorch import Callback
 from lightning.pytorch.utilities.legacy import LegacyUsageWarning
 from lit_migrate import legacy_facts as facts
 from models import Tiny, loader, quiet_trainer
