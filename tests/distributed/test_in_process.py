@@ -243,3 +243,19 @@ def test_gradient_accumulation_syncs_only_on_the_stepping_batch(isolated, tmp_pa
                         default_root_dir=str(tmp_path))
     trainer.fit(model)
     assert model.sync_flags == [False, True, False, True]  # DDP's no_sync() on the accumulating batches
+
+
+def test_static_graph_and_backend_reach_ddp(isolated, tmp_path):
+    seen = {}
+
+    class Record(BoringModel):
+        def training_step(self, batch, batch_idx):
+            seen.update(static=self.trainer.model.static_graph, backend=torch.distributed.get_backend())
+            return super().training_step(batch, batch_idx)
+
+    strategy = DDPStrategy(static_graph=True, process_group_backend="gloo", timeout=timedelta(seconds=30))
+    trainer = L.Trainer(accelerator="cpu", devices=1, strategy=strategy, max_steps=2, logger=False,
+                        enable_checkpointing=False, enable_progress_bar=False, enable_model_summary=False,
+                        limit_val_batches=0, default_root_dir=str(tmp_path))
+    trainer.fit(Record())
+    assert seen == {"static": True, "backend": "gloo"} and strategy.process_group_backend == "gloo"
