@@ -156,7 +156,8 @@ class _Dispatcher(FastTransformer):
         super().__init__()
         self.ctx = ctx
         self.module = module
-        self._texts = _statement_texts(module, source, ctx.first_lines)
+        self._spans = _statement_spans(module, source, ctx.first_lines)
+        self._lines = source.splitlines()
         self._statement_types = {cst.SimpleStatementLine, cst.FunctionDef, cst.ClassDef, cst.If, cst.For,
                                  cst.While, cst.With, cst.Try}
         self._pattern: re.Pattern[str] | None = None
@@ -173,10 +174,8 @@ class _Dispatcher(FastTransformer):
     def on_visit(self, node: cst.CSTNode) -> bool:
         cls = type(node)
         if cls in self._statement_types or isinstance(node, self._STATEMENTS):
-            stack = self.ctx.statement_stack
-            filtered = not stack or (len(stack) == 1 and isinstance(stack[0], cst.ClassDef))
-            stack.append(node)
-            if filtered and not self._relevant(node):
+            self.ctx.statement_stack.append(node)
+            if not self._relevant(node):
                 return False  # nothing in it can need a rewrite: skip the walk of its subtree
         elif isinstance(node, cst.Import):
             self.ctx.bindings.record_import(node)
@@ -187,13 +186,15 @@ class _Dispatcher(FastTransformer):
         return True
 
     def _relevant(self, stmt: cst.CSTNode) -> bool:
-        """Whether a top-level statement mentions anything a rule reacts to (a plain substring test)."""
+        """Whether a statement mentions anything a rule reacts to (a plain substring test on its source)."""
         if isinstance(stmt, cst.SimpleStatementLine) and any(
                 isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body):
             return True
-        text = self._texts.get(id(stmt)) if self._texts is not None else None
-        if text is None:
+        span = self._spans.get(id(stmt)) if self._spans is not None else None
+        if span is None:
             text = self.module.code_for_node(stmt)
+        else:
+            text = "\n".join(self._lines[span[0] - 1:span[1]])
         if any(word in text for word in _RELEVANT_WORDS):
             return True
         names = self.ctx.bindings.names
@@ -218,21 +219,19 @@ class _Dispatcher(FastTransformer):
         return result
 
 
-def _statement_texts(module: cst.Module, source: str, first_lines: dict[int, int]) -> dict[int, str] | None:
+def _statement_spans(module: cst.Module, source: str, first_lines: dict[int, int]) -> dict[int, tuple[int, int]] | None:
     """Pair libcst statements with Python's own (fast) parse of the same source.
 
-    Fills `first_lines` (statement id -> its line, for the report) for every statement it can pair, and returns
-    the source text of each top-level and class-body statement (for the relevance filter), or None when the
-    source does not parse with `ast`.
+    Fills `first_lines` (statement id -> its line, for the report) and returns statement id -> (first line with
+    decorators, last line), for the relevance filter; None when the source does not parse with `ast`.
     """
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    lines = source.splitlines()
-    texts: dict[int, str] = {}
+    spans: dict[int, tuple[int, int]] = {}
 
-    def pair(cst_body: Any, ast_body: list[ast.stmt], with_text: bool) -> None:
+    def pair(cst_body: Any, ast_body: list[ast.stmt]) -> None:
         i = 0
         for stmt in cst_body:
             count = len(stmt.body) if isinstance(stmt, cst.SimpleStatementLine) else 1
@@ -242,14 +241,13 @@ def _statement_texts(module: cst.Module, source: str, first_lines: dict[int, int
                 return
             node = nodes[0]
             first_lines[id(stmt)] = node.lineno
-            if with_text:
-                first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-                texts[id(stmt)] = "\n".join(lines[first - 1:nodes[-1].end_lineno])
+            first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+            spans[id(stmt)] = (first, nodes[-1].end_lineno or node.lineno)
             for cst_block, ast_block in _child_blocks(stmt, node):
-                pair(cst_block, ast_block, with_text and isinstance(stmt, cst.ClassDef))
+                pair(cst_block, ast_block)
 
-    pair(module.body, tree.body, True)
-    return texts
+    pair(module.body, tree.body)
+    return spans
 
 
 def _child_blocks(stmt: Any, node: ast.stmt) -> list[tuple[Any, list[ast.stmt]]]:
