@@ -154,3 +154,26 @@ def test_datamodule_transforms_and_dims():
 def test_datamodule_transforms_in_strict_mode(strict):
     with pytest.raises(TypeError, match="unexpected keyword argument 'train_transforms'"):
         pl.LightningDataModule(train_transforms="t")
+
+
+def test_1x_stateful_callback_round_trip(tmp_path):
+    """1.3-1.7: on_save_checkpoint returned the state, on_load_checkpoint(..., callback_state) got it back."""
+
+    class OldStateful(L.Callback):
+        def __init__(self, value=None):
+            self.value, self.loaded = value, None
+
+        def on_save_checkpoint(self, trainer, pl_module, checkpoint):
+            return {"value": self.value}
+
+        def on_load_checkpoint(self, trainer, pl_module, callback_state):
+            self.loaded = callback_state
+
+    first = quiet_trainer(tmp_path, max_steps=1, callbacks=[OldStateful(5)])
+    first.fit(Tiny(), loader())
+    with pytest.warns(LegacyUsageWarning, match="returns its state"):
+        first.save_checkpoint(tmp_path / "old.ckpt")
+    callback = OldStateful()
+    quiet_trainer(tmp_path, max_steps=2, callbacks=[callback]).fit(Tiny(), loader(),
+                                                                    ckpt_path=str(tmp_path / "old.ckpt"))
+    assert callback.loaded == {"value": 5}

@@ -191,6 +191,8 @@ class LegacyShims:
                          "2.x passes the whole checkpoint there; implement `load_state_dict(self, state_dict)` to "
                          "receive this callback's state.")
             return lambda trainer, module, checkpoint: fn(trainer, module, _callback_state(checkpoint, callback))
+        if is_callback and name == "on_save_checkpoint" and not is_overridden("state_dict", callback, parent=Callback):
+            return _storing_returned_state(fn, callback, owner)
         if is_callback:
             return None
         trainer = state.trainer
@@ -266,6 +268,19 @@ def _predict_results(trainer: Any) -> list:
     if predictions and isinstance(predictions[0], list) and len(trainer.num_predict_batches) > 1:
         return predictions
     return [predictions]
+
+
+def _storing_returned_state(fn: Callable, callback: Any, owner: str) -> Callable:
+    """1.3-1.7: the dict a callback's ``on_save_checkpoint`` returned was its checkpointed state; 2.x drops it."""
+
+    def on_save_checkpoint(trainer: Any, pl_module: Any, checkpoint: dict) -> None:
+        state = fn(trainer, pl_module, checkpoint)
+        if isinstance(state, dict):
+            legacy_usage(f"`{owner}.on_save_checkpoint` returns its state, which 2.x ignores (1.x stored it): "
+                         "implement `state_dict(self)` / `load_state_dict(self, state_dict)` instead.")
+            checkpoint.setdefault("callbacks", {})[callback.state_key] = state
+
+    return on_save_checkpoint
 
 
 def _callback_state(checkpoint: dict, callback: Any) -> Any:
