@@ -24,7 +24,6 @@ from lightning.fabric.utilities.rank_zero import rank_zero_only, rank_zero_warn
 from lightning.fabric.utilities.seed import reset_seed
 from lightning.fabric.utilities.warnings import PossibleUserWarning
 from lightning.pytorch.plugins.precision.precision import Precision
-from lightning.pytorch.strategies.launchers import _MultiProcessingLauncher, _SubprocessScriptLauncher
 from lightning.pytorch.strategies.parallel import ParallelStrategy
 from lightning.pytorch.strategies.registry import StrategyRegistry
 from lightning.pytorch.trainer.states import RunningStage, TrainerFn
@@ -148,8 +147,12 @@ class DDPStrategy(ParallelStrategy):
     def _configure_launcher(self) -> None:
         assert self.cluster_environment is not None
         if self._start_method == "popen":
+            from lightning.pytorch.strategies.launchers.subprocess_script import _SubprocessScriptLauncher
+
             self._launcher = _SubprocessScriptLauncher(self.cluster_environment, self.num_processes, self.num_nodes)
         else:
+            from lightning.pytorch.strategies.launchers.multiprocessing import _MultiProcessingLauncher
+
             self._launcher = _MultiProcessingLauncher(self, start_method=self._start_method)
 
     # ------------------------------------------------------------ process group

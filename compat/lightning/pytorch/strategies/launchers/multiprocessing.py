@@ -10,7 +10,6 @@ import tempfile
 from typing import Any, Callable, NamedTuple, Optional
 
 import torch
-import torch.multiprocessing as mp
 from torch import Tensor
 
 from lightning.fabric.utilities.apply_func import apply_to_collection, move_data_to_device
@@ -38,6 +37,8 @@ class _MultiProcessingLauncher(_Launcher):
     def __init__(self, strategy: Any, start_method: str = "spawn") -> None:
         self._strategy = strategy
         self._start_method = start_method
+        import torch.multiprocessing as mp  # here, not at import: only spawn/fork users pay for it
+
         if start_method not in mp.get_all_start_methods():
             raise ValueError(
                 f"The start method {start_method!r} is not available on this platform. Available: "
@@ -55,6 +56,8 @@ class _MultiProcessingLauncher(_Launcher):
                 "CUDA was already initialized in this process, so it cannot be forked. Use "
                 "`strategy='ddp_spawn'` or `strategy='ddp'`, or do not touch CUDA before `trainer.fit`."
             )
+        import torch.multiprocessing as mp
+
         environment = self._strategy.cluster_environment
         _check_port_free(environment.main_address, environment.main_port)
         os.environ["MASTER_PORT"] = str(environment.main_port)
