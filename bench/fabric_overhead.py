@@ -37,7 +37,7 @@ def _per_step(start: tuple, steps: int) -> tuple:
     return (time.perf_counter() - start[0]) / steps, (time.process_time() - start[1]) / steps
 
 
-def plain_run(hidden: int, loader: DataLoader, precision: str) -> tuple:
+def plain_run(hidden: int, loader: DataLoader, precision: str = "32-true") -> tuple:
     """(wall seconds, CPU seconds) per step of the plain loop (with ``torch.autocast`` for bf16-mixed)."""
     model = _model(hidden)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
@@ -53,7 +53,7 @@ def plain_run(hidden: int, loader: DataLoader, precision: str) -> tuple:
     return _per_step(start, len(loader))
 
 
-def fabric_run(hidden: int, loader: DataLoader, precision: str) -> tuple:
+def fabric_run(hidden: int, loader: DataLoader, precision: str = "32-true") -> tuple:
     """(wall seconds, CPU seconds) per step of the Fabric loop."""
     fabric = L.Fabric(accelerator="cpu", devices=1, precision=precision)
     model = _model(hidden)
