@@ -1,17 +1,17 @@
 """lit-migrate on the argparse-helper patterns of real 1.x code (fixtures/migrate_cli/): the project template, the
 bolts-style `add_model_specific_args` + `**vars(args)`, latent-diffusion's `nondefault_trainer_args`.
 
-Each migrated script runs on our `lightning` and must report the values real pytorch-lightning 1.9.5 reported for
+Each migrated script runs (in this process, as `__main__`) on our `lightning` and must report the values real pytorch-lightning 1.9.5 reported for
 the original (expected/<name>.json). Strict mode (`LIGHTNING_COMPAT_STRICT=1`, where the 1.x helpers raise as in real
 2.x) proves the migration complete; while lit-migrate leaves a review note for a helper instead of rewriting it, the
 strict run xfails with those notes. `target_2x/` holds a complete migration of each script, which must pass strictly.
 """
 import json
-import os
 import re
+import runpy
 import shutil
-import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -23,12 +23,21 @@ FIXTURES = ROOT / "fixtures" / "migrate_cli"
 SCRIPTS = ("template_project", "bolts_model_specific_args", "latent_diffusion_nondefault")
 
 
-def _run(script: Path, strict: bool) -> dict:
-    env = {**os.environ, "LIGHTNING_COMPAT_STRICT": "1" if strict else "0", "PYTHONWARNINGS": "ignore"}
-    out = subprocess.run([sys.executable, script.name], cwd=script.parent, capture_output=True, text=True,
-                         timeout=300, env=env)
-    lines = [line for line in out.stdout.splitlines() if line.startswith("RESULT ")]
-    assert out.returncode == 0 and lines, f"{script.name} failed (exit {out.returncode}):\n{out.stderr[-3000:]}"
+def _run(script: Path, strict: bool, monkeypatch, capsys) -> dict:
+    """Run the script as `__main__` in this process (its folder as cwd and first on sys.path); return its RESULT."""
+    with monkeypatch.context() as patch:
+        patch.setenv("LIGHTNING_COMPAT_STRICT", "1" if strict else "0")
+        patch.delenv("PL_GLOBAL_SEED", raising=False)
+        patch.chdir(script.parent)
+        patch.syspath_prepend(str(script.parent))
+        patch.setattr(sys, "argv", [script.name])
+        patch.delitem(sys.modules, "argparse_result", raising=False)
+        capsys.readouterr()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            runpy.run_path(str(script), run_name="__main__")
+        lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("RESULT ")]
+    assert lines, f"{script.name} reported nothing"
     return json.loads(lines[-1][len("RESULT "):])
 
 
@@ -50,22 +59,22 @@ def _migrate(target: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("name", SCRIPTS)
-def test_complete_migration_runs_strictly_with_the_1x_values(name, tmp_path):
+def test_complete_migration_runs_strictly_with_the_1x_values(name, tmp_path, monkeypatch, capsys):
     script = _workdir(tmp_path, FIXTURES / "target_2x" / f"{name}.py")
     assert "argparse_args" not in script.read_text()
-    assert _run(script, strict=True) == _expected(name)
+    assert _run(script, True, monkeypatch, capsys) == _expected(name)
 
 
 @pytest.mark.parametrize("name", SCRIPTS)
-def test_lit_migrate_output_keeps_the_parsed_values(name, tmp_path):
+def test_lit_migrate_output_keeps_the_parsed_values(name, tmp_path, monkeypatch, capsys):
     script = _workdir(tmp_path, FIXTURES / f"{name}.py")
     notes = _migrate(script)
     migrated = script.read_text()
     assert not re.search(r"^\s*(from|import) pytorch_lightning\b", migrated, re.M)
     compile(migrated, str(script), "exec")
     # with the legacy helpers still available (non-strict), nothing the codemod changed alters a parsed value
-    assert _run(script, strict=False) == _expected(name)
+    assert _run(script, False, monkeypatch, capsys) == _expected(name)
     helper_notes = [n for n in notes if "argparse" in n]
     if helper_notes:
         pytest.xfail("lit-migrate leaves the argparse helpers for a human: " + " | ".join(helper_notes))
-    assert _run(script, strict=True) == _expected(name)
+    assert _run(script, True, monkeypatch, capsys) == _expected(name)
