@@ -500,8 +500,7 @@ class Trainer(LegacyTrainerAPI):
         self.ckpt_path = ckpt_path
         checkpoint = None
         if ckpt_path is not None:
-            checkpoint = checkpointing.load_for_resume(self, ckpt_path) if weights_only is None else \
-                self.strategy.checkpoint_io.load_checkpoint(ckpt_path, weights_only=weights_only)
+            checkpoint = checkpointing.load_for_resume(self, ckpt_path, weights_only)
             if not self.strategy.restore_checkpoint_after_setup:
                 checkpointing.restore_modules_and_callbacks(self, checkpoint)
         self._metric_flow.reset_metrics()
