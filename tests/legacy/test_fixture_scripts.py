@@ -20,12 +20,7 @@ HELPERS = {"generate_expected.py", "legacy_report.py", "table_mapping.py"}
 NAMES = sorted(n[:-3] for n in os.listdir(SCRIPTS) if n.endswith(".py") and n not in HELPERS)
 
 # Differences that come from outside the legacy layer; each names the field, why, and who owns the fix.
-KNOWN = {
-    "model_checkpoint_filepath": "ModelCheckpoint(filepath=) (table E.1): ModelCheckpoint.__init__ is not decorated "
-                                 "with legacy_args.accepts_legacy_constructor_arguments yet (callbacks owner; "
-                                 "test_table_constructors shows the script passes with it)",
-    "model_checkpoint_period": "ModelCheckpoint(period=) (table E.1): same as model_checkpoint_filepath",
-}
+KNOWN: dict = {}  # script name -> why it cannot match 1.9.5 yet (the owner of the fix)
 # Fields that differ because of 2.x behaviour owned outside the legacy layer: compared in a separate, xfailed test.
 #   resume_trainer_args: our checkpoint restore also restores the RNG state (bit-exact resume), so the shuffled order
 #   after resuming differs from 1.9.5 (trainer core); 1.9.5's ModelCheckpoint deleted the resumed-from best file

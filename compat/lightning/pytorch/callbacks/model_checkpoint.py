@@ -21,6 +21,7 @@ from torch import Tensor
 from lightning.fabric.utilities.rank_zero import WarningCache, rank_zero_info, rank_zero_warn
 from lightning.fabric.utilities.exceptions import MisconfigurationException
 from lightning.pytorch.callbacks.checkpoint import Checkpoint
+from lightning.pytorch.trainer.legacy_args import accepts_legacy_constructor_arguments
 
 log = logging.getLogger("lightning.pytorch")
 _PATH = Union[str, Path]
@@ -56,6 +57,7 @@ class ModelCheckpoint(Checkpoint):
     FILE_EXTENSION = ".ckpt"
     STARTING_VERSION = 1
 
+    @accepts_legacy_constructor_arguments("ModelCheckpoint")
     def __init__(
         self,
         dirpath: Optional[_PATH] = None,

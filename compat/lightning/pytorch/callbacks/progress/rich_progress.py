@@ -15,6 +15,7 @@ import torch
 from lightning.fabric.utilities.apply_func import apply_to_collection
 from lightning.pytorch.callbacks.progress.progress_bar import ProgressBar
 from lightning.pytorch.callbacks.progress.tqdm_progress import convert_inf
+from lightning.pytorch.trainer.legacy_args import accepts_legacy_constructor_arguments
 
 _COLUMN_CLASSES = (
     "BatchesProcessedColumn", "CustomBarColumn", "CustomProgress", "CustomTimeColumn", "MetricsTextColumn",
@@ -59,6 +60,7 @@ class RichProgressBar(ProgressBar):
 
     MAX_REDRAWS_PER_S = 10
 
+    @accepts_legacy_constructor_arguments("RichProgressBar")
     def __init__(
         self,
         refresh_rate: int = 100,
