@@ -5,6 +5,7 @@ as soon as the first test needs one of them, and each test waits only for its ow
 as the slowest launch instead of the sum of all of them. Only the launches of the collected tests are started.
 """
 import importlib.util
+import os
 
 import pytest
 
@@ -23,31 +24,58 @@ def train_module():
     return module
 
 
+class _Launches:
+    """Starts each launch once, on first request; ``prefetch`` starts several at once."""
+
+    def __init__(self, root, train_module) -> None:
+        self.root = root
+        self.train_module = train_module
+        self.jobs: dict = {}
+
+    def __getitem__(self, name: str) -> Job:
+        if name not in self.jobs:
+            self.jobs[name] = self._start(name)
+        return self.jobs[name]
+
+    def prefetch(self, names) -> None:
+        for name in names:
+            self[name]
+
+    def _start(self, name: str) -> Job:
+        root = self.root
+        if name == "ddp":
+            return Job(root / "ddp", "--callbacks", "--save", str(root / "ddp" / "ddp.ckpt"))
+        if name == "torchrun":
+            single_process_fit(self.train_module, root, epochs=1, save=str(root / "single.ckpt"))
+            launcher = (PYTHON, "-m", "torch.distributed.run", "--nproc_per_node=2", "--nnodes=1",
+                        "--master_addr=127.0.0.1", f"--master_port={free_port()}")
+            job = Job(root / "torchrun", "--resume", str(root / "single.ckpt"), launcher=launcher)
+            job.single_checkpoint = root / "single.ckpt"
+            return job
+        if name in ("node0", "node1"):
+            if "nodes_port" not in self.__dict__:
+                self.nodes_port = str(free_port())
+            env = clean_env(MASTER_ADDR="127.0.0.1", MASTER_PORT=self.nodes_port, NODE_RANK=name[-1])
+            return Job(root / "nodes", "--devices", "1", "--num-nodes", "2", "--epochs", "4", "--early-stop-rank", "1",
+                       "--timeout", "60", env=env)
+        return Job(root / name, *FAILING[name])
+
+
+# which launches each fixture below needs
+_NEEDS = {"ddp_launch": ["ddp"], "torchrun_launch": ["torchrun"], "two_node_launches": ["ddp", "node0", "node1"],
+          "failing_launches": list(FAILING)}
+
+
 @pytest.fixture(scope="session")
 def launches(request, tmp_path_factory, train_module):
-    """name -> Job for every launch some collected test asks for (via the fixture of the same name)."""
-    wanted = {name for item in request.session.items for name in getattr(item, "fixturenames", ())}
-    root = tmp_path_factory.mktemp("launches")
-    jobs = {}
-    if "ddp_launch" in wanted or "two_node_launches" in wanted:
-        jobs["ddp"] = Job(root / "ddp", "--callbacks", "--save", str(root / "ddp" / "ddp.ckpt"))
-    if "torchrun_launch" in wanted:
-        single_process_fit(train_module, root, epochs=1, save=str(root / "single.ckpt"))
-        launcher = (PYTHON, "-m", "torch.distributed.run", "--nproc_per_node=2", "--nnodes=1",
-                    "--master_addr=127.0.0.1", f"--master_port={free_port()}")
-        jobs["torchrun"] = Job(root / "torchrun", "--resume", str(root / "single.ckpt"), launcher=launcher)
-        jobs["torchrun"].single_checkpoint = root / "single.ckpt"
-    if "two_node_launches" in wanted:
-        port = str(free_port())
-        for node_rank in (0, 1):
-            env = clean_env(MASTER_ADDR="127.0.0.1", MASTER_PORT=port, NODE_RANK=str(node_rank))
-            jobs[f"node{node_rank}"] = Job(root / "nodes", "--devices", "1", "--num-nodes", "2", "--epochs", "4",
-                                           "--early-stop-rank", "1", "--timeout", "60", env=env)
-    if "failing_launches" in wanted:
-        for name, args in FAILING.items():
-            jobs[name] = Job(root / name, *args)
-    yield jobs
-    for job in jobs.values():
+    """The launches of this session. Without xdist, every launch some collected test needs starts right away;
+    under xdist (each worker collects every test but runs only some) each starts when a test asks for it."""
+    registry = _Launches(tmp_path_factory.mktemp("launches"), train_module)
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        wanted = {name for item in request.session.items for name in getattr(item, "fixturenames", ())}
+        registry.prefetch([job for fixture, jobs in _NEEDS.items() if fixture in wanted for job in jobs])
+    yield registry
+    for job in registry.jobs.values():
         if job.proc.poll() is None:
             job.proc.kill()
 
