@@ -2,7 +2,6 @@
 CLI adds, its hand-off to load_from_checkpoint, and misuse that must fail with a clear message."""
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import torch
@@ -192,15 +191,3 @@ def test_subcommand_parser_kwargs_reach_their_parser(cli_app, capsys):
     with pytest.raises(SystemExit):
         LightningCLI(cli_app.Regressor, cli_app.RandomData, parser_kwargs=kwargs, args=["fit", "--help"])
     assert "train the regressor" in capsys.readouterr().out
-
-
-def test_command_line_script_exits_2_on_a_missing_config(tmp_path):
-    script = tmp_path / "train.py"
-    script.write_text(
-        f"import sys; sys.path.insert(0, {str(Path(__file__).resolve().parents[2] / 'fixtures' / 'cli')!r})\n"
-        "import cli_app\nfrom lightning.pytorch.cli import LightningCLI\n"
-        "LightningCLI(cli_app.Regressor, cli_app.RandomData)\n")
-    out = subprocess.run([sys.executable, str(script), "fit", "--config", "nope.yaml"], capture_output=True,
-                         text=True, timeout=120, cwd=tmp_path)
-    assert out.returncode == 2
-    assert "nope.yaml" in out.stderr

@@ -1,10 +1,11 @@
 """lit-migrate on the argparse-helper patterns of real 1.x code (fixtures/migrate_cli/): the project template, the
 bolts-style `add_model_specific_args` + `**vars(args)`, latent-diffusion's `nondefault_trainer_args`.
 
-Each migrated script runs (in this process, as `__main__`) on our `lightning` and must report the values real pytorch-lightning 1.9.5 reported for
-the original (expected/<name>.json). Strict mode (`LIGHTNING_COMPAT_STRICT=1`, where the 1.x helpers raise as in real
-2.x) proves the migration complete; while lit-migrate leaves a review note for a helper instead of rewriting it, the
-strict run xfails with those notes. `target_2x/` holds a complete migration of each script, which must pass strictly.
+Each migrated script runs (in this process, as `__main__`) on our `lightning` and must report the values real
+pytorch-lightning 1.9.5 reported for the original (expected/<name>.json). Strict mode (`LIGHTNING_COMPAT_STRICT=1`,
+where the 1.x helpers raise as in real 2.x) proves the migration complete; while lit-migrate leaves a review note
+for a helper instead of rewriting it, the strict run xfails with those notes. `target_2x/` holds a complete
+migration of each script, which must pass strictly.
 """
 import json
 import re

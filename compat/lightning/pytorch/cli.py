@@ -589,8 +589,8 @@ class LightningCLI:
             return
         if len(optimizers) > 1 or len(schedulers) > 1:
             raise MisconfigurationException(
-                f"`{type(self).__name__}` can build `configure_optimizers` from one AUTOMATIC optimizer and at most one "
-                f"AUTOMATIC lr_scheduler, but found {optimizers + schedulers}. Give the extra groups a `link_to` "
+                f"`{type(self).__name__}` can build `configure_optimizers` from one AUTOMATIC optimizer and at most "
+                f"one AUTOMATIC lr_scheduler, but found {optimizers + schedulers}. Give the extra groups a `link_to` "
                 "target and implement `configure_optimizers` in the model."
             )
         optimizer_init = self._init_config(parser._optimizers[optimizers[0]][0], optimizers[0])
