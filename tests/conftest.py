@@ -12,8 +12,11 @@ torch.set_num_threads(1)
 def _isolated_run(monkeypatch, tmp_path):
     """No inherited strict mode, and a fresh working directory: `Trainer()` writes `lightning_logs/` (and
     callbacks their files) under the cwd, which must never be the repository."""
+    from lightning.pytorch.utilities import legacy
+
     monkeypatch.delenv("LIGHTNING_COMPAT_STRICT", raising=False)
     monkeypatch.chdir(tmp_path)
+    legacy._seen.clear()  # each legacy warning fires once per process: give every test its own "once"
     yield
 
 

@@ -101,10 +101,16 @@ def test_split_and_validate(env):
     run(env, snippets.SPLIT)
     assert (len(env["train_set"]), len(env["valid_set"])) == (16, 4)
     env["autoencoder"] = env["LitAutoEncoder"](env["Net"])
-    env["trainer"] = env["L"].Trainer(max_epochs=2, enable_progress_bar=False)
+    validations = []
+
+    class CountValidations(env["L"].Callback):
+        def on_validation_epoch_end(self, trainer, pl_module):
+            validations.append(trainer.sanity_checking)
+
+    env["trainer"] = env["L"].Trainer(max_epochs=2, enable_progress_bar=False, callbacks=[CountValidations()])
     run(env, snippets.VALIDATE)
-    trainer = env["trainer"]
-    assert trainer.num_val_batches == [1] and trainer.fit_loop.epoch_loop.val_loop.batch_progress.total.completed == 2
+    assert env["trainer"].num_val_batches == [1]
+    assert validations == [True, False, False]  # the sanity check, then once per epoch
 
 
 def test_save_load_resume_and_plain_torch_load(env, tmp_path):
