@@ -1,5 +1,6 @@
 """Apply a function to every tensor in a nested collection; move batches between devices."""
 import dataclasses
+from abc import ABC
 from functools import partial
 from collections import OrderedDict, defaultdict
 from typing import Any, Callable, Optional, Union
@@ -61,7 +62,7 @@ def _rebuild_mapping(data: Any, items: list) -> Any:
         return dict(items)
 
 
-class _TransferableDataType:
+class _TransferableDataType(ABC):
     """Anything with a ``to(device)`` method that is not a tensor (custom batch classes)."""
 
     @classmethod
