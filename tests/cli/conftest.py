@@ -33,3 +33,12 @@ def cli_app(generator):
 def _no_command_line(monkeypatch):
     """pytest's own arguments are not meant for the CLIs under test (LightningCLI warns when it sees both)."""
     monkeypatch.setattr(sys, "argv", ["prog"])
+
+
+@pytest.fixture(autouse=True)
+def _no_seed_leak(monkeypatch):
+    """seed_everything (which every CLI run calls) exports PL_GLOBAL_SEED / PL_SEED_WORKERS: start each test without
+    them and put the previous state back afterwards, so no later test inherits a seed."""
+    for name in ("PL_GLOBAL_SEED", "PL_SEED_WORKERS"):
+        monkeypatch.setenv(name, "")  # records the current state for the undo
+        monkeypatch.delenv(name)

@@ -28,7 +28,6 @@ def _run(script: Path, strict: bool, monkeypatch, capsys) -> dict:
     """Run the script as `__main__` in this process (its folder as cwd and first on sys.path); return its RESULT."""
     with monkeypatch.context() as patch:
         patch.setenv("LIGHTNING_COMPAT_STRICT", "1" if strict else "0")
-        patch.delenv("PL_GLOBAL_SEED", raising=False)
         patch.chdir(script.parent)
         patch.syspath_prepend(str(script.parent))
         patch.setattr(sys, "argv", [script.name])
