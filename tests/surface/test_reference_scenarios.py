@@ -16,8 +16,6 @@ _KNOWN_GAPS = {
     # the predict loop neither records the dataset indices of each batch nor keeps the predictions for an
     # epoch-interval writer when return_predictions=False (2.x does both)
     "prediction_writer": "predict loop does not track batch indices / keep predictions for writers (trainer core)",
-    # 2.x calls iter() on the train loader (one random seed draw) before it builds the validation loaders
-    "fit_random_stream": "fit builds the validation loaders before iterating the train loader (trainer core)",
 }
 
 

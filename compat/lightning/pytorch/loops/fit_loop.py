@@ -111,6 +111,9 @@ class _FitLoop:
 
     def _on_run_start(self) -> None:
         trainer = self.trainer
+        for loader in self._combined_loader.flattened:
+            _set_sampler_epoch(loader, self.epoch_progress.current.processed)
+        self.epoch_loop.open_first_epoch(self._combined_loader)
         val_loop = self.epoch_loop.val_loop
         if self.epoch_loop._should_check_val_epoch() and val_loop._combined_loader is None:
             trainer.validating = True

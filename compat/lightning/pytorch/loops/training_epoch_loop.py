@@ -34,6 +34,7 @@ class _TrainingEpochLoop:
                                         inference_mode=False)
         self._batches_that_stepped = 0
         self._resume: Optional[dict] = None  # set when restoring a checkpoint saved inside an epoch
+        self._opened: Optional[DataFetcher] = None  # an iterator opened ahead of its epoch (open_first_epoch)
         self.legacy_optimization: Any = None  # set per run by the legacy layer for the 1.x multi-optimizer pattern
 
     # ------------------------------------------------------------ counters
@@ -88,7 +89,11 @@ class _TrainingEpochLoop:
         self._step_takes_batch_idx = is_param_in_hook_signature(
             trainer.lightning_module.training_step, "batch_idx", min_args=2
         )
-        fetcher = self._start_epoch_data(combined_loader, resume, mid_epoch)
+        fetcher, self._opened = self._opened, None
+        if fetcher is None:
+            fetcher = self.open_epoch_data(combined_loader, resume)
+        if resume is not None and resume.get("rng") is not None:
+            restore_rng_states(resume["rng"])  # the RNG state of the save, after every draw of the setup
         if mid_epoch and self.batch_progress.current.completed < self.batch_progress.current.ready:
             # saved in on_train_batch_end: that batch's end-of-step work (a due validation ...) has not run yet
             self.batch_progress.increment_completed()
@@ -100,18 +105,22 @@ class _TrainingEpochLoop:
                 break
             self.on_advance_end(fetcher)
 
-    def _start_epoch_data(self, combined_loader: Any, resume: Optional[dict], mid_epoch: bool) -> DataFetcher:
+    def open_epoch_data(self, combined_loader: Any, resume: Optional[dict]) -> DataFetcher:
         """Create the epoch's iterator. Resuming inside an epoch recreates the same order (the RNG state of the
-        epoch's start) and skips the batches already trained on; then the RNG state of the save is restored."""
+        epoch's start) and skips the batches already trained on."""
+        mid_epoch = resume is not None and resume.get("rng_epoch_start") is not None
         if mid_epoch:
             restore_rng_states(resume["rng_epoch_start"])
         self._rng_epoch_start = collect_rng_states()
         fetcher = DataFetcher(combined_loader, self.trainer.num_training_batches)
         if mid_epoch and not self._num_ready_batches_reached():
             fetcher.skip(self.batch_progress.current.ready)
-        if resume is not None and resume.get("rng") is not None:
-            restore_rng_states(resume["rng"])
         return fetcher
+
+    def open_first_epoch(self, combined_loader: Any) -> None:
+        """Create the first epoch's iterator now: 2.x draws its seed right after loading the training data, before
+        the validation loaders are built (seeded runs see the same random stream)."""
+        self._opened = self.open_epoch_data(combined_loader, self._resume)
 
     def advance(self, fetcher: DataFetcher) -> None:
         trainer = self.trainer
