@@ -12,11 +12,7 @@ import scenarios  # noqa: E402
 
 REFERENCE = json.loads((FIXTURES / "reference.json").read_text())
 
-_KNOWN_GAPS = {
-    # the predict loop neither records the dataset indices of each batch nor keeps the predictions for an
-    # epoch-interval writer when return_predictions=False (2.x does both)
-    "prediction_writer": "predict loop does not track batch indices / keep predictions for writers (trainer core)",
-}
+_KNOWN_GAPS: dict = {}  # scenario -> why we still differ from 2.6.6 (the owner of the fix)
 
 
 @pytest.mark.parametrize("name", sorted(scenarios.SCENARIOS))

@@ -3,6 +3,7 @@ from collections import OrderedDict
 from typing import Any, Optional
 
 import torch
+from torch.utils.data import DataLoader
 
 from lightning.fabric.utilities.apply_func import move_data_to_device
 from lightning.fabric.utilities.rank_zero import WarningCache
@@ -23,6 +24,7 @@ class _PredictionLoop:
         self.current_batch_indices: list = []
         self._predictions: list = []
         self._return_predictions = False
+        self._keep_predictions = False
         self._combined_loader: Any = None
         self._max_batches: list = []
         self._results = None
@@ -52,6 +54,8 @@ class _PredictionLoop:
         self._combined_loader, self._max_batches = self.trainer._data.eval_loaders(
             RunningStage.PREDICTING, TrainerFn.PREDICTING
         )
+        if self._combined_loader is not None:
+            self._combined_loader.flattened = [_recording_indices(dl) for dl in self._combined_loader.flattened]
 
     def run(self) -> Optional[list]:
         trainer = self.trainer
@@ -61,6 +65,10 @@ class _PredictionLoop:
         self._combined_loader.limits = list(self._max_batches)
         self.batch_progress.reset_on_run()
         self._predictions = [[] for _ in range(self.num_dataloaders)]
+        # an epoch-interval prediction writer needs the predictions even when they are not returned
+        self._keep_predictions = self._return_predictions or any(
+            getattr(getattr(cb, "interval", None), "on_epoch", False) for cb in trainer.callbacks
+        )
         self.epoch_batch_indices = [[] for _ in range(self.num_dataloaders)]
         grad_context = torch.inference_mode() if self.inference_mode else torch.no_grad()
         hooks = trainer._hooks
@@ -99,17 +107,52 @@ class _PredictionLoop:
         if predictions is None:
             _warning_cache.warn("`predict_step` returned None; if that is on purpose, ignore this warning.")
         self.batch_progress.increment_processed()
-        if self._return_predictions:
+        if self._keep_predictions:
             self._predictions[dataloader_idx].append(move_data_to_device(predictions, torch.device("cpu")))
         hooks.fire("on_predict_batch_end", predictions, *hook_kwargs.values())
         self.batch_progress.increment_completed()
 
     def _batch_indices(self, batch_idx: int, dataloader_idx: int) -> list:
-        """Dataset indices of the current batch (for prediction writers), when the sampler can tell."""
+        """Dataset indices of the current batch (for prediction writers), when the batch sampler records them."""
         loader = self._combined_loader.flattened[dataloader_idx]
         batch_sampler = getattr(loader, "batch_sampler", None)
-        indices = getattr(batch_sampler, "_lightning_seen_indices", None)
-        if indices is None:
+        if not isinstance(batch_sampler, _IndexBatchSamplerWrapper):
             return []
-        self.epoch_batch_indices[dataloader_idx].append(indices)
-        return indices
+        self.epoch_batch_indices[dataloader_idx] = batch_sampler.seen_batch_indices
+        seen = batch_sampler.seen_batch_indices
+        return seen[batch_idx] if batch_idx < len(seen) else []
+
+
+class _IndexBatchSamplerWrapper:
+    """A batch sampler that remembers the dataset indices of every batch it yields."""
+
+    def __init__(self, batch_sampler: Any) -> None:
+        self._batch_sampler = batch_sampler
+        self.seen_batch_indices: list = []
+
+    def __iter__(self) -> Any:
+        self.seen_batch_indices = []
+        for indices in self._batch_sampler:
+            self.seen_batch_indices.append(indices)
+            yield indices
+
+    def __len__(self) -> int:
+        return len(self._batch_sampler)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._batch_sampler, name)
+
+
+def _recording_indices(loader: Any) -> Any:
+    """``loader`` rebuilt around an index-recording batch sampler (other loaders are returned as they are)."""
+    if not isinstance(loader, DataLoader) or loader.batch_sampler is None:
+        return loader
+    if isinstance(loader.batch_sampler, _IndexBatchSamplerWrapper):
+        return loader
+    return DataLoader(
+        loader.dataset, batch_sampler=_IndexBatchSamplerWrapper(loader.batch_sampler),
+        num_workers=loader.num_workers, collate_fn=loader.collate_fn, pin_memory=loader.pin_memory,
+        timeout=loader.timeout, worker_init_fn=loader.worker_init_fn,
+        multiprocessing_context=loader.multiprocessing_context, generator=loader.generator,
+        persistent_workers=loader.persistent_workers,
+    )
