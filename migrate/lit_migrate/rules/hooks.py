@@ -73,6 +73,7 @@ class _Class:
         self.body: list[Any] = list(updated.body.body)  # type: ignore[union-attr]
         self.originals = {s.name.value: s for s in _body(original) if isinstance(s, cst.FunctionDef)}
         self.class_notes: list[str] = []
+        self.step_schedulers = False
 
     # -- helpers ------------------------------------------------------------------------------------------------------
     def method(self, name: str) -> cst.FunctionDef | None:
@@ -244,6 +245,10 @@ class _Class:
         self.add_to_init(["self.automatic_optimization = False"])
         self.change("training_step", "optimizer_idx branches -> manual optimization (toggle, zero_grad, "
                                      "manual_backward, step, untoggle per optimizer, in 1.x order)")
+        if self.step_schedulers:
+            self._step_schedulers_at_epoch_end()
+            self.change("training_step", "learning-rate schedulers stepped in on_train_epoch_end, as 1.x did after "
+                                         "each training epoch")
 
     def _manual_blocker(self, step: cst.FunctionDef) -> str | None:
         source = code(self.updated)
@@ -252,13 +257,34 @@ class _Class:
         configure = self.method("configure_optimizers")
         if configure is None:
             return "configure_optimizers is not in this class"
-        if "sched" in code(configure).lower():
-            return "learning-rate schedulers must be stepped by hand"
+        configure_source = code(configure)
+        self.step_schedulers = "sched" in configure_source.lower()
+        if self.step_schedulers and any(word in configure_source for word in (
+                "interval", "monitor", "Plateau", "OneCycle", "Cyclic")):
+            return "scheduler configs with interval/monitor, or per-step schedulers, must be stepped by hand"
         if self.method("training_epoch_end") is not None or self.method("training_step_end") is not None:
             return "training_epoch_end/training_step_end see per-optimizer outputs"
-        if self.method("optimizer_step") is not None or self.method("backward") is not None:
-            return "optimizer_step/backward are overridden"
+        overridden = [name for name in ("optimizer_step", "optimizer_zero_grad", "backward")
+                      if self.method(name) is not None]
+        if overridden:
+            return f"{'/'.join(overridden)} overridden: manual optimization does not call them"
         return None
+
+    def _step_schedulers_at_epoch_end(self) -> None:
+        """1.x stepped every (epoch-interval) scheduler after each training epoch; manual optimization does not."""
+        lines = parse_lines([
+            "schedulers = self.lr_schedulers()",
+            "for scheduler in schedulers if isinstance(schedulers, list) else [schedulers]:\n"
+            "    scheduler.step()",
+        ])
+        hook = self.method("on_train_epoch_end")
+        if hook is None:
+            source = "def on_train_epoch_end(self):\n    pass\n"
+            new = cst.parse_statement(source)
+            new = new.with_changes(body=new.body.with_changes(body=lines))
+            self.insert(self.body.index(self.method("training_step")) + 1, new)
+        elif isinstance(hook.body, cst.IndentedBlock):
+            self.replace(hook, hook.with_changes(body=hook.body.with_changes(body=[*hook.body.body, *lines])))
 
     # -- signatures and renamed hooks ------------------------------------------------------------------------------
     def signatures(self) -> None:
@@ -558,6 +584,9 @@ def _gan_rewrite(step: cst.FunctionDef, original: cst.FunctionDef) -> cst.Functi
                 return problem
         elif any(_uses(s, facts.OPTIMIZER_IDX_PARAM) for s in tail):
             return "optimizer_idx is used after the branches"
+        elif not _has_else(chain) and all(_ends_with_return(b) for b in branches.values()):
+            # `if optimizer_idx == 0: ... return ...` followed by the last optimizer's code
+            branches[max(branches) + 1] = tail
         else:
             for k in branches:
                 if branches[k] and _ends_with_return(branches[k]):
@@ -602,6 +631,13 @@ def _gan_rewrite(step: cst.FunctionDef, original: cst.FunctionDef) -> cst.Functi
         [params[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)]
     return step.with_changes(params=step.params.with_changes(params=params),
                              body=block.with_changes(body=new_body))
+
+
+def _has_else(chain: cst.If) -> bool:
+    node: Any = chain
+    while isinstance(node, cst.If):
+        node = node.orelse
+    return isinstance(node, cst.Else)
 
 
 def _ends_with_return(stmts: list[Any]) -> bool:
