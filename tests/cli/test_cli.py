@@ -191,3 +191,13 @@ def test_subcommand_parser_kwargs_reach_their_parser(cli_app, capsys):
     with pytest.raises(SystemExit):
         LightningCLI(cli_app.Regressor, cli_app.RandomData, parser_kwargs=kwargs, args=["fit", "--help"])
     assert "train the regressor" in capsys.readouterr().out
+
+
+def test_1x_constructor_keywords_are_translated_or_refused_in_strict_mode(cli_app, monkeypatch):
+    with pytest.warns(DeprecationWarning, match="auto_registry"):
+        cli = LightningCLI(cli_app.Regressor, cli_app.RandomData, run=False, auto_registry=True,
+                           seed_everything_default=None, args=["--trainer.max_epochs=1"])
+    assert cli.seed_everything_default is False and cli.config.seed_everything is False
+    monkeypatch.setenv("LIGHTNING_COMPAT_STRICT", "1")
+    with pytest.raises(TypeError, match="auto_registry"):
+        LightningCLI(cli_app.Regressor, cli_app.RandomData, run=False, auto_registry=True, args=[])
