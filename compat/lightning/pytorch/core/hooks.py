@@ -11,6 +11,7 @@ from torch.optim import Optimizer
 
 from lightning.fabric.utilities.apply_func import move_data_to_device
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
+from lightning.pytorch.utilities.types import STEP_OUTPUT  # noqa: F401  (public here, as in 2.x)
 
 
 class ModelHooks:
