@@ -58,15 +58,16 @@ def import_costs(python: str, modules: list, repeats: int) -> dict:
             for name, m in medians.items() if name != "torch"}
 
 
-def run_worker(python: str, package: str, plan: list, log_path: Path, timeout: float) -> dict:
-    """Run ``plan`` in ``python -m bench.worker``; its console output goes to ``log_path``."""
+def run_worker(python: str, package: str, plan: list, log_path: Path, timeout: float,
+               clock: str = "wall") -> dict:
+    """Run ``plan`` in ``python -m bench.worker`` timed on ``clock``; its console output goes to ``log_path``."""
     with tempfile.TemporaryDirectory() as tmp:
         plan_path, out_path = Path(tmp, "plan.json"), Path(tmp, "out.json")
         plan_path.write_text(json.dumps(plan))
         with open(log_path, "w") as log:
             try:
                 proc = subprocess.run([python, "-m", "bench.worker", "--package", package, "--plan", str(plan_path),
-                                       "--out", str(out_path)], cwd=REPO, env=worker_env(package), stdout=log,
+                                       "--out", str(out_path), "--clock", clock], cwd=REPO, env=worker_env(package), stdout=log,
                                       stderr=subprocess.STDOUT, timeout=timeout)
                 failure = f"exit code {proc.returncode}" if proc.returncode else None
             except subprocess.TimeoutExpired:

@@ -97,7 +97,7 @@ def format_table(report: dict) -> str:
             out.append(f"[{group}]")
         out.append(line(cells))
     meta = report["meta"]
-    out.append(f"{meta['command']} | {meta['size']} sizes | load average {meta['machine']['load_avg_start'][0]:.1f}"
+    out.append(f"{meta['command']} | {meta['size']} sizes | {meta['clock']} clock | load average {meta['machine']['load_avg_start'][0]:.1f}"
                f" -> {meta['machine']['load_avg_end'][0]:.1f} on {meta['machine']['cpus']} cpus")
     return "\n".join(out)
 
@@ -108,6 +108,7 @@ def markdown_table(report: dict) -> str:
     out += ["| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |" for cells in body]
     meta = report["meta"]
     out.append("")
-    out.append(f"`{meta['command']}` ({meta['size']} sizes, {meta['started']}, {meta['machine']['cpus']} cpus, "
+    out.append(f"`{meta['command']}` ({meta['size']} sizes, {meta['clock']} clock, {meta['started']}, "
+               f"{meta['machine']['cpus']} cpus, "
                f"load average {meta['machine']['load_avg_start'][0]:.1f})")
     return "\n".join(out)

@@ -24,32 +24,36 @@ def _fit_spec(params: dict):
     return FitSpec(**params)
 
 
-def _steps_pair(raw, ours, spec, steps: int, rounds: int, root: str) -> dict:
-    from bench.timing import interleaved
-
-    result = interleaved(lambda: raw(spec, tempfile.mkdtemp(dir=root)), lambda: ours(spec, tempfile.mkdtemp(dir=root)),
-                         rounds)
-    result.update(steps=steps, raw_us_per_step=result["raw_s"] / steps * 1e6,
-                  ours_us_per_step=result["ours_s"] / steps * 1e6,
-                  overhead_us_per_step=(result["ours_s"] - result["raw_s"]) / steps * 1e6)
+def _per_step(result: dict, steps: int) -> dict:
+    raw_us = result["raw_s"] / steps * 1e6
+    result.update(steps=steps, raw_us_per_step=raw_us, ours_us_per_step=result["ours_s"] / steps * 1e6,
+                  overhead_us_per_step=(result["ratio"] - 1) * raw_us)  # from the headline ratio: same sign
     return result
 
 
-def run_fit(params: dict, rounds: int, root: str) -> dict:
+def _steps_pair(raw, ours, spec, steps: int, rounds: int, root: str, clock: str) -> dict:
+    from bench.timing import interleaved
+
+    result = interleaved(lambda: raw(spec, tempfile.mkdtemp(dir=root)), lambda: ours(spec, tempfile.mkdtemp(dir=root)),
+                         rounds, clock=clock)
+    return _per_step(result, steps)
+
+
+def run_fit(params: dict, rounds: int, root: str, clock: str) -> dict:
     from bench import workloads
 
     spec = _fit_spec(params)
-    return _steps_pair(workloads.raw_fit, workloads.trainer_fit, spec, spec.epochs * spec.batches, rounds, root)
+    return _steps_pair(workloads.raw_fit, workloads.trainer_fit, spec, spec.epochs * spec.batches, rounds, root, clock)
 
 
-def run_validate(params: dict, rounds: int, root: str) -> dict:
+def run_validate(params: dict, rounds: int, root: str, clock: str) -> dict:
     from bench import workloads
 
     spec = _fit_spec(params)
-    return _steps_pair(workloads.raw_validate, workloads.trainer_validate, spec, spec.val_batches, rounds, root)
+    return _steps_pair(workloads.raw_validate, workloads.trainer_validate, spec, spec.val_batches, rounds, root, clock)
 
 
-def run_checkpoint(params: dict, rounds: int, root: str) -> dict:
+def run_checkpoint(params: dict, rounds: int, root: str, clock: str) -> dict:
     import torch
 
     from bench.checkpoint_io import make_checkpoint
@@ -66,29 +70,24 @@ def run_checkpoint(params: dict, rounds: int, root: str) -> dict:
                              lambda: checkpoint_io.save_checkpoint(checkpoint, ours_path), rounds)
     else:
         result = interleaved(lambda: torch.load(plain_path), lambda: checkpoint_io.load_checkpoint(ours_path), rounds)
+    # always on the wall clock: the CPU clock does not see the disk
     result["file_mb"] = os.path.getsize(ours_path) / 2**20
     return result
 
 
-def run_fabric(params: dict, rounds: int, root: str) -> dict:
+def run_fabric(params: dict, rounds: int, root: str, clock: str) -> dict:
     from bench.fabric_overhead import _loader, fabric_run, plain_run
     from bench.timing import interleaved
 
     loader = _loader(params["steps"], params["batch_size"])
     hidden = params["hidden"]
-    per_step = {"raw": [], "ours": []}
-
-    def timed(side, fn):
-        return lambda: per_step[side].append(fn())
-
-    result = interleaved(timed("raw", lambda: plain_run(hidden, loader)),
-                         timed("ours", lambda: fabric_run(hidden, loader, "32-true")), rounds)
-    result.update(raw_us_per_step=result["raw_s"] / params["steps"] * 1e6,
-                  ours_us_per_step=result["ours_s"] / params["steps"] * 1e6, steps=params["steps"])
-    return result
+    # both functions time their own loop (setup excluded) and return per-step (wall, cpu) seconds
+    result = interleaved(lambda: plain_run(hidden, loader), lambda: fabric_run(hidden, loader), rounds, clock=clock,
+                         sample=lambda fn: fn())
+    return _per_step(result, 1)
 
 
-def run_peak_rss(params: dict, rounds: int, root: str) -> dict:
+def run_peak_rss(params: dict, rounds: int, root: str, clock: str) -> dict:
     """One fit (or raw loop) in this fresh process; the peak resident memory of the whole process."""
     from bench import workloads
 
@@ -97,7 +96,7 @@ def run_peak_rss(params: dict, rounds: int, root: str) -> dict:
     return {"peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-def run_profile(params: dict, rounds: int, root: str) -> dict:
+def run_profile(params: dict, rounds: int, root: str, clock: str) -> dict:
     """cProfile of one ``Trainer.fit`` (after an unprofiled warm-up); the report goes to ``params['out']``."""
     from bench import workloads
 
@@ -114,10 +113,21 @@ def run_profile(params: dict, rounds: int, root: str) -> dict:
     report.sort_stats("cumulative").print_stats(60)
     with open(params["out"], "w") as f:
         f.write(text.getvalue())
-    top = sorted(stats.stats.items(), key=lambda item: item[1][2], reverse=True)[:15]
-    return {"total_s": total, "report": params["out"],
-            "top_tottime": [{"function": f"{os.path.basename(file)}:{line}({name})", "share": tt / total}
-                            for (file, line, name), (_, _, tt, _, _) in top]}
+    package_dir = os.path.dirname(os.path.dirname(workloads.pl.__file__))  # .../lightning or site-packages
+
+    def rows(items, key):
+        return [{"function": f"{os.path.relpath(file, package_dir) if file.startswith(package_dir) else file}:"
+                             f"{line}({name})", "calls": calls, "tottime_share": tt / total, "cumtime_share": ct / total}
+                for (file, line, name), (_, calls, tt, ct, _) in sorted(items, key=key, reverse=True)[:20]]
+
+    own = [item for item in stats.stats.items() if item[0][0].startswith(package_dir)]
+    steps = spec.epochs * spec.batches
+    return {"total_s": total, "steps": steps, "report": params["out"], "package_dir": package_dir,
+            "package_tottime_share": sum(tt for _, (_, _, tt, _, _) in own) / total,
+            "package_us_per_step": sum(tt for _, (_, _, tt, _, _) in own) / steps * 1e6,
+            "top_tottime": rows(stats.stats.items(), key=lambda item: item[1][2]),
+            "package_top_tottime": rows(own, key=lambda item: item[1][2]),
+            "package_top_cumtime": rows(own, key=lambda item: item[1][3])}
 
 
 KINDS = {"fit": run_fit, "validate": run_validate, "checkpoint": run_checkpoint, "fabric": run_fabric, "peak_rss": run_peak_rss,
@@ -139,6 +149,7 @@ def main() -> None:
     parser.add_argument("--package", required=True, help="lightning.pytorch or pytorch_lightning")
     parser.add_argument("--plan", required=True, help="JSON list of {id, kind, params, rounds}")
     parser.add_argument("--out", required=True)
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall")
     args = parser.parse_args()
     os.environ["BENCH_PACKAGE"] = args.package
     import torch
@@ -152,7 +163,7 @@ def main() -> None:
             torch.manual_seed(0)
             print(f"[bench.worker] {entry['id']}", file=sys.stderr, flush=True)
             try:
-                value = KINDS[entry["kind"]](entry["params"], entry.get("rounds", 1), root)
+                value = KINDS[entry["kind"]](entry["params"], entry.get("rounds", 1), root, args.clock)
             except Exception as exc:  # recorded, so that one broken scenario does not hide the others
                 traceback.print_exc()
                 value = {"error": f"{type(exc).__name__}: {exc}"}

@@ -62,7 +62,10 @@ def test_profile_reports_are_written(smoke_run):
     report = json.loads((out / "results.json").read_text())
     for name in plans.PROFILE_SPECS:
         entry = report["profiles"][f"profile.{name}"]
-        assert entry["top_tottime"] and 0 < entry["top_tottime"][0]["share"] <= 1
+        assert entry["steps"] == plans.SMOKE.mlp_batches * plans.SMOKE.mlp_epochs
+        assert 0 < entry["package_tottime_share"] < 1 and entry["package_dir"].startswith(str(REPO / "compat"))
+        for key in ("top_tottime", "package_top_tottime", "package_top_cumtime"):
+            assert entry[key] and all(0 <= row["tottime_share"] <= row["cumtime_share"] <= 1 for row in entry[key])
         assert "function calls" in (out / "profiles" / f"{name}.txt").read_text()
 
 
@@ -93,13 +96,23 @@ def test_bad_arguments_say_what_to_do(args, message, tmp_path):
 def test_interleaving_alternates_the_order_and_takes_the_median_of_round_ratios(monkeypatch):
     calls, clock = [], iter(range(1000))
     monkeypatch.setattr("bench.timing.time.perf_counter", lambda: next(clock))
+    monkeypatch.setattr("bench.timing.time.process_time", lambda: 0.0)
     raw = lambda: calls.append("raw")  # noqa: E731
     ours = lambda: (calls.append("ours"), [next(clock) for _ in range(2)])  # noqa: E731  ours takes 3 ticks
     result = interleaved(raw, ours, rounds=3)
     assert calls == ["raw", "ours", "raw", "ours", "ours", "raw", "raw", "ours"]
     assert result["ratio"] == 3 and result["raw_s"] == 1 and result["ours_s"] == 3 and result["rounds"] == 3
+    assert result["wall_ratios"] == [3, 3, 3] and result["clock"] == "wall"
     with pytest.raises(ValueError, match="rounds must be >= 1"):
         interleaved(raw, ours, rounds=0)
+    with pytest.raises(ValueError, match="clock must be one of"):
+        interleaved(raw, ours, rounds=1, clock="sundial")
+
+
+def test_self_timed_samples_pick_the_chosen_clock():
+    samples = iter([(1.0, 2.0), (2.0, 3.0)])  # raw (wall, cpu), then ours
+    result = interleaved(lambda: None, lambda: None, rounds=1, warmup=0, clock="cpu", sample=lambda fn: next(samples))
+    assert result["ratio"] == result["cpu_ratio"] == 1.5 and result["wall_ratio"] == 2.0
 
 
 def test_a_failing_scenario_is_recorded_and_the_others_still_run(tmp_path, monkeypatch):
