@@ -14,10 +14,6 @@ CASES = sorted(load_generator().CASES)
 # Facts that differ for reasons outside the CLI, each with the owner that can fix it. They are removed from both
 # sides before comparing, and `test_known_differences_still_differ` fails once one of them starts to agree.
 KNOWN_DIFFERENCES = {
-    # 2.6.6 applies the max_epochs=1000 default when fitting starts; our Trainer applies it in __init__ (lead).
-    ("fit_validate_test_predict", "steps.1.objects.trainer.max_epochs"): "Trainer max_epochs default",
-    ("fit_validate_test_predict", "steps.2.objects.trainer.max_epochs"): "Trainer max_epochs default",
-    ("fit_validate_test_predict", "steps.3.objects.trainer.max_epochs"): "Trainer max_epochs default",
     # 2.6.6's CSVLogger deletes an earlier metrics.csv when a new run opens the same log dir (loggers).
     ("fit_twice_same_log_dir", "files"): "CSVLogger replacing metrics.csv",
     # the subcommand descriptions are the first docstring lines of Trainer.fit/... (ours are our own words)

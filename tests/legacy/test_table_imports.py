@@ -11,7 +11,7 @@ import warnings
 
 import pytest
 
-from conftest import outcome
+from tests.legacy.conftest import outcome
 from lit_migrate import legacy_facts as facts
 from pytorch_lightning._aliases import _own_file, resolve_dotted
 

@@ -9,7 +9,7 @@ import warnings
 
 import pytest
 
-from conftest import outcome
+from tests.legacy.conftest import outcome
 from lightning.pytorch import Trainer
 from lightning.pytorch.utilities.legacy import LegacyUsageWarning
 from lit_migrate import legacy_facts as facts

@@ -10,7 +10,7 @@ import warnings
 import pytest
 import torch
 
-from conftest import outcome
+from tests.legacy.conftest import outcome
 from lightning.pytorch import Trainer
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
 from lightning.pytorch.utilities.legacy import LegacyUsageWarning

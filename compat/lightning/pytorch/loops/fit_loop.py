@@ -11,7 +11,7 @@ from lightning.pytorch.utilities.exceptions import MisconfigurationException
 
 
 class _FitLoop:
-    def __init__(self, trainer: Any, min_epochs: Optional[int] = 0, max_epochs: int = 1) -> None:
+    def __init__(self, trainer: Any, min_epochs: Optional[int] = 0, max_epochs: Optional[int] = 1) -> None:
         if isinstance(max_epochs, int) and max_epochs < -1:
             raise MisconfigurationException(
                 f"`max_epochs` must be a non-negative integer or -1 (infinite epochs). You passed in {max_epochs}."

@@ -151,15 +151,6 @@ class Trainer(LegacyTrainerAPI):
         if not isinstance(fast_dev_run, int) or fast_dev_run < 0:
             raise MisconfigurationException(f"`fast_dev_run={fast_dev_run!r}` must be a bool or a non-negative int.")
         self.fast_dev_run: Union[int, bool] = fast_dev_run
-        if max_epochs is None and max_steps == -1 and max_time is None:
-            self._max_epochs_defaulted = True
-            max_epochs = 1000
-        else:
-            self._max_epochs_defaulted = False
-            if max_epochs is None:
-                max_epochs = -1
-        if min_epochs is None and min_steps is None and max_time is None:
-            min_epochs = 1
         self.limit_train_batches = _batch_limit(limit_train_batches, "limit_train_batches")
         self.limit_val_batches = _batch_limit(limit_val_batches, "limit_val_batches")
         self.limit_test_batches = _batch_limit(limit_test_batches, "limit_test_batches")
@@ -479,11 +470,8 @@ class Trainer(LegacyTrainerAPI):
     def _run(self, model: LightningModule, ckpt_path: Optional[str], weights_only: Optional[bool] = None) -> Any:
         model.trainer = self
         self.strategy.connect(model)
-        if self.state.fn == TrainerFn.FITTING and self._max_epochs_defaulted:
-            rank_zero_warn(
-                "`max_epochs` was not set. Setting it to 1000 epochs. To train without an epoch limit, set "
-                "`max_epochs=-1`.", category=PossibleUserWarning,
-            )
+        if self.state.fn == TrainerFn.FITTING:
+            self._resolve_loop_limits()
         hooks = self._hooks
         hooks.module = model
         hooks.datamodule = self.datamodule
@@ -531,6 +519,23 @@ class Trainer(LegacyTrainerAPI):
         self.state.status = TrainerStatus.FINISHED
         self.state.stage = None
         return results
+
+    def _resolve_loop_limits(self) -> None:
+        """Epoch limits left unset are decided when fitting starts (so validate/test report them unset)."""
+        fit_loop = self.fit_loop
+        if fit_loop.max_epochs is None:
+            timed = any(type(c).__name__ == "Timer" for c in self.callbacks)
+            if self.max_steps == -1 and not timed:
+                rank_zero_warn(
+                    "`max_epochs` was not set: training stops after 1000 epochs. Set `max_epochs=-1` to train "
+                    "without an epoch limit.", category=PossibleUserWarning,
+                )
+                fit_loop.max_epochs = 1000
+            else:
+                fit_loop.max_epochs = -1
+        if fit_loop.min_epochs is None:
+            # 1 when min_steps is set, so that `should_stop` from on_fit_start is re-checked; else 0
+            fit_loop.min_epochs = 1 if self.min_steps is not None else 0
 
     def _prepare_data(self) -> None:
         local_rank_zero = self.local_rank == 0
@@ -814,7 +819,10 @@ class Trainer(LegacyTrainerAPI):
     @property
     def estimated_stepping_batches(self) -> Union[int, float]:
         """How many optimizer steps ``fit`` will take (for schedulers like OneCycleLR)."""
-        if self.max_epochs == -1:
+        max_epochs = self.max_epochs
+        if max_epochs is None:
+            max_epochs = 1000 if self.max_steps == -1 else -1
+        if max_epochs == -1:
             return float("inf") if self.max_steps == -1 else self.max_steps
         if self.fit_loop._combined_loader is None:
             rank_zero_info("Loading `train_dataloader` to estimate number of stepping batches.")
@@ -824,7 +832,7 @@ class Trainer(LegacyTrainerAPI):
         total = self.num_training_batches
         if total == float("inf"):
             return self.max_steps
-        steps = math.ceil(total / self.accumulate_grad_batches) * max(self.max_epochs, 1)
+        steps = math.ceil(total / self.accumulate_grad_batches) * max(max_epochs, 1)
         return min(steps, self.max_steps) if self.max_steps != -1 else steps
 
     # ------------------------------------------------------------ stage flags
