@@ -76,12 +76,12 @@ def _headers(report: dict) -> list:
     return impls, labels
 
 
-def _cells(report: dict):
+def _cells(report: dict, rows=None):
     impls, labels = _headers(report)
     header = ["scenario", "target", *labels, "ours vs target"]
     body = [[row["title"], format_target(row["unit"], row["target"]),
              *(format_value(row["unit"], row["values"].get(impl)) for impl in impls), row["status"]]
-            for row in report["rows"]]
+            for row in (report["rows"] if rows is None else rows)]
     return header, body
 
 
@@ -102,10 +102,17 @@ def format_table(report: dict) -> str:
     return "\n".join(out)
 
 
-def markdown_table(report: dict) -> str:
-    header, body = _cells(report)
+def _markdown(header: list, body: list) -> list:
     out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    out += ["| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |" for cells in body]
+    return out + ["| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |" for cells in body]
+
+
+def markdown_table(report: dict) -> str:
+    """The headline table (the figures that have a target), then every figure."""
+    out = ["### Headline (figures with a target)", ""]
+    out += _markdown(*_cells(report, [row for row in report["rows"] if row["target"]]))
+    out += ["", "### All figures", ""]
+    out += _markdown(*_cells(report))
     meta = report["meta"]
     out.append("")
     out.append(f"`{meta['command']}` ({meta['size']} sizes, {meta['clock']} clock, {meta['started']}, "

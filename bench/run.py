@@ -51,6 +51,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                         "scenarios; reports go to OUT_DIR/profiles/")
     parser.add_argument("--out-dir", type=Path, default=REPO / "bench")
     parser.add_argument("--no-chart", action="store_true")
+    parser.add_argument("--render", type=Path, metavar="RESULTS_JSON", help="measure nothing: print the table and "
+                        "rewrite results.md / results.png in --out-dir from an earlier results.json")
     args = parser.parse_args(argv)
     groups = [g.strip() for g in args.only.split(",") if g.strip()]
     unknown = sorted(set(groups) - set(plans.GROUPS))
@@ -147,7 +149,7 @@ def profile(sizes, log_dir: Path, out_dir: Path) -> dict:
 def write_outputs(report: dict, out_dir: Path, chart: bool) -> list:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = [out_dir / "results.json", out_dir / "results.md"]
-    written[0].write_text(json.dumps(report, indent=1) + "\n")
+    written[0].write_text(json.dumps(report, indent=1) + "\n")  # with --render: the same figures, rewritten
     written[1].write_text(markdown_table(report) + "\n")
     if chart:
         from bench.chart import draw
@@ -162,7 +164,14 @@ def write_outputs(report: dict, out_dir: Path, chart: bool) -> list:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    report = run(args)
+    if args.render:
+        try:
+            report = json.loads(args.render.read_text())
+        except (OSError, ValueError) as exc:
+            raise SystemExit(f"--render {args.render}: cannot read a results.json ({exc}); run `python -m bench` "
+                             "first") from None
+    else:
+        report = run(args)
     print(format_table(report))
     for path in write_outputs(report, args.out_dir, chart=not args.no_chart):
         _say(f"wrote {path}")

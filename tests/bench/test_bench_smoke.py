@@ -52,9 +52,22 @@ def test_table_markdown_and_chart_are_written(smoke_run):
         assert f"[{group}]" in proc.stdout
     md = (out / "results.md").read_text().splitlines()
     table = [line for line in md if line.startswith("|")]
-    assert len(table) == 2 + len(report["rows"])
+    with_target = [row for row in report["rows"] if row["target"]]
+    assert len(table) == 4 + len(with_target) + len(report["rows"])  # headline table, then every figure
     assert table[0].startswith("| scenario | target | ours |")
+    assert table[2].startswith(f"| {with_target[0]['title']} |")
     assert (out / "results.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_render_redraws_from_an_earlier_results_json(smoke_run, tmp_path):
+    proc, out = smoke_run
+    rendered = _bench("--render", str(out / "results.json"), "--out-dir", str(tmp_path), cwd=tmp_path)
+    assert rendered.returncode == 0, rendered.stderr[-3000:]
+    assert rendered.stdout == proc.stdout
+    assert (tmp_path / "results.md").read_text() == (out / "results.md").read_text()
+    assert (tmp_path / "results.png").exists()
+    missing = _bench("--render", str(tmp_path / "nope.json"), cwd=tmp_path)
+    assert missing.returncode == 1 and "cannot read a results.json" in missing.stderr
 
 
 def test_profile_reports_are_written(smoke_run):
