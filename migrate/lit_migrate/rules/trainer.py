@@ -47,7 +47,8 @@ class TrainerArgsRule(Rule):
             return self._constructor(original, updated, legacy)
         if kind is not None and kind.startswith("classmethod:"):
             method = kind.split(":", 1)[1]
-            self.ctx.note(original, self, facts.TRAINER_METHODS_REMOVED[method])
+            if method not in ("add_argparse_args", "from_argparse_args"):  # rules/argparse_helpers.py owns these
+                self.ctx.note(original, self, facts.TRAINER_METHODS_REMOVED[method])
         return updated
 
     # -- Trainer(...) ------------------------------------------------------------------------------------------------

@@ -1,0 +1,352 @@
+"""Rule family `argparse` (B.1): the 1.x argparse helpers `Trainer.add_argparse_args / from_argparse_args` and
+`LightningDataModule.add_argparse_args / from_argparse_args`, which 2.x removed.
+
+`parser = Trainer.add_argparse_args(parser)` becomes explicit `parser.add_argument("--<flag>", ...)` lines for the
+Trainer flags the file shows (`"--flag"` literals of its command lines, `args.<flag>` reads of a parse result),
+parsed as 1.9.5 parsed them (`TRAINER_ARGPARSE_1_9`); `Trainer.from_argparse_args(args, **kw)` becomes
+`Trainer(<flag>=args.<flag>, ..., **kw)`, whose legacy flags (`gpus=`, ...) the `trainer-args` rule maps as in any
+other `Trainer(...)` call. A datamodule class defined in the file gets one flag per `__init__` parameter. Where the
+file shows no flag, or the datamodule's parameters cannot be read, the helper keeps a review note.
+
+The rewrite needs the whole file (flags are read anywhere), so it runs once, on the finished module.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import libcst as cst
+
+from .. import legacy_facts as facts
+from ..cstutil import FastTransformer, FastVisitor, code, expr, keyword, make_kwarg, set_args, statements
+from ..engine import Rule, register, with_comments
+from ..names import canonical, dotted, is_class
+from ..values import render_source
+from .trainer import TrainerArgsRule, trainer_call_kind
+
+_FLAG_LITERAL = re.compile(r"""^[rRbBuU]?(['"])--([A-Za-z_]\w*)\1$""")
+_TRAINER_FLAGS = {name: (default, kind) for name, default, kind in facts.TRAINER_ARGPARSE_1_9}
+# 1.x defaults the 2.x Trainer does not take with the same meaning: no device flag meant CPU in 1.x.
+_DEFAULT_2X = {"accelerator": "cpu", "devices": "auto", "strategy": "auto", "accumulate_grad_batches": 1}
+# How 1.9.5 parsed each kind of flag: (`type=` source, helper function it needs, extra add_argument keywords).
+_KINDS: dict[str, tuple[str, str | None, str]] = {
+    "bool": ("_str_to_bool", "_str_to_bool", ', nargs="?", const=True'),
+    "bool_or_int": ("_str_to_bool_or_int", "_str_to_bool_or_int", ', nargs="?", const=True'),
+    "int": ("int", None, ""),
+    "float": ("float", None, ""),
+    "str": ("str", None, ""),
+    "int_or_float": ("_int_or_float", "_int_or_float", ""),
+    "gpus": ("_gpus_type", "_gpus_type", ""),
+    "precision": ("_int_or_str", "_int_or_str", ""),
+}
+_HELPERS: dict[str, str] = {
+    "_str_to_bool": '''def _str_to_bool(value):
+    """A boolean command-line value, parsed as 1.x `Trainer.add_argparse_args` did (`--flag false`)."""
+    if value.lower() in ("y", "yes", "t", "true", "on", "1"):
+        return True
+    if value.lower() in ("n", "no", "f", "false", "off", "0"):
+        return False
+    raise ValueError(f"invalid truth value {value!r}")
+''',
+    "_str_to_bool_or_int": '''def _str_to_bool_or_int(value):
+    """`--fast_dev_run true` or `--fast_dev_run 7`, as 1.x parsed it."""
+    try:
+        return _str_to_bool(value)
+    except ValueError:
+        return int(value)
+''',
+    "_int_or_float": '''def _int_or_float(value):
+    """A batch count (`3`) or fraction (`0.25`), as 1.x parsed it."""
+    return float(value) if "." in value else int(value)
+''',
+    "_gpus_type": '''def _gpus_type(value):
+    """`--gpus 2` or `--gpus 0,1`, as 1.x parsed it."""
+    return value if "," in value else int(value)
+''',
+    "_int_or_str": '''def _int_or_str(value):
+    """`--precision 16` or `--precision bf16`, as 1.x parsed it."""
+    try:
+        return int(value)
+    except ValueError:
+        return value
+''',
+}
+_HELPER_NEEDS = {"_str_to_bool_or_int": ("_str_to_bool",)}
+_PARSE_METHODS = ("parse_args", "parse_known_args")
+_SIMPLE_TYPES = {"int": "int", "float": "float", "str": "str", "bool": "_str_to_bool"}
+
+
+@register
+class ArgparseHelpersRule(Rule):
+    name = "argparse-helpers"
+    family = "argparse"
+    summary = "Trainer/LightningDataModule add_argparse_args -> explicit add_argument lines, from_argparse_args -> " \
+              "a constructor call by keyword (B.1)"
+    order = 40
+
+    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        scan = _Scan(self)
+        original.visit(scan)
+        if not scan.helper_calls:
+            return updated
+        rewriter = _Rewrite(self, scan)
+        new = updated.visit(rewriter)
+        if not rewriter.helpers:
+            return new
+        return _insert_helpers(new, rewriter.helpers)
+
+
+class _Scan(FastVisitor):
+    """What the original file shows: helper calls (in order), Trainer flags, parse results, datamodule classes."""
+
+    def __init__(self, rule: Rule) -> None:
+        super().__init__()
+        self.rule = rule
+        self.helper_calls: list[tuple[cst.Call, str, str]] = []  # (call, "trainer" | datamodule class, method)
+        self.literal_flags: set[str] = set()
+        self.parsed: set[str] = set()  # names bound to a parse_args() result
+        self.reads: list[tuple[str, str]] = []  # (object name, attribute)
+        self.datamodules: dict[str, cst.ClassDef] = {}
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        for base in node.bases:
+            path = canonical(self.rule.ctx.bindings.qualify(base.value))
+            if is_class(path, "LightningDataModule"):
+                self.datamodules[node.name.value] = node
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        match = _FLAG_LITERAL.match(node.value)
+        if match:
+            self.literal_flags.add(match.group(2))
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        value = node.value
+        if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and \
+                value.func.attr.value in _PARSE_METHODS:
+            for target in node.targets:
+                first = target.target
+                if isinstance(first, cst.Tuple) and first.elements:
+                    first = first.elements[0].value
+                if isinstance(first, cst.Name):
+                    self.parsed.add(first.value)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if isinstance(node.value, cst.Name):
+            self.reads.append((node.value.value, node.attr.value))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if not isinstance(func, cst.Attribute) or func.attr.value not in ("add_argparse_args", "from_argparse_args"):
+            return
+        method = func.attr.value
+        kind, _ = trainer_call_kind(self.rule, func)
+        if kind == f"classmethod:{method}":
+            self.helper_calls.append((node, "trainer", method))
+        elif isinstance(func.value, cst.Name) and func.value.value in self.datamodules:
+            self.helper_calls.append((node, func.value.value, method))
+
+    def trainer_flags(self) -> list[str]:
+        """The Trainer flags the file shows, in the 1.9.5 parser's order."""
+        seen = self.literal_flags | {attr for name, attr in self.reads if name in self.parsed}
+        return [name for name in _TRAINER_FLAGS if name in seen]
+
+
+class _Rewrite(FastTransformer):
+    """Rewrites the helper statements of the finished module; the k-th helper call is the scan's k-th."""
+
+    def __init__(self, rule: Rule, scan: _Scan) -> None:
+        super().__init__()
+        self.rule, self.ctx, self.scan = rule, rule.ctx, scan
+        self.flags = scan.trainer_flags()
+        self.helpers: list[str] = []
+        self._count = 0
+        # helper calls inside the statement being left: (original call, owner, method, updated call)
+        self._current: list[tuple[cst.Call, str, str, cst.Call]] = []
+        self._dm_params: dict[str, list[tuple[str, str, str]] | None] = {}
+
+    def on_leave(self, original: cst.CSTNode, updated: cst.CSTNode) -> Any:
+        if isinstance(original, cst.Call) and isinstance(original.func, cst.Attribute) and \
+                original.func.attr.value in ("add_argparse_args", "from_argparse_args"):
+            index, self._count = self._count, self._count + 1
+            if index < len(self.scan.helper_calls):
+                found = self.scan.helper_calls[index]
+                self._current.append((*found, updated))
+                if found[2] == "from_argparse_args":
+                    return self._from_argparse_args(found, updated)
+            return updated
+        if isinstance(original, cst.SimpleStatementLine) and self._current:
+            current, self._current = self._current, []
+            return self._statement(updated, current)
+        if isinstance(original, cst.BaseCompoundStatement):
+            self._current = []
+        return updated
+
+    # -- add_argparse_args -------------------------------------------------------------------------------------------
+    def _statement(self, stmt: cst.SimpleStatementLine, calls: list[tuple[cst.Call, str, str, cst.Call]]) -> Any:
+        notes = [n for n in (self._note_for(call, owner, method) for call, owner, method, _ in calls) if n]
+        adds = [(call, owner, new) for call, owner, method, new in calls if method == "add_argparse_args"]
+        if not adds:
+            return with_comments(stmt, notes) if notes else stmt
+        call, owner, new_call = adds[0]
+        lines = self._add_argument_lines(stmt, call, new_call, owner) \
+            if len(adds) == 1 and len(stmt.body) == 1 else None
+        if lines is None:
+            for c, o, _ in adds:
+                note = self._note_for(c, o, "add_argparse_args", force=True)
+                if note and note not in notes:
+                    notes.append(note)
+            return with_comments(stmt, notes) if notes else stmt
+        new = statements(lines)
+        new[0] = new[0].with_changes(leading_lines=stmt.leading_lines)
+        flattened = cst.FlattenSentinel(new)
+        return with_comments(flattened, notes) if notes else flattened
+
+    def _note_for(self, call: cst.Call, owner: str, method: str, force: bool = False) -> str | None:
+        """The review note for a helper left as it is (None when it is rewritten)."""
+        if owner == "trainer":
+            if self.flags and not force:
+                return None
+            message = facts.TRAINER_METHODS_REMOVED[method]
+            self.ctx.note(call, self.rule, message, attach=False)
+            return message
+        if self._datamodule_params(owner) is not None and not force:
+            return None
+        message = (f"LightningDataModule.{method} was removed in 2.0: declare {owner}'s __init__ parameters with "
+                   f"parser.add_argument(...) and build it as {owner}(name=args.name, ...), or use LightningCLI")
+        self.ctx.note(call, self.rule, message, attach=False)
+        return message
+
+    def _add_argument_lines(self, stmt: cst.SimpleStatementLine, call: cst.Call, new_call: cst.Call,
+                            owner: str) -> list[str] | None:
+        """`parser.add_argument(...)` lines replacing `[target =] Owner.add_argparse_args(parser)`, else None."""
+        small = stmt.body[0]
+        if len(new_call.args) != 1 or new_call.args[0].keyword is not None or new_call.args[0].star:
+            return None
+        parser = code(new_call.args[0].value)
+        if isinstance(small, cst.Assign):
+            if small.value is not new_call or len(small.targets) != 1:
+                return None
+            target = code(small.targets[0].target)
+        elif isinstance(small, cst.Expr) and small.value is new_call:
+            target = parser
+        else:
+            return None
+        if owner == "trainer":
+            if not self.flags:
+                return None
+            lines = [self._trainer_flag_line(parser, flag) for flag in self.flags]
+            shown = ", ".join(self.flags)
+            self.ctx.change(call, self.rule, f"Trainer.add_argparse_args -> explicit arguments for the Trainer "
+                                             f"flags this file uses ({shown})")
+            self.ctx.caveat(call, self.rule, f"the parser now declares only the Trainer flags this file shows "
+                                             f"({shown}); add a {parser}.add_argument line for any other Trainer "
+                                             f"flag your command lines pass")
+        else:
+            params = self._datamodule_params(owner)
+            if params is None:
+                return None
+            lines = [f'{parser}.add_argument("--{name}", type={type_}, default={default}{extra})'
+                     for name, type_, default, extra in params]
+            self.ctx.change(call, self.rule, f"{owner}.add_argparse_args -> explicit arguments for its __init__ "
+                                             "parameters")
+        if target != parser:
+            lines.append(f"{target} = {parser}")
+        return lines
+
+    def _trainer_flag_line(self, parser: str, flag: str) -> str:
+        default, kind = _TRAINER_FLAGS[flag]
+        type_, helper, extra = _KINDS.get(kind, ("str", None, ""))
+        if helper:
+            self._need_helper(helper)
+        default = _DEFAULT_2X.get(flag, default)
+        return f'{parser}.add_argument("--{flag}", type={type_}, default={render_source(default, self.ctx.quote)}{extra})'
+
+    def _need_helper(self, helper: str) -> None:
+        for name in (*_HELPER_NEEDS.get(helper, ()), helper):
+            if name not in self.helpers:
+                self.helpers.append(name)
+
+    def _datamodule_params(self, owner: str) -> list[tuple[str, str, str, str]] | None:
+        """(name, type source, default source, extra keywords) per `__init__` parameter, None if unreadable."""
+        if owner in self._dm_params:
+            return self._dm_params[owner]
+        params = _init_params(self.scan.datamodules[owner])
+        if params is not None:
+            for _, type_, _, _ in params:
+                if type_ == "_str_to_bool":
+                    self._need_helper(type_)
+        self._dm_params[owner] = params
+        return params
+
+    # -- from_argparse_args ------------------------------------------------------------------------------------------
+    def _from_argparse_args(self, found: tuple[cst.Call, str, str], call: cst.Call) -> cst.BaseExpression:
+        original, owner, _ = found
+        args = list(call.args)
+        if not args or args[0].keyword is not None or args[0].star:
+            return call
+        namespace, rest = args[0].value, args[1:]
+        func = call.func.value  # type: ignore[attr-defined]
+        given = {keyword(a) for a in rest}
+        if owner == "trainer":
+            if not self.flags:
+                return call
+            name = dotted(namespace)
+            if name in self.scan.parsed:
+                by_name = [make_kwarg(f, expr(f"{name}.{f}")) for f in self.flags if f not in given]
+                message = f"Trainer.from_argparse_args({name}) -> Trainer(<flag>={name}.<flag>, ...)"
+            else:
+                # a namespace built by the script (e.g. from the flags that differ from the defaults)
+                by_name = [cst.Arg(value=expr(f"vars({code(namespace)})"), star="**")]
+                message = f"Trainer.from_argparse_args({code(namespace)}) -> Trainer(**vars({code(namespace)}))"
+            new = set_args(call.with_changes(func=func), [*by_name, *rest])
+            self.ctx.change(original, self.rule, message)
+            return TrainerArgsRule(self.ctx)._constructor(original, new, legacy=True)
+        params = self._datamodule_params(owner)
+        if params is None:
+            return call
+        name = code(namespace)
+        by_name = [make_kwarg(p, expr(f"{name}.{p}")) for p, _, _, _ in params if p not in given]
+        self.ctx.change(original, self.rule, f"{owner}.from_argparse_args({name}) -> {owner}(<param>={name}.<param>, "
+                                             "...)")
+        return set_args(call.with_changes(func=func), [*by_name, *rest])
+
+
+def _init_params(cls: cst.ClassDef) -> list[tuple[str, str, str, str]] | None:
+    """The `__init__` parameters of a datamodule class as command-line flags (1.x used their annotations)."""
+    body = cls.body.body if isinstance(cls.body, cst.IndentedBlock) else ()
+    init = next((s for s in body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"), None)
+    if init is None:
+        return None
+    params = init.params
+    if params.star_arg not in (cst.MaybeSentinel.DEFAULT, None) or params.star_kwarg is not None or \
+            params.posonly_params:
+        return None
+    out = []
+    for param in [*params.params, *params.kwonly_params][1:] if params.params else []:
+        annotation = code(param.annotation.annotation) if param.annotation is not None else None
+        if annotation not in _SIMPLE_TYPES or param.default is None:
+            return None
+        extra = ', nargs="?", const=True' if annotation == "bool" else ""
+        out.append((param.name.value, _SIMPLE_TYPES[annotation], code(param.default), extra))
+    return out or None
+
+
+def _insert_helpers(module: cst.Module, helpers: list[str]) -> cst.Module:
+    """The parsing helpers the new add_argument lines name, after the last top-level import (each once)."""
+    defined = {s.name.value for s in module.body if isinstance(s, cst.FunctionDef)}
+    new = [cst.parse_statement(_HELPERS[h]) for h in helpers if h not in defined]
+    if not new:
+        return module
+    body = list(module.body)
+    at = 0
+    for i, stmt in enumerate(body):
+        if isinstance(stmt, cst.SimpleStatementLine) and all(
+                isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body):
+            at = i + 1
+    blank = [cst.EmptyLine(), cst.EmptyLine()]
+    new = [n.with_changes(leading_lines=blank) for n in new]
+    if at < len(body):
+        body[at] = body[at].with_changes(leading_lines=blank + [line for line in body[at].leading_lines
+                                                                if line.comment is not None])
+    return module.with_changes(body=body[:at] + new + body[at:])
