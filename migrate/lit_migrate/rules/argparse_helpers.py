@@ -19,7 +19,8 @@ from typing import Any
 import libcst as cst
 
 from .. import legacy_facts as facts
-from ..cstutil import FastTransformer, FastVisitor, code, expr, keyword, make_kwarg, set_args, statements
+from ..cstutil import FastTransformer, FastVisitor, code, expr, is_simple_reference, keyword, make_kwarg, set_args, \
+    statements
 from ..engine import Rule, register, with_comments
 from ..names import canonical, dotted, is_class
 from ..values import render_source
@@ -221,9 +222,12 @@ class _Rewrite(FastTransformer):
                             owner: str) -> list[str] | None:
         """`parser.add_argument(...)` lines replacing `[target =] Owner.add_argparse_args(parser)`, else None."""
         small = stmt.body[0]
-        if len(new_call.args) != 1 or new_call.args[0].keyword is not None or new_call.args[0].star:
+        positional = [a for a in new_call.args if a.keyword is None]
+        # use_argument_group= only chose how 1.x grouped the flags in --help
+        if len(positional) != 1 or positional[0].star or \
+                any(keyword(a) not in (None, "use_argument_group") for a in new_call.args):
             return None
-        parser = code(new_call.args[0].value)
+        parser = code(positional[0].value)
         if isinstance(small, cst.Assign):
             if small.value is not new_call or len(small.targets) != 1:
                 return None
@@ -232,6 +236,11 @@ class _Rewrite(FastTransformer):
             target = parser
         else:
             return None
+        first: list[str] = []
+        if not is_simple_reference(positional[0].value):  # `add_argparse_args(ArgumentParser())`: build it once
+            if target == parser:
+                return None
+            first, parser = [f"{target} = {parser}"], target
         if owner == "trainer":
             if not self.flags:
                 return None
@@ -252,7 +261,7 @@ class _Rewrite(FastTransformer):
                                              "parameters")
         if target != parser:
             lines.append(f"{target} = {parser}")
-        return lines
+        return first + lines
 
     def _trainer_flag_line(self, parser: str, flag: str) -> str:
         default, kind = _TRAINER_FLAGS[flag]
@@ -299,9 +308,11 @@ class _Rewrite(FastTransformer):
                 # a namespace built by the script (e.g. from the flags that differ from the defaults)
                 by_name = [cst.Arg(value=expr(f"vars({code(namespace)})"), star="**")]
                 message = f"Trainer.from_argparse_args({code(namespace)}) -> Trainer(**vars({code(namespace)}))"
-            new = set_args(call.with_changes(func=func), [*by_name, *rest])
+            new = _one_per_line(call.with_changes(func=func), [*by_name, *rest])
             self.ctx.change(original, self.rule, message)
-            return TrainerArgsRule(self.ctx)._constructor(original, new, legacy=True)
+            if not self.ctx.options.enabled(TrainerArgsRule):
+                return new
+            return TrainerArgsRule(self.ctx)._constructor(original, new, legacy=True)  # legacy flags, 1.x device
         params = self._datamodule_params(owner)
         if params is None:
             return call
@@ -309,7 +320,22 @@ class _Rewrite(FastTransformer):
         by_name = [make_kwarg(p, expr(f"{name}.{p}")) for p, _, _, _ in params if p not in given]
         self.ctx.change(original, self.rule, f"{owner}.from_argparse_args({name}) -> {owner}(<param>={name}.<param>, "
                                              "...)")
-        return set_args(call.with_changes(func=func), [*by_name, *rest])
+        return _one_per_line(call.with_changes(func=func), [*by_name, *rest])
+
+
+def _one_per_line(call: cst.Call, args: list[cst.Arg]) -> cst.Call:
+    """`call` with `args`, one per line (indented one level) when there are more than three."""
+    if len(args) <= 3:
+        return set_args(call, args)
+
+    def newline(indent: str) -> cst.ParenthesizedWhitespace:
+        return cst.ParenthesizedWhitespace(first_line=cst.TrailingWhitespace(), indent=True,
+                                           last_line=cst.SimpleWhitespace(indent))
+
+    comma = cst.Comma(whitespace_after=newline("    "))
+    new = [a.with_changes(comma=comma) for a in args[:-1]]
+    new.append(args[-1].with_changes(comma=cst.Comma(whitespace_after=newline(""))))
+    return call.with_changes(args=new, whitespace_before_args=newline("    "))
 
 
 def _init_params(cls: cst.ClassDef) -> list[tuple[str, str, str, str]] | None:
