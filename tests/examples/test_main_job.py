@@ -13,4 +13,6 @@ def test_main_job_end_to_end(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "same global_step and val_loss before and after migration: True" in proc.stdout
     assert "All steps passed" in proc.stdout
-    assert (tmp_path / "out" / "migrated" / "legacy_train.py").read_text().count("pytorch_lightning") == 0
+    migrated = (tmp_path / "out" / "migrated" / "legacy_train.py").read_text()
+    assert "import pytorch_lightning" not in migrated and "from pytorch_lightning" not in migrated
+    assert "import lightning.pytorch as pl" in migrated
