@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from lit_migrate import cli as lit_migrate
+from lit_migrate.engine import migrate_source
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "fixtures" / "migrate_cli"
@@ -80,3 +81,20 @@ def test_lit_migrate_output_keeps_the_parsed_values(name, tmp_path, monkeypatch,
     assert not helpers_left
     assert not [n for n in notes if "argparse" in n]
     assert _run(script, True, monkeypatch, capsys) == _expected(name)
+
+
+def test_declared_trainer_flags_parse_values_as_1x_did():
+    """The explicit add_argument lines parse each kind of Trainer flag as real 1.9.5's add_argparse_args did
+    (fixtures/migrate/argparse_helpers/parsing_1x.json, recorded by generate_parsing_1x.py)."""
+    recorded = json.loads((ROOT / "fixtures" / "migrate" / "argparse_helpers" / "parsing_1x.json").read_text())
+    cases = recorded["cases"]
+    flags = sorted({case["argv"][0] for case in cases})
+    source = ("from argparse import ArgumentParser\nimport pytorch_lightning as pl\n"
+              f"FLAGS = {flags!r}\nparser = pl.Trainer.add_argparse_args(ArgumentParser())\n")
+    result = migrate_source(source)
+    assert ".add_argparse_args(" not in result.output and not result.notes, result.output
+    namespace: dict = {}
+    exec(compile(result.output, "<migrated>", "exec"), namespace)
+    for case in cases:
+        parsed = vars(namespace["parser"].parse_args(case["argv"]))[case["argv"][0][2:]]
+        assert (parsed, type(parsed).__name__) == (case["value"], case["type"]), case["argv"]

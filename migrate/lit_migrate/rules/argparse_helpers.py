@@ -34,6 +34,7 @@ _DEFAULT_2X = {"accelerator": "cpu", "devices": "auto", "strategy": "auto", "acc
 _KINDS: dict[str, tuple[str, str | None, str]] = {
     "bool": ("_str_to_bool", "_str_to_bool", ', nargs="?", const=True'),
     "bool_or_int": ("_str_to_bool_or_int", "_str_to_bool_or_int", ', nargs="?", const=True'),
+    "bool_or_str": ("_str_to_bool_or_str", "_str_to_bool_or_str", ', nargs="?", const=True'),
     "int": ("int", None, ""),
     "float": ("float", None, ""),
     "str": ("str", None, ""),
@@ -57,6 +58,13 @@ _HELPERS: dict[str, str] = {
     except ValueError:
         return int(value)
 ''',
+    "_str_to_bool_or_str": '''def _str_to_bool_or_str(value):
+    """`--auto_lr_find true` or `--auto_lr_find my_lr`, as 1.x parsed it."""
+    try:
+        return _str_to_bool(value)
+    except ValueError:
+        return value
+''',
     "_int_or_float": '''def _int_or_float(value):
     """A batch count (`3`) or fraction (`0.25`), as 1.x parsed it."""
     return float(value) if "." in value else int(value)
@@ -73,7 +81,7 @@ _HELPERS: dict[str, str] = {
         return value
 ''',
 }
-_HELPER_NEEDS = {"_str_to_bool_or_int": ("_str_to_bool",)}
+_HELPER_NEEDS = {"_str_to_bool_or_int": ("_str_to_bool",), "_str_to_bool_or_str": ("_str_to_bool",)}
 _PARSE_METHODS = ("parse_args", "parse_known_args")
 _SIMPLE_TYPES = {"int": "int", "float": "float", "str": "str", "bool": "_str_to_bool"}
 
