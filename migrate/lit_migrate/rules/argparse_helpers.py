@@ -8,7 +8,9 @@ parsed as 1.9.5 parsed them (`TRAINER_ARGPARSE_1_9`); `Trainer.from_argparse_arg
 other `Trainer(...)` call. A datamodule class defined in the file gets one flag per `__init__` parameter. Where the
 file shows no flag, or the datamodule's parameters cannot be read, the helper keeps a review note.
 
-The rewrite needs the whole file (flags are read anywhere), so it runs once, on the finished module.
+The rewrite needs the whole file (flags are read anywhere), so it runs once, on the finished module, and only in
+files where the walk met a helper call or a datamodule class (the walk skips statements no rule reacts to, so a
+datamodule helper is only seen in a file that defines a datamodule or calls a Trainer helper).
 """
 
 from __future__ import annotations
@@ -83,6 +85,7 @@ _HELPERS: dict[str, str] = {
 }
 _HELPER_NEEDS = {"_str_to_bool_or_int": ("_str_to_bool",), "_str_to_bool_or_str": ("_str_to_bool",)}
 _PARSE_METHODS = ("parse_args", "parse_known_args")
+_HELPER_METHODS = ("add_argparse_args", "from_argparse_args")
 _SIMPLE_TYPES = {"int": "int", "float": "float", "str": "str", "bool": "_str_to_bool"}
 
 
@@ -94,7 +97,21 @@ class ArgparseHelpersRule(Rule):
               "a constructor call by keyword (B.1)"
     order = 40
 
+    def __init__(self, ctx: Any) -> None:
+        super().__init__(ctx)
+        self._seen = False  # a helper call or a datamodule class: only then is the whole file scanned
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if node.attr.value in _HELPER_METHODS:
+            self._seen = True
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if any(is_class(canonical(self.ctx.bindings.qualify(b.value)), "LightningDataModule") for b in node.bases):
+            self._seen = True
+
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        if not self._seen:
+            return updated
         scan = _Scan(self)
         original.visit(scan)
         if not scan.helper_calls:
@@ -146,13 +163,14 @@ class _Scan(FastVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        if not isinstance(func, cst.Attribute) or func.attr.value not in ("add_argparse_args", "from_argparse_args"):
+        if not isinstance(func, cst.Attribute) or func.attr.value not in _HELPER_METHODS:
             return
         method = func.attr.value
         kind, _ = trainer_call_kind(self.rule, func)
         if kind == f"classmethod:{method}":
             self.helper_calls.append((node, "trainer", method))
-        elif isinstance(func.value, cst.Name) and func.value.value in self.datamodules:
+        elif isinstance(func.value, cst.Name) and (func.value.value in self.datamodules or
+                                                   _looks_like_imported_datamodule(func.value.value, self.rule)):
             self.helper_calls.append((node, func.value.value, method))
 
     def trainer_flags(self) -> list[str]:
@@ -176,7 +194,7 @@ class _Rewrite(FastTransformer):
 
     def on_leave(self, original: cst.CSTNode, updated: cst.CSTNode) -> Any:
         if isinstance(original, cst.Call) and isinstance(original.func, cst.Attribute) and \
-                original.func.attr.value in ("add_argparse_args", "from_argparse_args"):
+                original.func.attr.value in _HELPER_METHODS:
             index, self._count = self._count, self._count + 1
             if index < len(self.scan.helper_calls):
                 found = self.scan.helper_calls[index]
@@ -288,7 +306,8 @@ class _Rewrite(FastTransformer):
         """(name, type source, default source, extra keywords) per `__init__` parameter, None if unreadable."""
         if owner in self._dm_params:
             return self._dm_params[owner]
-        params = _init_params(self.scan.datamodules[owner])
+        cls = self.scan.datamodules.get(owner)
+        params = _init_params(cls) if cls is not None else None
         if params is not None:
             for _, type_, _, _ in params:
                 if type_ == "_str_to_bool":
@@ -344,6 +363,12 @@ def _one_per_line(call: cst.Call, args: list[cst.Arg]) -> cst.Call:
     new = [a.with_changes(comma=comma) for a in args[:-1]]
     new.append(args[-1].with_changes(comma=cst.Comma(whitespace_after=newline(""))))
     return call.with_changes(args=new, whitespace_before_args=newline("    "))
+
+
+def _looks_like_imported_datamodule(name: str, rule: Rule) -> bool:
+    """`MNISTDataModule` imported from the user's own package: its parameters are not in this file (review note)."""
+    qualified = rule.ctx.bindings.qualify(cst.Name(name))
+    return "DataModule" in name and qualified is not None
 
 
 def _init_params(cls: cst.ClassDef) -> list[tuple[str, str, str, str]] | None:
