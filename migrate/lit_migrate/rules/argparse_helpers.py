@@ -132,6 +132,7 @@ class _Scan(FastVisitor):
         self.helper_calls: list[tuple[cst.Call, str, str]] = []  # (call, "trainer" | datamodule class, method)
         self.literal_flags: set[str] = set()
         self.parsed: set[str] = set()  # names bound to a parse_args() result
+        self.namespaces: set[str] = set()  # names bound to an `argparse.Namespace(...)` the script builds
         self.reads: list[tuple[str, str]] = []  # (object name, attribute)
         self.datamodules: dict[str, cst.ClassDef] = {}
 
@@ -148,6 +149,8 @@ class _Scan(FastVisitor):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         value = node.value
+        if isinstance(value, cst.Call) and (dotted(value.func) or "").rsplit(".", 1)[-1] == "Namespace":
+            self.namespaces.update(t.target.value for t in node.targets if isinstance(t.target, cst.Name))
         if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and \
                 value.func.attr.value in _PARSE_METHODS:
             for target in node.targets:
@@ -232,9 +235,13 @@ class _Rewrite(FastTransformer):
     def _note_for(self, call: cst.Call, owner: str, method: str, force: bool = False) -> str | None:
         """The review note for a helper left as it is (None when it is rewritten)."""
         if owner == "trainer":
-            if self.flags and not force:
+            if self.flags and not force and (method == "add_argparse_args" or self._known_namespace(call)):
                 return None
             message = facts.TRAINER_METHODS_REMOVED[method]
+            if self.flags and method == "from_argparse_args":
+                message += (f" ({code(call.args[0].value) if call.args else 'the namespace'} is neither a "
+                            "parse_args() result nor an argparse.Namespace built in this file: pass the Trainer "
+                            "flags it holds by keyword)")
             self.ctx.note(call, self.rule, message, attach=False)
             return message
         if self._datamodule_params(owner) is not None and not force:
@@ -243,6 +250,14 @@ class _Rewrite(FastTransformer):
                    f"parser.add_argument(...) and build it as {owner}(name=args.name, ...), or use LightningCLI")
         self.ctx.note(call, self.rule, message, attach=False)
         return message
+
+    def _known_namespace(self, call: cst.Call) -> bool:
+        """Whether the namespace given to from_argparse_args is one whose Trainer flags this file shows."""
+        first = call.args[0] if call.args else None
+        if first is None or first.keyword is not None or first.star:
+            return False
+        name = dotted(first.value)
+        return name in self.scan.parsed or name in self.scan.namespaces
 
     def _add_argument_lines(self, stmt: cst.SimpleStatementLine, call: cst.Call, new_call: cst.Call,
                             owner: str) -> list[str] | None:
@@ -331,10 +346,12 @@ class _Rewrite(FastTransformer):
             if name in self.scan.parsed:
                 by_name = [make_kwarg(f, expr(f"{name}.{f}")) for f in self.flags if f not in given]
                 message = f"Trainer.from_argparse_args({name}) -> Trainer(<flag>={name}.<flag>, ...)"
-            else:
+            elif name in self.scan.namespaces:
                 # a namespace built by the script (e.g. from the flags that differ from the defaults)
                 by_name = [cst.Arg(value=expr(f"vars({code(namespace)})"), star="**")]
                 message = f"Trainer.from_argparse_args({code(namespace)}) -> Trainer(**vars({code(namespace)}))"
+            else:
+                return call  # noted by _note_for
             new = _one_per_line(call.with_changes(func=func), [*by_name, *rest])
             self.ctx.change(original, self.rule, message)
             if not self.ctx.options.enabled(TrainerArgsRule):
