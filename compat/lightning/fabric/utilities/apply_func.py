@@ -77,6 +77,11 @@ def move_data_to_device(batch: Any, device: Union[str, torch.device]) -> Any:
     """Move every tensor (and object with ``.to``) in ``batch`` to ``device``; non-blocking where that is safe."""
     if isinstance(device, str):
         device = torch.device(device)
+    # the common batch, a tensor or a flat list/tuple of tensors, without the generic walk (runs every step)
+    if type(batch) is Tensor:
+        return _tensor_to(batch, device)
+    if type(batch) in (list, tuple) and all(type(t) is Tensor for t in batch):
+        return type(batch)(_tensor_to(t, device) for t in batch)
 
     def batch_to(data: Any) -> Any:
         kwargs = {}
@@ -86,6 +91,12 @@ def move_data_to_device(batch: Any, device: Union[str, torch.device]) -> Any:
         return data if out is None else out
 
     return apply_to_collection(batch, dtype=(Tensor, _TransferableDataType), function=batch_to)
+
+
+def _tensor_to(tensor: Tensor, device: torch.device) -> Tensor:
+    if tensor.device == device:
+        return tensor
+    return tensor.to(device, non_blocking=device.type not in ("cpu", "mps"))
 
 
 # Python numbers become 32-bit tensors (as in Lightning), so that collectives see one dtype on every rank

@@ -151,6 +151,24 @@ class _Sequential(_ModeIterator):
         return total
 
 
+class _Single(_ModeIterator):
+    """One iterable (not a collection): every mode but "sequential" is plain iteration; no packing per batch."""
+
+    def __next__(self) -> tuple:
+        if self._limit_reached():
+            raise StopIteration
+        batch = next(self.iterators[0])
+        index = self.idx
+        self.idx += 1
+        return batch, index, 0
+
+    def __len__(self) -> int:
+        n = _length(self.iterables[0])
+        if n is None:
+            raise TypeError("the dataloader has no length")
+        return min(n, *self.limits) if self.limits is not None else n
+
+
 _ITERATORS = {"min_size": _MinSize, "max_size_cycle": _MaxSizeCycle, "max_size": _MaxSize, "sequential": _Sequential}
 
 
@@ -201,8 +219,13 @@ class CombinedLoader:
     def batch_sampler(self) -> Any:
         return tree_unflatten([getattr(dl, "batch_sampler", None) for dl in self._flattened], self._spec)
 
+    def _mode_iterator(self) -> _ModeIterator:
+        if self._mode != "sequential" and self._spec.is_leaf():
+            return _Single(self._flattened, self._limits)
+        return _ITERATORS[self._mode](self._flattened, self._limits)
+
     def __iter__(self) -> "CombinedLoader":
-        iterator = _ITERATORS[self._mode](self._flattened, self._limits)
+        iterator = self._mode_iterator()
         iter(iterator)
         self._iterator = iterator
         return self
@@ -210,13 +233,13 @@ class CombinedLoader:
     def __next__(self) -> tuple:
         assert self._iterator is not None
         out = next(self._iterator)
-        if isinstance(self._iterator, _Sequential):
+        if isinstance(self._iterator, (_Sequential, _Single)):
             return out
         batch, batch_idx, dataloader_idx = out
         return tree_unflatten(batch, self._spec), batch_idx, dataloader_idx
 
     def __len__(self) -> int:
-        return len(_ITERATORS[self._mode](self._flattened, self._limits))
+        return len(self._mode_iterator())
 
     def reset(self) -> None:
         self._iterator = None
