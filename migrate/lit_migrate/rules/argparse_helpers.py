@@ -3,10 +3,14 @@
 
 `parser = Trainer.add_argparse_args(parser)` becomes explicit `parser.add_argument("--<flag>", ...)` lines for the
 Trainer flags the file shows (`"--flag"` literals of its command lines, `args.<flag>` reads of a parse result),
-parsed as 1.9.5 parsed them (`TRAINER_ARGPARSE_1_9`); `Trainer.from_argparse_args(args, **kw)` becomes
+parsed as 1.9.5 parsed them (`TRAINER_ARGPARSE_1_9`) with 1.9.5's defaults, except where the 2.x Trainer reads a
+default differently (`--accelerator` defaults to "cpu": a 1.x run without a device flag was a CPU run); a caveat
+says that the other Trainer flags are no longer accepted. `Trainer.from_argparse_args(args, **kw)` becomes
 `Trainer(<flag>=args.<flag>, ..., **kw)`, whose legacy flags (`gpus=`, ...) the `trainer-args` rule maps as in any
 other `Trainer(...)` call. A datamodule class defined in the file gets one flag per `__init__` parameter. Where the
-file shows no flag, or the datamodule's parameters cannot be read, the helper keeps a review note.
+file shows no flag, `from_argparse_args` gets a namespace of unknown origin (neither a parse result nor an
+`argparse.Namespace` built in the file), or the datamodule's parameters cannot be read, the helper keeps a review
+note.
 
 The rewrite needs the whole file (flags are read anywhere), so it runs once, on the finished module, and only in
 files where the walk met a helper call or a datamodule class (the walk skips statements no rule reacts to, so a
@@ -31,7 +35,7 @@ from .trainer import TrainerArgsRule, trainer_call_kind
 _FLAG_LITERAL = re.compile(r"""^[rRbBuU]?(['"])--([A-Za-z_]\w*)\1$""")
 _TRAINER_FLAGS = {name: (default, kind) for name, default, kind in facts.TRAINER_ARGPARSE_1_9}
 # 1.x defaults the 2.x Trainer does not take with the same meaning: no device flag meant CPU in 1.x.
-_DEFAULT_2X = {"accelerator": "cpu", "devices": "auto", "strategy": "auto", "accumulate_grad_batches": 1}
+_DEFAULT_OVERRIDES = {"accelerator": "cpu", "devices": "auto", "strategy": "auto", "accumulate_grad_batches": 1}
 # How 1.9.5 parsed each kind of flag: (`type=` source, helper function it needs, extra add_argument keywords).
 _KINDS: dict[str, tuple[str, str | None, str]] = {
     "bool": ("_str_to_bool", "_str_to_bool", ', nargs="?", const=True'),
@@ -309,8 +313,8 @@ class _Rewrite(FastTransformer):
         type_, helper, extra = _KINDS.get(kind, ("str", None, ""))
         if helper:
             self._need_helper(helper)
-        default = _DEFAULT_2X.get(flag, default)
-        return f'{parser}.add_argument("--{flag}", type={type_}, default={render_source(default, self.ctx.quote)}{extra})'
+        default = render_source(_DEFAULT_OVERRIDES.get(flag, default), self.ctx.quote)
+        return f'{parser}.add_argument("--{flag}", type={type_}, default={default}{extra})'
 
     def _need_helper(self, helper: str) -> None:
         for name in (*_HELPER_NEEDS.get(helper, ()), helper):
