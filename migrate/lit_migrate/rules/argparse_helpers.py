@@ -223,8 +223,10 @@ class _Rewrite(FastTransformer):
         if not adds:
             return with_comments(stmt, notes) if notes else stmt
         call, owner, new_call = adds[0]
+        caveats = len(self.ctx.caveats)
         lines = self._add_argument_lines(stmt, call, new_call, owner) \
             if len(adds) == 1 and len(stmt.body) == 1 else None
+        notes += [message for _, _, message in self.ctx.caveats[caveats:]]  # written above the new lines too
         if lines is None:
             for c, o, _ in adds:
                 note = self._note_for(c, o, "add_argparse_args", force=True)
