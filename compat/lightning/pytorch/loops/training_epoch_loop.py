@@ -35,6 +35,7 @@ class _TrainingEpochLoop:
         self._batches_that_stepped = 0
         self._resume: Optional[dict] = None  # set when restoring a checkpoint saved inside an epoch
         self._opened: Optional[DataFetcher] = None  # an iterator opened ahead of its epoch (open_first_epoch)
+        self._validation_enabled: Optional[bool] = None  # trainer.enable_validation, cached while an epoch runs
         self.legacy_optimization: Any = None  # set per run by the legacy layer for the 1.x multi-optimizer pattern
 
     # ------------------------------------------------------------ counters
@@ -89,6 +90,7 @@ class _TrainingEpochLoop:
         self._step_takes_batch_idx = is_param_in_hook_signature(
             trainer.lightning_module.training_step, "batch_idx", min_args=2
         )
+        self._validation_enabled = trainer.enable_validation  # fixed for the epoch; asked after every batch
         fetcher, self._opened = self._opened, None
         if fetcher is None:
             fetcher = self.open_epoch_data(combined_loader, resume)
@@ -98,12 +100,15 @@ class _TrainingEpochLoop:
             # saved in on_train_batch_end: that batch's end-of-step work (a due validation ...) has not run yet
             self.batch_progress.increment_completed()
             self.on_advance_end(fetcher)
-        while not self.done:
-            try:
-                self.advance(fetcher)
-            except StopIteration:
-                break
-            self.on_advance_end(fetcher)
+        try:
+            while not self.done:
+                try:
+                    self.advance(fetcher)
+                except StopIteration:
+                    break
+                self.on_advance_end(fetcher)
+        finally:
+            self._validation_enabled = None
 
     def open_epoch_data(self, combined_loader: Any, resume: Optional[dict]) -> DataFetcher:
         """Create the epoch's iterator. Resuming inside an epoch recreates the same order (the RNG state of the
@@ -180,7 +185,10 @@ class _TrainingEpochLoop:
     # ------------------------------------------------------------ validation schedule
     def _should_check_val_epoch(self) -> bool:
         trainer = self.trainer
-        return trainer.enable_validation and (
+        enabled = self._validation_enabled
+        if enabled is None:
+            enabled = trainer.enable_validation
+        return enabled and (
             trainer.check_val_every_n_epoch is None or (trainer.current_epoch + 1) % trainer.check_val_every_n_epoch == 0
         )
 

@@ -52,15 +52,15 @@ class MetricFlow:
         stage = trainer.state.stage
         if stage is None:
             return True
-        if stage == RunningStage.TRAINING:
+        if stage is RunningStage.TRAINING:  # `is`: enum members, and LightningEnum.__eq__ is slow per step
             # `+ 1`: also asked before the step runs (on_train_batch_start)
             step = trainer.fit_loop.epoch_loop._batches_that_stepped + 1
-        elif stage == RunningStage.PREDICTING:
+        elif stage is RunningStage.PREDICTING:
             step = trainer.predict_loop.batch_progress.current.ready
-        elif trainer.state.fn == TrainerFn.FITTING:
+        elif trainer.state.fn is TrainerFn.FITTING:
             step = trainer.fit_loop.epoch_loop.val_loop.batch_progress.current.ready
         else:
-            step = (trainer.test_loop if stage == RunningStage.TESTING else trainer.validate_loop).batch_progress.current.ready
+            step = (trainer.test_loop if stage is RunningStage.TESTING else trainer.validate_loop).batch_progress.current.ready
         return step % trainer.log_every_n_steps == 0 or trainer.should_stop
 
     def _metrics(self) -> tuple:
