@@ -63,7 +63,9 @@ def draw(report: dict, path: Path) -> bool:
         ax = next(axes)
         series = [("raw", [value(r, "ours", "raw_us_per_step") for r in scaling_rows])]
         series += [(i, [value(r, i, "ours_us_per_step") for r in scaling_rows]) for i in impls]
-        _bars(ax, [r["title"] for r in scaling_rows], series, xlabel="microseconds per step (or per val batch)")
+        _bars(ax, [r["title"] for r in scaling_rows], series,
+              xlabel="microseconds per step (or per val batch), log scale")
+        ax.set_xscale("log")  # one slow implementation would otherwise flatten every other bar
         ax.set_title("Time per step as the run grows (should stay flat)", fontsize=9)
     if startup_rows:
         ax = next(axes)
