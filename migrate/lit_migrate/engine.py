@@ -275,7 +275,8 @@ def _relevant_words() -> tuple[str, ...]:
     hooks = {name for _, name in facts.HOOKS} | set(facts.EPOCH_END_HOOKS) | set(facts.STEP_END_HOOKS) | \
         set(facts.EPOCH_HOOK_EXPANSIONS)
     return tuple(sorted(hooks | {"lightning", "rainer", "optimizer_idx", "hparams", "datamodule", "sync_dist_op",
-                                 "tbptt_", "_step", "Callback", "LightningModule"}))
+                                 "tbptt_", "_step", "Callback", "LightningModule", "load_from_checkpoint",
+                                 "_argparse_args"}))
 
 
 _RELEVANT_WORDS = _relevant_words()

@@ -110,3 +110,23 @@ class AttributesRule(Rule):
 
 def _is_trainer(owner: str) -> bool:
     return owner.rsplit(".", 1)[-1] in ("trainer", "_trainer", "pl_trainer")
+
+
+@register
+class LoadFromInstanceRule(Rule):
+    name = "load-from-instance"
+    family = "attributes"
+    summary = "Cls().load_from_checkpoint(p) -> Cls.load_from_checkpoint(p) (C.3: 2.1+ rejects the instance call)"
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        func = updated.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value in ("load_from_checkpoint",)
+                and isinstance(func.value, cst.Call)):
+            return updated
+        ctor = func.value
+        if ctor.args:
+            self.ctx.note(original, self, "load_from_checkpoint is called on a new instance: call it on the class "
+                                          "and pass the constructor arguments as keywords (2.1+ rejects the call)")
+            return updated
+        self.ctx.change(original, self, f"{code(ctor)}.load_from_checkpoint -> {code(ctor.func)}.load_from_checkpoint")
+        return updated.with_changes(func=func.with_changes(value=ctor.func))
