@@ -22,7 +22,7 @@ class ClosureResult:
 
     def __init__(self, closure_loss: Optional[Tensor], extra: dict) -> None:
         self.closure_loss = closure_loss
-        self.loss = closure_loss.detach().clone() if closure_loss is not None else None
+        self.loss = closure_loss.detach() if closure_loss is not None else None
         self.extra = extra
 
     @classmethod

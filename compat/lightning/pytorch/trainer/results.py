@@ -196,7 +196,7 @@ class ResultCollection:
             key = self._register(cache_key, fx, name, prog_bar, logger, on_step, on_epoch, reduce_fx, enable_graph,
                                  sync_dist, sync_dist_group, dataloader_idx, rank_zero_only)
         entry = self.entries[key]
-        if _is_metric_object(value):
+        if not isinstance(value, Tensor) and _is_metric_object(value):
             entry.metric_object = value
             entry.has_step_value = True
             entry.computed = None
@@ -256,7 +256,7 @@ class ResultCollection:
                 )
             if not value.is_floating_point():
                 value = value.to(torch.get_default_dtype())
-            return value.squeeze()
+            return value if value.ndim == 0 else value.squeeze()
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             if isinstance(value, dict):
                 raise ValueError(
