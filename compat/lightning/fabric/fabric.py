@@ -31,6 +31,7 @@ from lightning.fabric.utilities.rank_zero import rank_zero_deprecation, rank_zer
 from lightning.fabric.utilities.seed import pl_worker_init_function, seed_everything
 from lightning.fabric.utilities.warnings import PossibleUserWarning
 from lightning.fabric.wrappers import _FabricDataLoader, _FabricModule, _FabricOptimizer, _unwrap_objects
+from lightning.pytorch.strategies.strategy import rank_properties
 
 
 def _do_nothing(*_: Any) -> None:
@@ -96,25 +97,7 @@ class Fabric:
         """The device of this process; tensors created with it land where the model is."""
         return self._loop.root_device
 
-    @property
-    def global_rank(self) -> int:
-        return self._loop.global_rank
-
-    @property
-    def local_rank(self) -> int:
-        return self._loop.local_rank
-
-    @property
-    def node_rank(self) -> int:
-        return self._loop.node_rank
-
-    @property
-    def world_size(self) -> int:
-        return self._loop.world_size
-
-    @property
-    def is_global_zero(self) -> bool:
-        return self._loop.is_global_zero
+    global_rank, local_rank, node_rank, world_size, is_global_zero = rank_properties("_loop")
 
     @property
     def loggers(self) -> list:

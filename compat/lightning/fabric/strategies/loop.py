@@ -16,7 +16,7 @@ from torch.optim import Optimizer
 
 from lightning.fabric.plugins.precision.loop import _LoopPrecision
 from lightning.fabric.utilities.rank_zero import WarningCache
-from lightning.pytorch.strategies.strategy import SingleDeviceStrategy, Strategy
+from lightning.pytorch.strategies.strategy import SingleDeviceStrategy, Strategy, rank_properties
 
 _warning_cache = WarningCache()
 
@@ -44,25 +44,7 @@ class _LoopStrategy:
     def root_device(self) -> torch.device:
         return self.strategy.root_device
 
-    @property
-    def global_rank(self) -> int:
-        return self.strategy.global_rank
-
-    @property
-    def local_rank(self) -> int:
-        return self.strategy.local_rank
-
-    @property
-    def node_rank(self) -> int:
-        return self.strategy.node_rank
-
-    @property
-    def world_size(self) -> int:
-        return self.strategy.world_size
-
-    @property
-    def is_global_zero(self) -> bool:
-        return self.strategy.is_global_zero
+    global_rank, local_rank, node_rank, world_size, is_global_zero = rank_properties("strategy")
 
     @property
     def launcher(self) -> Any:

@@ -15,6 +15,13 @@ from lightning.pytorch.core.optimizer import LightningOptimizer, _init_optimizer
 from lightning.pytorch.plugins.precision.precision import Precision
 
 
+def rank_properties(owner: str) -> tuple:
+    """Read-only properties ``global_rank, local_rank, node_rank, world_size, is_global_zero`` (in this order) for
+    a class that reaches its strategy through attribute ``owner``; the Trainer and Fabric expose them alike."""
+    names = ("global_rank", "local_rank", "node_rank", "world_size", "is_global_zero")
+    return tuple(property(lambda self, _n=name: getattr(getattr(self, owner), _n)) for name in names)
+
+
 class Strategy:
     """Subclass to implement a new way of distributing training."""
 

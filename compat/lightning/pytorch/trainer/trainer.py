@@ -45,7 +45,7 @@ from lightning.pytorch.plugins.io.checkpoint_plugin import CheckpointIO
 from lightning.pytorch.plugins.layer_sync import LayerSync
 from lightning.pytorch.plugins.precision.precision import Precision
 from lightning.pytorch.profilers.profiler import Profiler
-from lightning.pytorch.strategies.strategy import Strategy
+from lightning.pytorch.strategies.strategy import Strategy, rank_properties
 
 _PRECISION_INPUT = Union[Literal[64, 32, 16], Literal["transformer-engine", "transformer-engine-float16", "16-true",
                          "16-mixed", "bf16-true", "bf16-mixed", "32-true", "64-true"], Literal["64", "32", "16", "bf16"]]
@@ -686,25 +686,7 @@ class Trainer(LegacyTrainerAPI):
     def lr_scheduler_configs(self) -> list:
         return self.strategy.lr_scheduler_configs
 
-    @property
-    def global_rank(self) -> int:
-        return self.strategy.global_rank
-
-    @property
-    def local_rank(self) -> int:
-        return self.strategy.local_rank
-
-    @property
-    def node_rank(self) -> int:
-        return self.strategy.node_rank
-
-    @property
-    def world_size(self) -> int:
-        return self.strategy.world_size
-
-    @property
-    def is_global_zero(self) -> bool:
-        return self.strategy.is_global_zero
+    global_rank, local_rank, node_rank, world_size, is_global_zero = rank_properties("strategy")
 
     @property
     def device_ids(self) -> list:
