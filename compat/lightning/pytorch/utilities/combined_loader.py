@@ -30,6 +30,14 @@ class _ModeIterator:
         self.idx = 0
         return self
 
+    def _combined_length(self, combine: Any) -> int:
+        """The number of batches when the iterables' lengths are combined with ``combine`` (min or max)."""
+        lengths = [_length(it) for it in self.iterables]
+        if any(n is None for n in lengths):
+            raise TypeError("a dataloader has no length")
+        n = combine(lengths) if lengths else 0
+        return min([n, *self.limits]) if self.limits is not None else n
+
     def _limit_reached(self) -> bool:
         return self.limits is not None and self.idx >= min(self.limits)
 
@@ -44,11 +52,7 @@ class _MinSize(_ModeIterator):
         return out, index, 0
 
     def __len__(self) -> int:
-        lengths = [_length(it) for it in self.iterables]
-        if any(n is None for n in lengths):
-            raise TypeError("a dataloader has no length")
-        n = min(lengths) if lengths else 0
-        return min([n, *self.limits]) if self.limits is not None else n
+        return self._combined_length(min)
 
 
 class _MaxSizeCycle(_ModeIterator):
@@ -77,11 +81,7 @@ class _MaxSizeCycle(_ModeIterator):
         return out, index, 0
 
     def __len__(self) -> int:
-        lengths = [_length(it) for it in self.iterables]
-        if any(n is None for n in lengths):
-            raise TypeError("a dataloader has no length")
-        n = max(lengths) if lengths else 0
-        return min([n, *self.limits]) if self.limits is not None else n
+        return self._combined_length(max)
 
 
 class _MaxSize(_MaxSizeCycle):
@@ -163,10 +163,7 @@ class _Single(_ModeIterator):
         return batch, index, 0
 
     def __len__(self) -> int:
-        n = _length(self.iterables[0])
-        if n is None:
-            raise TypeError("the dataloader has no length")
-        return min(n, *self.limits) if self.limits is not None else n
+        return self._combined_length(min)
 
 
 _ITERATORS = {"min_size": _MinSize, "max_size_cycle": _MaxSizeCycle, "max_size": _MaxSize, "sequential": _Sequential}
