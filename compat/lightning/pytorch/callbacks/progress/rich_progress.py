@@ -83,6 +83,8 @@ class RichProgressBar(ProgressBar):
         self._metric_component: Any = None
         self._progress_stopped = False
         self._last_redraw = 0.0
+        self._train_total: Optional[float] = None  # the train task's total, read once per epoch
+        self._train_seen = 0  # batches of this epoch, pushed to the task at redraws and at the epoch end
         self.theme = theme
         self._reset_progress_bar_ids()
 
@@ -221,6 +223,8 @@ class RichProgressBar(ProgressBar):
     def on_train_epoch_start(self, trainer: Any, pl_module: Any) -> None:
         if self.is_disabled:
             return
+        self._train_total = None  # read from the task once per epoch
+        self._train_seen = 0
         if self.train_progress_bar_id is not None and self._leave:
             self._stop_progress()
             self._init_progress(trainer)
@@ -244,12 +248,20 @@ class RichProgressBar(ProgressBar):
             self.train_progress_bar_id = self._add_task(
                 self.total_train_batches, self._get_train_description(trainer.current_epoch)
             )
-        last = batch_idx + 1 == self.progress.tasks[self.train_progress_bar_id].total
+        if self._train_total is None:
+            self._train_total = self.progress.tasks[self.train_progress_bar_id].total
+        # the rich task is touched only when a redraw is due (or on the last batch): its update takes a lock and
+        # records a speed sample, far too much to pay on every step
+        self._train_seen = batch_idx + 1
+        last = self._train_seen == self._train_total
         if last or self._redraw_due():
             self._update_metrics(trainer, pl_module)
-        self._update(self.train_progress_bar_id, batch_idx + 1)
+            self._update(self.train_progress_bar_id, batch_idx + 1)
 
     def on_train_epoch_end(self, trainer: Any, pl_module: Any) -> None:
+        if self.progress is not None and self.train_progress_bar_id is not None:
+            # batches since the last redraw (an epoch can also end early: max_steps, should_stop)
+            self.progress.update(self.train_progress_bar_id, completed=self._train_seen)
         self._update_metrics(trainer, pl_module)
         self.refresh(hard=True)
 
