@@ -1,6 +1,7 @@
 """Local-folder helpers the file-writing loggers share: creating a log folder with an error that says what to do,
-and finding the next free ``version_N``."""
+finding the next free ``version_N``, and the folder properties of such loggers."""
 import os
+from typing import Any, Union
 
 
 def _makedirs(path: str) -> None:
@@ -33,3 +34,30 @@ def _next_version(versions_root: str) -> int:
 def _version_folder(version: object) -> str:
     """``3`` -> ``"version_3"``; a string version is used as the folder name as it is."""
     return version if isinstance(version, str) else f"version_{version}"
+
+
+class _VersionedDirs:
+    """``name`` / ``version`` / ``save_dir`` / ``root_dir`` of a logger that writes to
+    ``save_dir/name/version_N`` (the next free N unless a version is given)."""
+
+    _name: str
+    _version: Any
+    _save_dir: str
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def version(self) -> Union[int, str]:
+        if self._version is None:
+            self._version = _next_version(self.root_dir)
+        return self._version
+
+    @property
+    def save_dir(self) -> str:
+        return self._save_dir
+
+    @property
+    def root_dir(self) -> str:
+        return os.path.join(self._save_dir, self.name)

@@ -12,7 +12,7 @@ from typing import Any, Optional, Union
 from torch import Tensor
 
 from lightning.fabric.utilities.rank_zero import rank_zero_only, rank_zero_warn
-from lightning.pytorch.loggers._files import _makedirs, _next_version, _version_folder
+from lightning.pytorch.loggers._files import _makedirs, _version_folder, _VersionedDirs
 from lightning.pytorch.loggers.logger import Logger, rank_zero_experiment
 from lightning.pytorch.loggers.utilities import _add_prefix, _convert_params
 
@@ -85,7 +85,7 @@ class ExperimentWriter:
                 os.remove(self.metrics_file_path)
 
 
-class CSVLogger(Logger):
+class CSVLogger(_VersionedDirs, Logger):
     """Log to CSV (metrics) and YAML (hyperparameters) under ``os.path.join(save_dir, name, version)``.
 
     Args:
@@ -117,24 +117,6 @@ class CSVLogger(Logger):
         self._prefix = prefix
         self._flush_logs_every_n_steps = flush_logs_every_n_steps
         self._experiment: Optional[ExperimentWriter] = None
-
-    @property
-    def name(self) -> str:
-        return self._name
-
-    @property
-    def version(self) -> Union[int, str]:
-        if self._version is None:
-            self._version = _next_version(self.root_dir)
-        return self._version
-
-    @property
-    def save_dir(self) -> str:
-        return self._save_dir
-
-    @property
-    def root_dir(self) -> str:
-        return os.path.join(self._save_dir, self.name)
 
     @property
     def log_dir(self) -> str:

@@ -13,7 +13,7 @@ from torch import Tensor
 from torch.nn import Module
 
 from lightning.fabric.utilities.rank_zero import rank_zero_only, rank_zero_warn
-from lightning.pytorch.loggers._files import _makedirs, _next_version, _version_folder
+from lightning.pytorch.loggers._files import _makedirs, _version_folder, _VersionedDirs
 from lightning.pytorch.loggers.logger import Logger, rank_zero_experiment
 from lightning.pytorch.loggers.utilities import _add_prefix, _convert_params, _flatten_dict, _sanitize_params
 
@@ -22,7 +22,7 @@ def _tensorboard_available() -> bool:
     return importlib.util.find_spec("tensorboard") is not None
 
 
-class TensorBoardLogger(Logger):
+class TensorBoardLogger(_VersionedDirs, Logger):
     """Log to TensorBoard event files in ``os.path.join(save_dir, name, version)``; the default logger.
 
     Args:
@@ -68,24 +68,6 @@ class TensorBoardLogger(Logger):
         self._kwargs = kwargs
         self._experiment: Any = None
         self.hparams: Union[dict[str, Any], Namespace] = {}
-
-    @property
-    def name(self) -> str:
-        return self._name
-
-    @property
-    def version(self) -> Union[int, str]:
-        if self._version is None:
-            self._version = _next_version(self.root_dir)
-        return self._version
-
-    @property
-    def save_dir(self) -> str:
-        return self._save_dir
-
-    @property
-    def root_dir(self) -> str:
-        return os.path.join(self._save_dir, self.name)
 
     @property
     def sub_dir(self) -> Optional[str]:
