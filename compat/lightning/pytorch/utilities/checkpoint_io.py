@@ -8,10 +8,10 @@ arbitrary code. Anything else needs an explicit ``weights_only=False``.
 import contextlib
 import functools
 import glob
+import itertools
 import os
 import pickle
 import re
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, Callable, Iterator, List, Optional, Tuple, Union
@@ -19,10 +19,7 @@ from typing import Any, Callable, Iterator, List, Optional, Tuple, Union
 import torch
 
 _PATH = Union[str, Path]
-# mkstemp creates 0600 files; checkpoints get the permissions a plain open() would give (read once: umask() swaps it)
 _FSYNC = os.environ.get("LIGHTNING_CHECKPOINT_FSYNC", "0") not in ("", "0")
-_UMASK = os.umask(0)
-os.umask(_UMASK)
 
 # module path of a callback class in older checkpoints -> (our module, class name). ≤1.4 keyed callback states by class.
 _LEGACY_CALLBACK_CLASSES = {
@@ -162,19 +159,21 @@ def atomic_save(obj: Any, path: _PATH, save_fn: Optional[Callable[[Any, str], No
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)  # torch writes a named file through its C++ writer, much faster than through a Python file object
+    # a name unique to this process and save; torch creates it (mode 0666 & ~umask, like any new file) and writes it
+    # through its C++ writer, much faster than through a Python file object
+    tmp = str(path.parent / f".{path.name}.{os.getpid()}-{next(_SAVE_COUNTER)}.tmp")
     try:
         (save_fn or torch.save)(obj, tmp)
         if _FSYNC:
             _fsync_file(tmp)
-        os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    _remove_stale_temporaries(path)
+    if path not in _CLEANED:  # leftovers of killed processes: looked for once per file per process
+        _CLEANED.add(path)
+        _remove_stale_temporaries(path)
 
 
 def _fsync_file(name: str) -> None:
@@ -186,6 +185,8 @@ def _fsync_file(name: str) -> None:
 
 
 _STALE_AFTER_S = 600.0
+_SAVE_COUNTER = itertools.count()
+_CLEANED: set = set()
 
 
 def _remove_stale_temporaries(path: Path) -> None:
