@@ -9,6 +9,7 @@ from lightning.fabric.utilities.apply_func import move_data_to_device
 from lightning.fabric.utilities.rank_zero import WarningCache
 from lightning.pytorch.loops.fetcher import DataFetcher
 from lightning.pytorch.loops.progress import _BatchProgress
+from lightning.pytorch.trainer.data import _rebuild_with_batch_sampler
 from lightning.pytorch.trainer.states import RunningStage, TrainerFn
 from lightning.pytorch.utilities.signature_utils import is_param_in_hook_signature
 
@@ -149,10 +150,4 @@ def _recording_indices(loader: Any) -> Any:
         return loader
     if isinstance(loader.batch_sampler, _IndexBatchSamplerWrapper):
         return loader
-    return DataLoader(
-        loader.dataset, batch_sampler=_IndexBatchSamplerWrapper(loader.batch_sampler),
-        num_workers=loader.num_workers, collate_fn=loader.collate_fn, pin_memory=loader.pin_memory,
-        timeout=loader.timeout, worker_init_fn=loader.worker_init_fn,
-        multiprocessing_context=loader.multiprocessing_context, generator=loader.generator,
-        persistent_workers=loader.persistent_workers,
-    )
+    return _rebuild_with_batch_sampler(loader, _IndexBatchSamplerWrapper(loader.batch_sampler))

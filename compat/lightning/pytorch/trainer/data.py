@@ -199,9 +199,20 @@ def _check_num_workers(loader: DataLoader, name: str, trainer: Any) -> None:
 
 def _rebuild_with_sampler(loader: DataLoader, sampler: Any) -> DataLoader:
     """A copy of ``loader`` with another sampler (all other constructor arguments kept)."""
-    return DataLoader(
-        loader.dataset, batch_size=loader.batch_size, sampler=sampler, num_workers=loader.num_workers,
-        collate_fn=loader.collate_fn, pin_memory=loader.pin_memory, drop_last=loader.drop_last,
+    return DataLoader(loader.dataset, batch_size=loader.batch_size, sampler=sampler, drop_last=loader.drop_last,
+                      **_worker_arguments(loader))
+
+
+def _rebuild_with_batch_sampler(loader: DataLoader, batch_sampler: Any) -> DataLoader:
+    """A copy of ``loader`` drawing its batches from ``batch_sampler`` (other constructor arguments kept)."""
+    return DataLoader(loader.dataset, batch_sampler=batch_sampler, generator=loader.generator,
+                      **_worker_arguments(loader))
+
+
+def _worker_arguments(loader: DataLoader) -> dict:
+    """How ``loader`` collates and runs its workers: the constructor arguments a rebuilt copy keeps."""
+    return dict(
+        num_workers=loader.num_workers, collate_fn=loader.collate_fn, pin_memory=loader.pin_memory,
         timeout=loader.timeout, worker_init_fn=loader.worker_init_fn,
         persistent_workers=getattr(loader, "persistent_workers", False),
         multiprocessing_context=loader.multiprocessing_context,
