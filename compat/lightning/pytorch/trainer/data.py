@@ -11,6 +11,7 @@ from lightning.fabric.utilities.warnings import PossibleUserWarning
 from lightning.pytorch.core.datamodule import LightningDataModule
 from lightning.pytorch.trainer.states import RunningStage, TrainerFn
 from lightning.pytorch.utilities.combined_loader import CombinedLoader
+from lightning.pytorch.utilities.combined_loader import _length as _sized_length
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
 from lightning.pytorch.utilities.model_helpers import is_overridden
 
@@ -147,10 +148,9 @@ class DataConnector:
 
 
 def _length(loader: Any) -> float:
-    try:
-        return len(loader)
-    except (TypeError, NotImplementedError):
-        return float("inf")
+    """Batches in ``loader``; ``inf`` for one without a length (an IterableDataset)."""
+    n = _sized_length(loader)
+    return float("inf") if n is None else n
 
 
 def _check_not_empty_collection(combined: CombinedLoader, name: str) -> None:
