@@ -4,9 +4,9 @@
 
 class _StrategyNames:
     def available_strategies(self) -> list:
-        from lightning.pytorch.strategies.registry import STRATEGY_FACTORIES
+        from lightning.pytorch.strategies.registry import strategy_factories
 
-        return list(STRATEGY_FACTORIES)
+        return list(strategy_factories())
 
     def __contains__(self, name: object) -> bool:
         return name in self.available_strategies()

@@ -3,21 +3,25 @@
 ``LightningModule`` inherits from :class:`LegacyModuleAPI` and ``LightningDataModule`` from
 :class:`LegacyDataModuleAPI`; each name warns with its 2.x spelling, or raises in strict mode like Lightning 2.x.
 ``self.log(sync_dist_op=...)`` and ``toggle_optimizer(opt, optimizer_idx)`` are accepted by wrapping the 2.x methods
-(their ``inspect.signature`` stays the 2.x one). The facts come from ``legacy_facts`` (sections C.3 and C.4).
+(their ``inspect.signature`` stays the 2.x one). The facts come from ``legacy_facts`` (sections C.3 and C.4), imported
+only when a 1.x name is actually used so that 2.x code never pays for the table.
 """
 import functools
 from typing import Any, Callable
 
-from lightning.pytorch.utilities.legacy import legacy_usage, strict_mode
-from lit_migrate import legacy_facts as facts
+from lightning.pytorch.utilities.legacy import keyword_names, legacy_facts, legacy_usage, strict_mode
+
+# The methods whose 1.x keywords are accepted (``legacy_facts.LOG_METHODS``; tests check the two agree).
+_LOG_METHODS = ("log", "log_dict")
 
 
 def _accept_legacy_log_keywords(method: Callable) -> Callable:
     """``self.log(..., sync_dist_op=op)`` -> ``reduce_fx=op``; ``tbptt_reduce_fx`` / ``tbptt_pad_token`` dropped."""
+    known = keyword_names(method)
 
     @functools.wraps(method)
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-        if kwargs and (kwargs.keys() & facts.LOG_KWARG_RENAMES.keys() or kwargs.keys() & facts.LOG_KWARGS_REMOVED.keys()):
+        if kwargs and not known.issuperset(kwargs):  # only a keyword 2.x does not know can be a 1.x one
             _translate_log_kwargs(method.__name__, kwargs)
         return method(self, *args, **kwargs)
 
@@ -25,6 +29,7 @@ def _accept_legacy_log_keywords(method: Callable) -> Callable:
 
 
 def _translate_log_kwargs(name: str, kwargs: dict) -> None:
+    facts = legacy_facts()
     for old in kwargs.keys() & facts.LOG_KWARG_RENAMES.keys():
         new = facts.LOG_KWARG_RENAMES[old]
         message = f"`self.{name}({old}=...)` is the 1.x keyword (removed in 1.6): use `{new}=`."
@@ -62,12 +67,12 @@ def _accept_optimizer_index(method: Callable) -> Callable:
 
 def _module_attribute(name: str, getter: Callable[[Any], Any]) -> property:
     """A removed attribute that still reads (with a warning); assigning it stores a plain value, as 1.x allowed."""
-    fact = facts.MODULE_ATTRIBUTES[name]
     slot = f"_legacy_{name}"
 
     def get(self: Any) -> Any:
         if slot in self.__dict__:
             return self.__dict__[slot]
+        fact = legacy_facts().MODULE_ATTRIBUTES[name]
         legacy_usage(f"`self.{name}` is 1.x API (removed in {fact.removed}): {fact.advice}.", error=AttributeError,
                      stacklevel=5)
         return getter(self)
@@ -75,7 +80,7 @@ def _module_attribute(name: str, getter: Callable[[Any], Any]) -> property:
     def set_(self: Any, value: Any) -> None:
         self.__dict__[slot] = value
 
-    return property(get, set_, doc=f"1.x: {fact.advice}.")
+    return property(get, set_, doc="1.x attribute, removed in 2.x: reading it warns with its 2.x spelling.")
 
 
 class LegacyModuleAPI:
@@ -84,7 +89,7 @@ class LegacyModuleAPI:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if cls.__module__ == "lightning.pytorch.core.module":  # LightningModule itself, not user subclasses
-            for name in facts.LOG_METHODS:
+            for name in _LOG_METHODS:
                 if name in cls.__dict__:
                     setattr(cls, name, _accept_legacy_log_keywords(cls.__dict__[name]))
             for name in ("toggle_optimizer", "untoggle_optimizer"):

@@ -1,8 +1,12 @@
-"""Strategies: how and where training runs (one device; several processes via torch.distributed)."""
+"""Strategies: how and where training runs (one device; several processes via torch.distributed).
+
+The distributed strategies are imported on first use (``lightning.fabric.utilities.lazy.lazy_exports``), as is the
+registry's list of built-in names (``registry.load_built_in_strategies``).
+"""
+from lightning.fabric.utilities.lazy import lazy_exports
 from lightning.pytorch.strategies.registry import StrategyRegistry
 from lightning.pytorch.strategies.strategy import SingleDeviceStrategy, Strategy
-from lightning.pytorch.strategies.parallel import ParallelStrategy  # noqa: E402  (needs Strategy first)
-from lightning.pytorch.strategies.ddp import DDPStrategy  # noqa: E402  (registers the "ddp*" names)
-from lightning.pytorch.strategies.fsdp import FSDPStrategy  # noqa: E402  (registers "fsdp", "fsdp_cpu_offload")
 
+_HOMES = {"DDPStrategy": "ddp", "FSDPStrategy": "fsdp", "ParallelStrategy": "parallel"}
 __all__ = ["DDPStrategy", "FSDPStrategy", "ParallelStrategy", "SingleDeviceStrategy", "Strategy", "StrategyRegistry"]
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES)

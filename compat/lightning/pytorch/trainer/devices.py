@@ -7,7 +7,7 @@ from lightning.pytorch.accelerators import AcceleratorRegistry
 from lightning.pytorch.accelerators.accelerator import Accelerator
 from lightning.pytorch.plugins.precision import DoublePrecision, HalfPrecision, MixedPrecision, Precision
 from lightning.pytorch.strategies import SingleDeviceStrategy, Strategy
-from lightning.pytorch.strategies.registry import STRATEGY_FACTORIES
+from lightning.pytorch.strategies.registry import STRATEGY_FACTORIES, strategy_factories
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
 
 _PRECISIONS = ("64-true", "32-true", "16-mixed", "bf16-mixed", "16-true", "bf16-true", "transformer-engine",
@@ -138,7 +138,7 @@ class DeviceSetup:
             if name != "auto":
                 if name in ("single_device",):
                     chosen = SingleDeviceStrategy(device=self.parallel_devices[0])
-                elif name in STRATEGY_FACTORIES:
+                elif name in strategy_factories():
                     chosen = STRATEGY_FACTORIES[name](self)
                 elif name == "deepspeed" or name.startswith("deepspeed"):
                     raise MisconfigurationException(

@@ -3,25 +3,26 @@
 ``Trainer`` inherits from :class:`LegacyTrainerAPI`; each name here warns with its 2.x spelling, or raises in strict
 mode like Lightning 2.x (``AttributeError`` for a removed attribute or method, ``TypeError`` for a removed keyword).
 The list of names and their advice is ``legacy_facts.TRAINER_ATTRIBUTES`` / ``TRAINER_METHODS_REMOVED`` (section B).
+The table is imported the first time a 1.x name is used: a removed attribute is found by ``__getattr__`` (which
+Python calls only after normal lookup failed) and then installed as a property, so 2.x code never loads it.
 """
 import functools
 import os
 from typing import Any, Callable, Optional
 
-from lightning.pytorch.utilities.legacy import legacy_usage, strict_mode
-from lit_migrate import legacy_facts as facts
+from lightning.pytorch.utilities.legacy import keyword_names, legacy_facts, legacy_usage, strict_mode
 
 _ENTRY_POINTS = ("fit", "validate", "test", "predict")
 _EVAL_LOADER_PROPERTIES = ("val_dataloaders", "test_dataloaders", "predict_dataloaders")
 
 
-def _attribute_message(fact: facts.AttributeFact) -> str:
+def _attribute_message(fact: Any) -> str:
     when = f" (removed in {fact.removed})" if fact.removed else ""
     return f"`trainer.{fact.name}` is 1.x API{when}: {fact.advice}."
 
 
 def _warn_attribute(name: str) -> None:
-    legacy_usage(_attribute_message(facts.TRAINER_ATTRIBUTES[name]), error=AttributeError, stacklevel=5)
+    legacy_usage(_attribute_message(legacy_facts().TRAINER_ATTRIBUTES[name]), error=AttributeError, stacklevel=5)
 
 
 def _legacy_property(name: str, getter: Callable[[Any], Any]) -> property:
@@ -30,13 +31,13 @@ def _legacy_property(name: str, getter: Callable[[Any], Any]) -> property:
         return getter(self)
 
     get.__name__ = name
-    get.__doc__ = f"1.x: {facts.TRAINER_ATTRIBUTES[name].advice}."
+    get.__doc__ = f"1.x: {legacy_facts().TRAINER_ATTRIBUTES[name].advice}."
     return property(get)
 
 
 def _from_template(name: str) -> Callable[[Any], Any]:
     """The table's mechanical 2.x spelling (e.g. ``{obj}.sanity_checking``), evaluated on the trainer."""
-    code = compile(facts.TRAINER_ATTRIBUTES[name].template.format(obj="trainer"), f"<trainer.{name}>", "eval")
+    code = compile(legacy_facts().TRAINER_ATTRIBUTES[name].template.format(obj="trainer"), f"<trainer.{name}>", "eval")
     return lambda trainer: eval(code, {"__builtins__": {}}, {"trainer": trainer})  # noqa: S307 (table data)
 
 
@@ -107,10 +108,11 @@ def _accept_legacy_keywords(method: Callable) -> Callable:
     """Wrap ``fit`` / ``validate`` / ``test`` / ``predict``: 1.x keywords (``train_dataloader=``,
     ``test_dataloaders=``, the primer's ``dataloader=``) and ``Trainer(resume_from_checkpoint=)`` for ``fit``."""
     name = method.__name__
-    renames = facts.TRAINER_METHOD_KWARG_RENAMES.get(name, {})
+    known = keyword_names(method)
 
     @functools.wraps(method)
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        renames = {} if known.issuperset(kwargs) else legacy_facts().TRAINER_METHOD_KWARG_RENAMES.get(name, {})
         for old in renames.keys() & kwargs.keys():
             new = renames[old]
             message = f"`trainer.{name}({old}=...)` is the 1.x keyword: use `{new}=`."
@@ -182,7 +184,7 @@ def _argparse() -> Any:
 
 
 def _removed_classmethod(name: str) -> None:
-    legacy_usage(f"`Trainer.{name}` is 1.x API: {facts.TRAINER_METHODS_REMOVED[name]}.", error=AttributeError,
+    legacy_usage(f"`Trainer.{name}` is 1.x API: {legacy_facts().TRAINER_METHODS_REMOVED[name]}.", error=AttributeError,
                  stacklevel=5)
 
 
@@ -190,6 +192,16 @@ class LegacyTrainerAPI:
     """Mixin of the Trainer holding the removed 1.x API."""
 
     _legacy_settings = None  # LegacyTrainerSettings when the Trainer was built with 1.x arguments
+
+    def __getattr__(self, name: str) -> Any:
+        # B.2 attributes: reached only when normal lookup failed (a name the 2.x Trainer does not have, or a
+        # property of it that raised AttributeError, whose own error is re-raised).
+        prop = None if name.startswith("_") else _legacy_attribute(name)
+        if prop is None:
+            if any(name in vars(klass) for klass in type(self).__mro__):
+                return object.__getattribute__(self, name)
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return prop.__get__(self, type(self))
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -206,14 +218,15 @@ class LegacyTrainerAPI:
              datamodule: Any = None, scale_batch_size_kwargs: Optional[dict] = None,
              lr_find_kwargs: Optional[dict] = None, train_dataloader: Any = None) -> dict:
         """1.x: run the tuners that ``Trainer(auto_scale_batch_size=..., auto_lr_find=...)`` asked for."""
-        legacy_usage(f"`trainer.tune()` is 1.x API: {facts.TRAINER_METHODS_REMOVED['tune']}.", error=AttributeError)
+        legacy_usage(f"`trainer.tune()` is 1.x API: {legacy_facts().TRAINER_METHODS_REMOVED['tune']}.",
+                     error=AttributeError)
         if train_dataloader is not None:
             train_dataloaders = train_dataloader
         return run_tune(self, model, train_dataloaders, val_dataloaders, dataloaders, datamodule,
                         scale_batch_size_kwargs or {}, lr_find_kwargs or {})
 
     def get_model(self) -> Any:
-        legacy_usage(f"`trainer.get_model()` is 1.x API: {facts.TRAINER_METHODS_REMOVED['get_model']}.",
+        legacy_usage(f"`trainer.get_model()` is 1.x API: {legacy_facts().TRAINER_METHODS_REMOVED['get_model']}.",
                      error=AttributeError)
         return self.lightning_module
 
@@ -240,11 +253,16 @@ class LegacyTrainerAPI:
     @classmethod
     def default_attributes(cls) -> dict:
         _removed_classmethod("default_attributes")
-        return {name: default for name, default, _ in facts.TRAINER_ARGPARSE_1_9}
+        return {name: default for name, default, _ in legacy_facts().TRAINER_ARGPARSE_1_9}
 
 
-# ---------------------------------------------------------------- B.2 attributes, one property each
-for _name, _fact in facts.TRAINER_ATTRIBUTES.items():
-    _getter = _GETTERS.get(_name) or (_from_template(_name) if _fact.template else None)
-    if _getter is not None:
-        setattr(LegacyTrainerAPI, _name, _legacy_property(_name, _getter))
+def _legacy_attribute(name: str) -> Optional[property]:
+    """The property for the removed attribute ``name`` (B.2), installed on the mixin at first use; None if ``name``
+    is no 1.x Trainer attribute."""
+    fact = legacy_facts().TRAINER_ATTRIBUTES.get(name)
+    getter = None if fact is None else _GETTERS.get(name) or (_from_template(name) if fact.template else None)
+    if getter is None:
+        return None
+    prop = _legacy_property(name, getter)
+    setattr(LegacyTrainerAPI, name, prop)
+    return prop

@@ -8,7 +8,6 @@ runs, plus what only a running program can do (the tuner flags, ``track_grad_nor
 A call that uses no 1.x spelling goes straight to ``__init__``. Otherwise every legacy argument warns once with a
 ``DeprecationWarning`` naming its 2.x spelling; ``LIGHTNING_COMPAT_STRICT=1`` gives the error Lightning 2.x raises.
 """
-import difflib
 import functools
 import importlib
 import inspect
@@ -16,8 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
-from lightning.pytorch.utilities.legacy import legacy_usage, strict_mode
-from lit_migrate import legacy_facts as facts
+from lightning.pytorch.utilities.legacy import legacy_facts, legacy_usage, strict_mode
 
 
 @dataclass
@@ -54,21 +52,59 @@ def _trainer_params(init: Callable) -> frozenset:
     return frozenset(p for p in inspect.signature(init).parameters if p != "self")
 
 
+def _precision_maybe_legacy(value: Any) -> bool:
+    from lightning.pytorch.trainer.devices import _PRECISIONS
+
+    return not (isinstance(value, str) and value in _PRECISIONS)
+
+
+def _strategy_maybe_legacy(value: Any) -> bool:
+    from lightning.pytorch.strategies.registry import strategy_factories
+
+    return isinstance(value, str) and value not in ("auto", "single_device") and value not in strategy_factories()
+
+
+def _accelerator_maybe_legacy(value: Any) -> bool:
+    from lightning.pytorch.accelerators import AcceleratorRegistry
+
+    return isinstance(value, str) and value not in ("auto", "gpu", "tpu") and value not in AcceleratorRegistry
+
+
+# The 2.x keywords whose *value* can be a 1.x one (``precision=16``, ``max_steps=None``, ``strategy="dp"``): a cheap
+# test per keyword that never says no where ``legacy_facts.trainer_arg_is_legacy`` / ``device_group_is_legacy`` say
+# yes (tests/startup checks it against the table). A call that passes them all is 2.x and never loads the table.
+_VALUE_MAY_BE_LEGACY: dict = {
+    "accelerator": _accelerator_maybe_legacy,
+    "strategy": _strategy_maybe_legacy,
+    "precision": lambda v: v is not None and _precision_maybe_legacy(v),
+    "plugins": lambda v: isinstance(v, str),
+    "max_steps": lambda v: v is None,
+    "accumulate_grad_batches": lambda v: v is None or isinstance(v, dict),
+    "profiler": lambda v: isinstance(v, bool),
+}
+
+
 def _is_legacy_call(kwargs: dict, params: frozenset) -> bool:
     if any(name not in params for name in kwargs):
         return True
+    if not any(name in _VALUE_MAY_BE_LEGACY and _VALUE_MAY_BE_LEGACY[name](value) for name, value in kwargs.items()):
+        return False
+    facts = legacy_facts()
     if facts.device_group_is_legacy({k: v for k, v in kwargs.items() if k in facts.DEVICE_GROUP}):
         return True
     return any(facts.trainer_arg_is_legacy(name, value) for name, value in kwargs.items())
 
 
 def _unknown_argument_error(name: str, params: frozenset) -> TypeError:
-    close = difflib.get_close_matches(name, sorted(params | set(facts.TRAINER_ARGS)), n=1)
+    import difflib
+
+    close = difflib.get_close_matches(name, sorted(params | set(legacy_facts().TRAINER_ARGS)), n=1)
     hint = f" Did you mean `{close[0]}`?" if close else ""
     return TypeError(f"Trainer.__init__() got an unexpected keyword argument '{name}'.{hint}")
 
 
-def _build_callback(spec: facts.ObjectSpec) -> Any:
+def _build_callback(spec: Any) -> Any:
+    """Instantiate a ``legacy_facts.ObjectSpec``."""
     try:
         cls = getattr(importlib.import_module(spec.module), spec.name)
     except (ImportError, AttributeError):
@@ -124,6 +160,7 @@ def _check_accelerator_available(mapped: dict, kwargs: dict) -> None:
 
 def translate(kwargs: dict, params: frozenset) -> tuple:
     """Map a 1.x call onto (2.x Trainer kwargs, settings, callbacks to call around __init__). Warns per argument."""
+    facts = legacy_facts()
     for name in kwargs:
         if name not in params and name not in facts.TRAINER_ARGS:
             raise _unknown_argument_error(name, params)
@@ -172,7 +209,7 @@ def translate(kwargs: dict, params: frozenset) -> tuple:
 
 
 def _keywordize(args: tuple, kwargs: dict) -> dict:
-    names = facts.positional_trainer_names(len(args))
+    names = legacy_facts().positional_trainer_names(len(args))
     legacy_usage(f"Trainer() takes keyword arguments only in 2.x; the positional arguments were read in the 1.x "
                  f"order as {', '.join(names)}=...")
     for name, value in zip(names, args):
@@ -206,7 +243,7 @@ def accepts_legacy_arguments(init: Callable) -> Callable:
         if strict_mode():
             unknown = next((name for name in kwargs if name not in params), None)
             if unknown is not None:
-                fact = facts.TRAINER_ARGS.get(unknown)
+                fact = legacy_facts().TRAINER_ARGS.get(unknown)
                 advice = f" {fact.message()}." if fact else ""
                 legacy_usage(str(_unknown_argument_error(unknown, params)) + advice, error=TypeError)
             init(self, *args, **kwargs)  # 2.x takes a legacy *value* (precision=16, ...) or raises its own error
@@ -225,6 +262,7 @@ def accepts_legacy_arguments(init: Callable) -> Callable:
 # ---------------------------------------------------------------- callback / logger constructors (table E)
 def _ctor_value(cls_name: str, name: str, value: Any, call: dict) -> dict:
     """The 2.x keywords for one legacy constructor keyword (``legacy_facts.CTOR_ARGS``)."""
+    facts = legacy_facts()
     fact = facts.CTOR_ARGS[(cls_name, name)]
     if fact.rename_to is not None:
         return {fact.rename_to: value}
@@ -240,6 +278,7 @@ def _ctor_value(cls_name: str, name: str, value: Any, call: dict) -> dict:
 
 
 def _ctor_is_legacy(cls_name: str, name: str, value: Any, params: frozenset, call: dict) -> bool:
+    facts = legacy_facts()
     if (cls_name, name) not in facts.CTOR_ARGS:
         return False
     if name not in params:
@@ -263,6 +302,7 @@ def accepts_legacy_constructor_arguments(cls_name: str) -> Callable:
             legacy = [k for k, v in kwargs.items() if _ctor_is_legacy(cls_name, k, v, params, kwargs)]
             if not legacy:
                 return init(self, *args, **kwargs)
+            facts = legacy_facts()
             if strict_mode():
                 unknown = next((k for k in legacy if k not in params), None)
                 if unknown is not None:

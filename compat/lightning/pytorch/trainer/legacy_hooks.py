@@ -20,9 +20,8 @@ from typing import Any, Callable, Optional
 import torch
 
 from lightning.pytorch.callbacks.callback import Callback
-from lightning.pytorch.utilities.legacy import legacy_usage, strict_mode
+from lightning.pytorch.utilities.legacy import legacy_facts, legacy_usage, strict_mode
 from lightning.pytorch.utilities.model_helpers import is_overridden
-from lit_migrate import legacy_facts as facts
 
 _OPT_IDX = ("optimizer_idx", "opt_idx")
 _MODULE_REMOVED = ("on_epoch_start", "on_epoch_end", "on_pretrain_routine_start", "on_pretrain_routine_end",
@@ -122,7 +121,7 @@ def _detach(value: Any) -> Any:
 
 # ------------------------------------------------------------------------------------------------ shims
 def _hook_message(owner: str, name: str) -> str:
-    fact = facts.HOOKS.get(("callback" if owner != "LightningModule" else "module", name))
+    fact = legacy_facts().HOOKS.get(("callback" if owner != "LightningModule" else "module", name))
     advice = fact.advice if fact is not None else "see the migration table"
     return f"`{owner}.{name}` uses its 1.x signature, which Lightning 2.x does not call that way: {advice}."
 
@@ -233,6 +232,7 @@ class LegacyShims:
     # ---------------------------------------------------------------- module
     def adapt_module(self, model: Any) -> None:
         owner = "LightningModule"
+        facts = legacy_facts()
         candidates = {name for (kind, name) in facts.HOOKS if kind == "module"} | {"on_train_epoch_end"}
         for name in sorted(candidates):
             if not _defined(model, name, parent=_module_base()):
@@ -422,7 +422,7 @@ def _call_epoch_end(pl_module: Any, name: str, outputs: list) -> None:
 
 # ------------------------------------------------------------------------------------------------ entry point
 def _strict_epoch_end_error(model: Any) -> None:
-    for fact in facts.EPOCH_END_HOOKS.values():
+    for fact in legacy_facts().EPOCH_END_HOOKS.values():
         if callable(getattr(model, fact.old, None)):
             raise NotImplementedError(
                 f"Support for `{fact.old}` has been removed in v2.0.0. `{type(model).__name__}` implements this "
@@ -512,7 +512,7 @@ _HANDLED = set(_CALLBACK_REMOVED) | {"on_init_start", "on_init_end", "configure_
 def _warn_never_called(model: Any, callbacks: list, shims: LegacyShims, track_grad_norm: Any) -> None:
     """A removed hook nothing replaces at run time (``get_progress_bar_dict``, ``on_hpc_save`` ...): say so, since
     2.x silently never calls it."""
-    for (owner, name), fact in sorted(facts.HOOKS.items()):
+    for (owner, name), fact in sorted(legacy_facts().HOOKS.items()):
         if name in _HANDLED or (owner == "module" and name in shims.module_hooks):
             continue
         if name == "log_grad_norm" and track_grad_norm not in (-1, None):
@@ -526,6 +526,7 @@ def _warn_never_called(model: Any, callbacks: list, shims: LegacyShims, track_gr
 
 
 def _removed_advice(owner: str, name: str) -> str:
+    facts = legacy_facts()
     fact = facts.HOOKS.get((owner, name))
     if fact is not None:
         return fact.advice

@@ -5,11 +5,30 @@ prove a migration is complete.
 """
 import os
 import warnings
-from typing import Type
+from typing import Callable, Type
+
+_VAR_KEYWORDS = 0x08  # inspect.CO_VARKEYWORDS, without importing inspect
 
 
 def strict_mode() -> bool:
     return os.environ.get("LIGHTNING_COMPAT_STRICT", "0").lower() not in ("", "0", "false", "no")
+
+
+def legacy_facts():
+    """The migration table (``lit_migrate.legacy_facts``), imported when a 1.x spelling is actually met: code that
+    uses only 2.x names never loads it."""
+    from lit_migrate import legacy_facts as facts
+
+    return facts
+
+
+def keyword_names(fn: Callable) -> frozenset:
+    """The parameter names ``fn`` accepts as keywords: a call with any other keyword may be a 1.x one, so only
+    such calls need the migration table."""
+    code = fn.__code__
+    if code.co_flags & _VAR_KEYWORDS:
+        raise TypeError(f"{fn.__qualname__} takes **kwargs: every keyword is known to it, none can be told apart")
+    return frozenset(code.co_varnames[code.co_posonlyargcount:code.co_argcount + code.co_kwonlyargcount])
 
 
 class LegacyUsageWarning(DeprecationWarning):
