@@ -237,15 +237,59 @@ def test_fsync_on_request(tmp_path, monkeypatch):
     assert len(synced) == 1
 
 
-def test_leftovers_of_killed_saves_are_cleaned_up(tmp_path):
-    stale = tmp_path / ".last.ckpt.abc123.tmp"
-    fresh = tmp_path / ".last.ckpt.def456.tmp"  # could belong to a writer that is still running
-    other = tmp_path / ".other.ckpt.abc123.tmp"
-    for f in (stale, fresh, other):
+def test_leftovers_of_killed_saves_are_cleaned_up_once_per_folder(tmp_path):
+    stale = tmp_path / ".last.ckpt.4242-0.tmp"
+    other = tmp_path / ".epoch=1-step=10.ckpt.4242-1.tmp"  # any checkpoint's leftovers in the folder
+    fresh = tmp_path / ".last.ckpt.4243-0.tmp"  # could belong to a writer that is still running
+    foreign = tmp_path / ".notes.tmp"  # not a name atomic_save makes
+    for f in (stale, other, fresh, foreign):
         f.write_bytes(b"partial")
     old = time.time() - 3600
-    os.utime(stale, (old, old))
-    os.utime(other, (old, old))
+    for f in (stale, other, foreign):
+        os.utime(f, (old, old))
     atomic_save(_state(1), tmp_path / "last.ckpt")
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".last.ckpt.def456.tmp", ".other.ckpt.abc123.tmp",
-                                                          "last.ckpt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".last.ckpt.4243-0.tmp", ".notes.tmp", "last.ckpt"]
+    stale.write_bytes(b"partial")
+    os.utime(stale, (old, old))
+    atomic_save(_state(2), tmp_path / "epoch=2.ckpt")  # the folder was searched already in this process
+    assert stale.exists()
+
+
+def test_replacing_an_existing_file_leaves_only_the_new_one(tmp_path):
+    path = tmp_path / "last.ckpt"
+    atomic_save(_state(1), path)
+    inode = path.stat().st_ino
+    atomic_save(_state(2), path)
+    assert torch.load(path)["epoch"] == 2
+    assert path.stat().st_ino != inode  # a new file moved into place, not the old one rewritten
+    assert os.listdir(tmp_path) == ["last.ckpt"]
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["renameat2-exchange", "os.replace"])
+def test_both_ways_of_moving_into_place(tmp_path, monkeypatch, exchange):
+    from lightning.pytorch.utilities import checkpoint_io
+
+    real, swaps = checkpoint_io._renameat2(), []
+    if exchange and real is None:
+        pytest.skip("renameat2 is Linux/glibc only")
+    spy = (lambda *args: swaps.append(args) or real(*args)) if exchange else None
+    monkeypatch.setattr(checkpoint_io, "_renameat2", lambda: spy)
+    path = tmp_path / "last.ckpt"
+    atomic_save(_state(1), path)  # nothing to replace yet
+    atomic_save(_state(2), path)
+    assert torch.load(path)["epoch"] == 2
+    assert os.listdir(tmp_path) == ["last.ckpt"]
+    # a symlink (save_last="link") is replaced by the file, its target is left alone
+    target = tmp_path / "epoch=2.ckpt"
+    atomic_save(_state(3), target)
+    path.unlink()
+    path.symlink_to(target.name)
+    atomic_save(_state(4), path)
+    assert not path.is_symlink() and torch.load(path)["epoch"] == 4 and torch.load(target)["epoch"] == 3
+    # a directory in the way is an error, and nothing is moved
+    (tmp_path / "folder.ckpt").mkdir()
+    with pytest.raises(OSError):
+        atomic_save(_state(5), tmp_path / "folder.ckpt")
+    assert (tmp_path / "folder.ckpt").is_dir() and sorted(os.listdir(tmp_path)) == ["epoch=2.ckpt", "folder.ckpt",
+                                                                                  "last.ckpt"]
+    assert len(swaps) == (2 if exchange else 0)  # only where a file was replaced
