@@ -2,16 +2,20 @@
 
 The policy lives here (triggers, names, the top-k bookkeeping); writing and deleting go through
 ``trainer.save_checkpoint`` and ``trainer.strategy.remove_checkpoint``, which write atomically.
-File names, the order of saves and the stored state match Lightning 2.x for the same run and metrics.
+File names, the order of saves and the stored state match Lightning 2.x for the same run and metrics; a
+``ModelCheckpoint`` made by 1.x code follows pytorch-lightning 1.9.5's file rules instead (see
+:func:`_made_by_1x_code`).
 """
 import logging
 import os
 import re
 import shutil
+import sys
 import time
 from copy import deepcopy
 from datetime import timedelta
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Dict, Literal, Optional, Set, Union
 from weakref import proxy
 
@@ -91,6 +95,7 @@ class ModelCheckpoint(Checkpoint):
         self.auto_insert_metric_name = auto_insert_metric_name
         self._save_on_train_epoch_end = save_on_train_epoch_end
         self._enable_version_counter = enable_version_counter
+        self._1x_file_rules = _made_by_1x_code()
 
         # what has been saved so far (the state_dict holds the public part)
         self.current_score: Optional[Tensor] = None
@@ -225,7 +230,7 @@ class ModelCheckpoint(Checkpoint):
         rank_zero_info(f"{type(exception).__name__} ({exception}) ended the run; saved a checkpoint to {filepath}")
 
     def on_train_end(self, trainer: Any, pl_module: Any) -> None:
-        if self.save_last and not self._last_checkpoint_saved:
+        if self.save_last and not self._last_checkpoint_saved and not self._1x_file_rules:
             self._save_last_checkpoint(trainer, self._monitor_candidates(trainer))
 
     def state_dict(self) -> Dict[str, Any]:
@@ -298,9 +303,9 @@ class ModelCheckpoint(Checkpoint):
         candidates = self._monitor_candidates(trainer)
         if self._every_n_epochs >= 1 and (trainer.current_epoch + 1) % self._every_n_epochs == 0:
             self._save_topk_checkpoint(trainer, candidates)
-        if self._last_global_step_saved == trainer.global_step or (
+        if self._1x_file_rules or self._last_global_step_saved == trainer.global_step or (
             self.save_last == "link" and self._last_checkpoint_saved
-        ):
+        ):  # 1.x: `last` at every epoch-end check, also when no top-k file was written
             self._save_last_checkpoint(trainer, candidates)
 
     def check_monitor_top_k(self, trainer: Any, current: Optional[Tensor] = None) -> bool:
@@ -425,7 +430,9 @@ class ModelCheckpoint(Checkpoint):
             )
 
     def _save_none_monitor_checkpoint(self, trainer: Any, candidates: Dict[str, Tensor]) -> None:
-        filepath = self._versioned_path(trainer, candidates, None, self.best_model_path)
+        # 2.x overwrites the previous file of the same name; 1.x gave the new one a `-vN` name
+        keep = None if self._1x_file_rules else self.best_model_path
+        filepath = self._versioned_path(trainer, candidates, None, keep)
         previous, self.best_model_path = self.best_model_path, filepath
         self._save_checkpoint(trainer, filepath)
         if self.save_top_k == 1 and previous and self._should_remove_checkpoint(trainer, previous, filepath):
@@ -523,6 +530,47 @@ class ModelCheckpoint(Checkpoint):
             filepath = os.path.join(self.dirpath, "best_k_models.yaml")
         with open(filepath, "w") as fp:
             yaml.dump({path: float(score) for path, score in self.best_k_models.items()}, fp)
+
+
+def _made_by_1x_code() -> bool:
+    """Whether the code creating this ``ModelCheckpoint`` is 1.x code.
+
+    One class serves both namespaces, so the caller tells: the nearest frame outside this package (the user's
+    function, or their subclass's ``__init__``) is looked at, its local names first, then its module's globals; the
+    first of the two that holds a module of either namespace decides, and it is 1.x code when that includes the
+    ``pytorch_lightning`` package or one of its modules (``import pytorch_lightning as pl``, or a function that was
+    given it). Such a checkpoint callback keeps pytorch-lightning 1.9.5's file rules, which 1.x users rely on: a
+    file name that is already taken gets ``-v1``, ``-v2`` ... (2.x overwrites the file it wrote before), and
+    ``last`` is written at every epoch-end check (2.x: only when a top-k file was written, and at the end of
+    training). ``LIGHTNING_COMPAT_STRICT=1`` means "behave like real 2.x": never the 1.x rules.
+    """
+    from lightning.pytorch.utilities.legacy import strict_mode
+
+    if strict_mode():
+        return False
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_globals.get("__name__", "").partition(".")[0] in _OUR_ROOTS:
+        frame = frame.f_back
+    if frame is None:
+        return False
+    for scope in (frame.f_locals, frame.f_globals):
+        roots = {_namespace_root(value) for value in list(scope.values())}
+        if "pytorch_lightning" in roots:
+            return True
+        if "lightning" in roots:
+            return False
+    return False
+
+
+_OUR_ROOTS = ("lightning", "pytorch_lightning")
+
+
+def _namespace_root(value: Any) -> Optional[str]:
+    """``"lightning"`` / ``"pytorch_lightning"`` for a module of that package tree, else None."""
+    if not isinstance(value, ModuleType):
+        return None
+    root = getattr(value, "__name__", "").partition(".")[0]
+    return root if root in _OUR_ROOTS else None
 
 
 def _num_val_batches(trainer: Any) -> float:
