@@ -278,7 +278,8 @@ def test_namespace_and_path_hyperparameters_stay_weights_only_loadable(tmp_path)
     path = trainer.checkpoint_callback.best_model_path
     plain = torch.load(path)  # no pickled Namespace / PosixPath
     assert plain["hyper_parameters"]["args"] == {"lr": 0.02}
-    assert plain["hyper_parameters_types"] == {"args": "argparse.Namespace", "data_dir": "pathlib.Path"}
+    assert plain["hyper_parameters_types"] == {"args": {"kind": "namespace", "items": None},
+                                               "data_dir": {"kind": "path", "type": "pathlib.Path"}}
     model = Configured.load_from_checkpoint(path)
     assert model.hparams.args == argparse.Namespace(lr=0.02)
     assert model.hparams.data_dir == pathlib.Path("/tmp/somewhere")

@@ -4,6 +4,8 @@ import collections
 import contextlib
 import copy
 import csv
+import dataclasses
+import enum
 import functools
 import importlib
 import inspect
@@ -312,9 +314,29 @@ def save_hparams_to_yaml(config_yaml: Any, hparams: Any, use_omegaconf: bool = T
 
 
 # ------------------------------------------------------------------ hyperparameters inside checkpoint files
-# A checkpoint must load with plain `torch.load(path)` (weights_only=True), which refuses classes. Two common
-# hyperparameter types are stored as plain data and rebuilt by `load_from_checkpoint`; which ones were converted is
-# recorded next to the hyperparameters (`<hyper_parameters key>_types`, e.g. {"args": "argparse.Namespace"}).
+# A checkpoint must load with plain `torch.load(path)` (weights_only=True), which refuses classes. Hyperparameters
+# that are not plain data are therefore stored as plain data under `hyper_parameters` (so that any reader, the real
+# Lightning 2.x included, gets a value it can pass to `__init__`), and a description of how to rebuild each of them
+# is stored next to it, under `<hyper_parameters key>_types` = {name: spec}. Only names that needed it appear there.
+#
+#   value                         stored as                    spec
+#   Enum member                   its name                     {"kind": "enum", "type": "pkg.mod.Color"}
+#   pathlib path                  str(path)                    {"kind": "path", "type": "pathlib.Path"}
+#   argparse.Namespace            dict of its attributes       {"kind": "namespace", "items": {attr: spec}}
+#   AttributeDict                 dict                         {"kind": "attribute_dict", "items": {key: spec}}
+#   dataclass instance            dict of its init fields      {"kind": "dataclass", "type": ..., "items": {...}}
+#   namedtuple                    tuple                        {"kind": "namedtuple", "type": ..., "items": [...]}
+#   frozenset                     list                         {"kind": "frozenset", "items": [...]}
+#   a class (e.g. nn.ReLU)        "pkg.mod.QualName"           {"kind": "class"}
+#   dict / list / tuple / set     the same container           {"kind": "dict" | "list" | ..., "items": ...}
+#   holding any of the above      with its items stored as above (an item spec of None: stored as it is)
+#
+# `load_from_checkpoint` rebuilds them. It never imports anything: a type is looked up in the modules already
+# imported (the model's own module and what it imports), and only a type of the expected kind is accepted (an Enum
+# subclass, a dataclass, a namedtuple class, a path class); a dataclass or namedtuple is rebuilt by calling it with
+# the stored fields. A value that cannot be rebuilt keeps its plain form, with a warning. Values with no plain form
+# (an `nn.Module`, an arbitrary object) are still pickled, with a warning that says how to avoid it.
+# Checkpoints written before this table held strings ("argparse.Namespace", "pathlib.Path"); those still load.
 _PLAIN_LEAVES = (type(None), bool, int, float, complex, str, bytes)
 _TYPES_SUFFIX = "_types"
 
@@ -330,38 +352,175 @@ def _is_plain(value: Any) -> bool:
     return False
 
 
+class _NoPlainForm(TypeError):
+    """``value`` has no plain-data form (see the table above)."""
+
+
+def _type_path(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"  # a class made inside a function cannot be found by it: a warning
+
+
+def _encode_items(items: Any) -> tuple:
+    """``(plain items, specs or None)`` for the values of a list/tuple or of a dict (then keyed alike)."""
+    if isinstance(items, dict):
+        pairs = {key: _encode(value) for key, value in items.items()}
+        for key in pairs:
+            if not _is_plain(key):
+                raise _NoPlainForm(f"a key of type {type(key).__name__}")
+        specs = {key: spec for key, (_, spec) in pairs.items() if spec is not None}
+        return {key: plain for key, (plain, _) in pairs.items()}, (specs or None)
+    pairs = [_encode(value) for value in items]
+    specs = [spec for _, spec in pairs]
+    return [plain for plain, _ in pairs], (specs if any(spec is not None for spec in specs) else None)
+
+
+def _encode(value: Any) -> tuple:
+    """``(plain value, spec)``; the spec is None when the value is plain already. Raises :class:`_NoPlainForm`."""
+    if type(value) in _PLAIN_LEAVES or isinstance(value, (torch.Tensor, torch.dtype, torch.device, torch.Size)):
+        return value, None
+    if isinstance(value, enum.Enum):
+        return value.name, {"kind": "enum", "type": _type_path(type(value))}
+    if isinstance(value, PurePath):  # a concrete path is rebuilt as the platform's Path where it is loaded
+        return str(value), {"kind": "path", "type": "pathlib.Path" if isinstance(value, Path) else _type_path(type(value))}
+    if isinstance(value, type):
+        return _type_path(value), {"kind": "class"}
+    if dataclasses.is_dataclass(value):
+        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value) if f.init}
+        plain, specs = _encode_items(fields)
+        return plain, {"kind": "dataclass", "type": _type_path(type(value)), "items": specs}
+    if isinstance(value, tuple) and hasattr(type(value), "_fields"):
+        plain, specs = _encode_items(value)
+        return tuple(plain), {"kind": "namedtuple", "type": _type_path(type(value)), "items": specs}
+    if isinstance(value, Namespace):
+        plain, specs = _encode_items(vars(value))
+        return plain, {"kind": "namespace", "items": specs}
+    if isinstance(value, AttributeDict):
+        plain, specs = _encode_items(dict(value))
+        return plain, {"kind": "attribute_dict", "items": specs}
+    if type(value) in (dict, collections.OrderedDict):
+        plain, specs = _encode_items(value)
+        return type(value)(plain), (None if specs is None else {"kind": "dict", "items": specs})
+    if type(value) in (list, tuple):
+        plain, specs = _encode_items(value)
+        return type(value)(plain), (None if specs is None else {"kind": type(value).__name__, "items": specs})
+    if type(value) in (set, frozenset):
+        plain, specs = _encode_items(list(value))
+        if specs is None and type(value) is set:
+            return value, None
+        return plain, {"kind": type(value).__name__, "items": specs}
+    raise _NoPlainForm(f"a {type(value).__name__}")
+
+
 def hparams_for_checkpoint(hparams: Any, owner: str) -> tuple:
-    """``(plain dict, {name: converted type})`` for a checkpoint. ``Namespace`` values become dicts and paths become
-    strings; anything else that needs unpickling is kept as it is, with a warning saying how to avoid it."""
+    """``(plain dict, {name: spec})`` for a checkpoint (the table above). A value with no plain form is kept as it
+    is, so it is pickled, with a warning saying how to avoid that."""
     plain: dict = {}
     converted: dict = {}
     for name, value in dict(hparams).items():
-        if isinstance(value, Namespace) and _is_plain(vars(value)):
-            plain[name], converted[name] = dict(vars(value)), "argparse.Namespace"
-        elif isinstance(value, PurePath):
-            plain[name], converted[name] = str(value), "pathlib.Path"
-        else:
-            plain[name] = value
-            if not _is_plain(value):
-                rank_zero_warn(
-                    f"{owner} hyperparameter {name!r} is a {type(value).__name__}, which is pickled into the "
-                    "checkpoint: loading the file will need `weights_only=False`. Leave it out with "
-                    f"`self.save_hyperparameters(ignore=[{name!r}])` and pass it to `load_from_checkpoint` instead."
-                )
+        try:
+            plain[name], spec = _encode(value)
+        except _NoPlainForm:
+            plain[name], spec = value, None
+            rank_zero_warn(
+                f"{owner} hyperparameter {name!r} is a {type(value).__name__}, which is pickled into the "
+                "checkpoint: loading the file will need `weights_only=False`. Leave it out with "
+                f"`self.save_hyperparameters(ignore=[{name!r}])` and pass it to `load_from_checkpoint` instead."
+            )
+        if spec is not None:
+            converted[name] = spec
     return plain, converted
 
 
+_LEGACY_SPECS = {"argparse.Namespace": {"kind": "namespace", "items": None},
+                 "pathlib.Path": {"kind": "path", "type": "pathlib.Path"}}
+_TYPE_CHECKS: dict = {
+    "enum": lambda cls: issubclass(cls, enum.Enum),
+    "path": lambda cls: issubclass(cls, PurePath),
+    "dataclass": lambda cls: dataclasses.is_dataclass(cls),
+    "namedtuple": lambda cls: issubclass(cls, tuple) and hasattr(cls, "_fields"),
+    "class": lambda cls: True,
+}
+
+
+class _CannotRebuild(ValueError):
+    pass
+
+
+def _imported_type(path: Any, kind: str) -> type:
+    """The class at ``path`` from a module that is already imported (never imports), if it is of ``kind``."""
+    if not isinstance(path, str) or "." not in path:
+        raise _CannotRebuild(f"{path!r} is not a dotted class path")
+    found: Any = None
+    parts = path.split(".")
+    for cut in range(len(parts) - 1, 0, -1):  # the longest imported module prefix, then attributes
+        module = sys.modules.get(".".join(parts[:cut]))
+        if module is not None:
+            found = module
+            for attr in parts[cut:]:
+                found = getattr(found, attr, None)
+            break
+    if not isinstance(found, type):
+        raise _CannotRebuild(f"`{path}` is not a class of an imported module (import its module first)")
+    if not _TYPE_CHECKS[kind](found):
+        raise _CannotRebuild(f"`{path}` is not a {kind} class, so it is not used")
+    return found
+
+
+def _decode_items(plain: Any, specs: Any) -> Any:
+    if not specs:
+        return plain
+    if isinstance(plain, dict) and isinstance(specs, dict):
+        return {key: _decode(value, specs.get(key)) for key, value in plain.items()}
+    if isinstance(plain, (list, tuple)) and isinstance(specs, list):
+        return [_decode(value, spec) for value, spec in zip(plain, specs)] + list(plain[len(specs):])
+    raise _CannotRebuild(f"stored items {type(plain).__name__} do not fit their description")
+
+
+def _decode(plain: Any, spec: Any) -> Any:
+    """The value described by ``spec`` (the table above), rebuilt from ``plain``. Raises :class:`_CannotRebuild`."""
+    if spec is None:
+        return plain
+    spec = _LEGACY_SPECS.get(spec, spec) if isinstance(spec, str) else spec
+    kind = spec.get("kind") if isinstance(spec, dict) else None
+    items = spec.get("items") if isinstance(spec, dict) else None
+    if kind in ("enum", "path", "class", "dataclass", "namedtuple"):
+        cls = _imported_type(plain if kind == "class" else spec.get("type"), kind)
+        if kind == "class":
+            return cls
+        if kind == "enum":
+            return cls[plain]
+        if kind == "path":
+            return cls(plain)
+        fields = _decode_items(plain, items)
+        return cls(**fields) if kind == "dataclass" else cls(*fields)
+    if kind == "namespace":
+        return Namespace(**_decode_items(plain, items))
+    if kind == "attribute_dict":
+        return AttributeDict(_decode_items(plain, items))
+    if kind in ("dict", "list", "tuple", "set", "frozenset"):
+        rebuilt = _decode_items(plain, items)
+        return {"dict": lambda v: type(plain)(v), "list": list, "tuple": tuple, "set": set, "frozenset": frozenset}[
+            kind
+        ](rebuilt)
+    raise _CannotRebuild(f"unknown description {spec!r}")
+
+
 def _restore_converted_hparams(hparams: Any, converted: Optional[dict]) -> Any:
-    if not converted or not isinstance(hparams, dict):
+    """The saved hyperparameters with the values of the ``_types`` table rebuilt; one that cannot be rebuilt keeps
+    its stored plain form, with a warning saying why."""
+    if not converted or not isinstance(hparams, dict) or not isinstance(converted, dict):
         return hparams
     hparams = dict(hparams)
-    for name, kind in converted.items():
+    for name, spec in converted.items():
         if name not in hparams:
             continue
-        if kind == "argparse.Namespace" and isinstance(hparams[name], dict):
-            hparams[name] = Namespace(**hparams[name])
-        elif kind == "pathlib.Path" and isinstance(hparams[name], str):
-            hparams[name] = Path(hparams[name])
+        try:
+            hparams[name] = _decode(hparams[name], spec)
+        except (_CannotRebuild, KeyError, TypeError, ValueError) as err:
+            rank_zero_warn(
+                f"Hyperparameter {name!r} is passed as it was stored ({type(hparams[name]).__name__}) because it "
+                f"could not be rebuilt: {err}. Pass the value to `load_from_checkpoint({name}=...)` to override it."
+            )
     return hparams
 
 
