@@ -760,7 +760,7 @@ def trainer_arg_is_legacy(name: str, value: Any) -> bool:
     if name == "plugins":
         return isinstance(value, str) and (value in STRATEGY_RENAMES or value in STRATEGIES_REMOVED)
     if name == "precision":
-        return not isinstance(value, bool) and value in PRECISION_MAP
+        return isinstance(value, (int, str)) and not isinstance(value, bool) and value in PRECISION_MAP
     if name == "max_steps":
         return value is None
     if name == "accumulate_grad_batches":

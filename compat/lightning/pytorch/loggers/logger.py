@@ -4,7 +4,6 @@ A logger is told the run's hyperparameters once (``log_hyperparams``), metrics a
 (``log_metrics(metrics, step)``), optionally the model graph, and is asked to ``save`` / ``finalize`` at the end.
 ``rank_zero_experiment`` makes ``logger.experiment`` a harmless dummy on every process except global rank zero.
 """
-import statistics
 from abc import ABC, abstractmethod
 from argparse import Namespace
 from collections.abc import Mapping, Sequence
@@ -144,21 +143,11 @@ class DummyLogger(Logger):
         return method
 
 
-def merge_dicts(
-    dicts: Sequence[Mapping],
-    agg_key_funcs: Optional[Mapping] = None,
-    default_func: Callable[[Sequence[float]], float] = statistics.mean,
-) -> dict:
-    """Merge ``dicts`` key by key: the values of a key (``None`` skipped) are combined with ``agg_key_funcs[key]``
-    or ``default_func``; nested dicts are merged the same way with the nested mapping of functions."""
-    agg_key_funcs = agg_key_funcs or {}
-    merged: dict = {}
-    keys = list(dict.fromkeys(key for d in dicts for key in d))
-    for key in keys:
-        values = [d[key] for d in dicts if d.get(key) is not None]
-        func = agg_key_funcs.get(key)
-        if values and isinstance(values[0], dict):
-            merged[key] = merge_dicts(values, func, default_func)
-        else:
-            merged[key] = (func or default_func)(values)
-    return merged
+def __getattr__(name: str) -> Any:
+    # ``merge_dicts`` defaults to ``statistics.mean`` (as in 2.x); ``statistics`` pulls in ``fractions`` and
+    # ``decimal``, so the function lives in its own module, imported when first asked for.
+    if name == "merge_dicts":
+        from lightning.pytorch.loggers._merge_dicts import merge_dicts
+
+        return merge_dicts
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,9 +1,12 @@
-"""Plugins: precision, checkpoint I/O, layer synchronisation and cluster environments."""
-from lightning.fabric.plugins.environments import ClusterEnvironment  # noqa: F401  (reachable here, as in 2.x)
-from lightning.pytorch.plugins.io import AsyncCheckpointIO, CheckpointIO, TorchCheckpointIO
-from lightning.pytorch.plugins.layer_sync import LayerSync, TorchSyncBatchNorm
-from lightning.pytorch.plugins.precision import DoublePrecision, HalfPrecision, MixedPrecision, Precision
+"""Plugins: precision, checkpoint I/O, layer synchronisation and cluster environments (each imported on first use)."""
+from lightning.fabric.utilities.lazy import lazy_exports
 
+_HOMES = {
+    "AsyncCheckpointIO": "io", "CheckpointIO": "io", "TorchCheckpointIO": "io",
+    "DoublePrecision": "precision", "HalfPrecision": "precision", "MixedPrecision": "precision", "Precision": "precision",
+    "LayerSync": "layer_sync", "TorchSyncBatchNorm": "layer_sync",
+    "ClusterEnvironment": "environments",  # reachable here, as in 2.x
+}
 __all__ = [
     "AsyncCheckpointIO",
     "CheckpointIO",
@@ -15,3 +18,4 @@ __all__ = [
     "TorchCheckpointIO",
     "TorchSyncBatchNorm",
 ]
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES)

@@ -5,7 +5,7 @@ from typing import Any, Optional, Union
 from lightning.fabric.utilities.rank_zero import rank_zero_warn
 from lightning.pytorch.accelerators import AcceleratorRegistry
 from lightning.pytorch.accelerators.accelerator import Accelerator
-from lightning.pytorch.plugins.precision import DoublePrecision, HalfPrecision, MixedPrecision, Precision
+from lightning.pytorch.plugins.precision.precision import Precision
 from lightning.pytorch.strategies import SingleDeviceStrategy, Strategy
 from lightning.pytorch.strategies.registry import STRATEGY_FACTORIES, strategy_factories
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
@@ -117,10 +117,16 @@ class DeviceSetup:
                 f"`precision={precision!r}` needs NVIDIA's transformer_engine package and an H100-class GPU."
             )
         if precision == "64-true":
+            from lightning.pytorch.plugins.precision.double import DoublePrecision
+
             return DoublePrecision()
         if precision in ("16-mixed", "bf16-mixed"):
+            from lightning.pytorch.plugins.precision.amp import MixedPrecision
+
             return MixedPrecision(precision, device)
         if precision in ("16-true", "bf16-true"):
+            from lightning.pytorch.plugins.precision.half import HalfPrecision
+
             return HalfPrecision(precision)
         return Precision()
 
