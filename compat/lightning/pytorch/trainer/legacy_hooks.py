@@ -232,15 +232,18 @@ class LegacyShims:
     # ---------------------------------------------------------------- module
     def adapt_module(self, model: Any) -> None:
         owner = "LightningModule"
-        facts = legacy_facts()
-        candidates = {name for (kind, name) in facts.HOOKS if kind == "module"} | {"on_train_epoch_end"}
-        for name in sorted(candidates):
-            if not _defined(model, name, parent=_module_base()):
+        base = _module_base()
+        # `_adapt` only changes hooks the 2.x base has (with a 1.x signature), so the overridden ones are the
+        # candidates; the table is not needed to find them.
+        overridden = {name for name in _own_names(model, base) if callable(getattr(base, name, None))}
+        for name in sorted(overridden | {"on_train_epoch_end"}):
+            if not _defined(model, name, parent=base):
                 continue
             adapted = self._adapt(getattr(model, name), name, owner, is_callback=False)
             if adapted is not None:
                 self.module_hooks[name] = adapted
-        for step, end in ((v, k) for k, v in facts.STEP_END_HOOKS.items()):
+        step_ends = legacy_facts().STEP_END_HOOKS if _extra_names(model, base) else {}
+        for step, end in ((v, k) for k, v in step_ends.items()):
             if callable(getattr(model, end, None)):
                 legacy_usage(f"`{type(model).__name__}.{end}` was removed in 2.0 and 2.x never calls it: move its "
                              f"code into `{step}` (its return value fed the loss and the epoch-end outputs in 1.x).")
@@ -255,6 +258,22 @@ class LegacyShims:
     @property
     def active(self) -> bool:
         return bool(self.module_hooks or self._step_ends or self._step_needs_dataloader_idx)
+
+
+def _own_names(obj: Any, base: type) -> set:
+    """Public names ``obj`` defines beyond ``base``: callables in its instance dict and anything in its classes other
+    than ``base``, the classes above it and Lightning's own (2.x by construction)."""
+    names = {name for name, value in getattr(obj, "__dict__", {}).items() if callable(value)}
+    for klass in type(obj).__mro__:
+        if klass not in base.__mro__ and not klass.__module__.startswith("lightning."):
+            names.update(vars(klass))
+    return {name for name in names if not name.startswith("_")}
+
+
+def _extra_names(obj: Any, base: type) -> set:
+    """The public callables of ``obj`` that ``base`` lacks: a removed 1.x hook can only be one of them (or a helper
+    method). Only when there are some is the migration table read."""
+    return {name for name in _own_names(obj, base) if not hasattr(base, name) and callable(getattr(obj, name, None))}
 
 
 def _module_base() -> type:
@@ -512,13 +531,16 @@ _HANDLED = set(_CALLBACK_REMOVED) | {"on_init_start", "on_init_end", "configure_
 def _warn_never_called(model: Any, callbacks: list, shims: LegacyShims, track_grad_norm: Any) -> None:
     """A removed hook nothing replaces at run time (``get_progress_bar_dict``, ``on_hpc_save`` ...): say so, since
     2.x silently never calls it."""
+    module_base = _module_base()
+    if not (_extra_names(model, module_base) or any(_extra_names(cb, Callback) for cb in callbacks)):
+        return
     for (owner, name), fact in sorted(legacy_facts().HOOKS.items()):
         if name in _HANDLED or (owner == "module" and name in shims.module_hooks):
             continue
         if name == "log_grad_norm" and track_grad_norm not in (-1, None):
             continue  # called with the norms, as 1.x did
         objects = [model] if owner == "module" else callbacks
-        parent = _module_base() if owner == "module" else Callback
+        parent = module_base if owner == "module" else Callback
         for obj in objects:
             if not hasattr(parent, name) and callable(getattr(obj, name, None)):
                 legacy_usage(f"`{type(obj).__name__}.{name}` is a 1.x hook that Lightning 2.x never calls: "
