@@ -80,8 +80,14 @@ def move_data_to_device(batch: Any, device: Union[str, torch.device]) -> Any:
     # the common batch, a tensor or a flat list/tuple of tensors, without the generic walk (runs every step)
     if type(batch) is Tensor:
         return _tensor_to(batch, device)
-    if type(batch) in (list, tuple) and all(type(t) is Tensor for t in batch):
-        return type(batch)(_tensor_to(t, device) for t in batch)
+    if type(batch) in (list, tuple):
+        moved = []
+        for t in batch:
+            if type(t) is not Tensor:
+                break
+            moved.append(_tensor_to(t, device))
+        else:
+            return moved if type(batch) is list else tuple(moved)
 
     def batch_to(data: Any) -> Any:
         kwargs = {}

@@ -23,8 +23,9 @@ class LightningOptimizer:
     def __init__(self, optimizer: Optimizer) -> None:
         self._optimizer = optimizer
         self._strategy: Any = None
-        self._on_before_step: Callable[[], None] = _do_nothing_closure
-        self._on_after_step: Callable[[], None] = _do_nothing_closure
+        # step counters of manual optimization (set by its loop); None when nothing counts
+        self._on_before_step: Optional[Callable[[], None]] = None
+        self._on_after_step: Optional[Callable[[], None]] = None
 
     @property
     def optimizer(self) -> Optimizer:
@@ -38,14 +39,16 @@ class LightningOptimizer:
 
     def step(self, closure: Optional[Callable[[], Any]] = None, **kwargs: Any) -> Any:
         """Step through the strategy; ``closure`` (if any) must compute the loss and call backward."""
-        self._on_before_step()
+        if self._on_before_step is not None:
+            self._on_before_step()
         if closure is None:
             closure = _do_nothing_closure
         elif not callable(closure):
             raise MisconfigurationException("`optimizer.step(closure)` needs a callable closure.")
         assert self._strategy is not None
         output = self._strategy.optimizer_step(self._optimizer, closure, **kwargs)
-        self._on_after_step()
+        if self._on_after_step is not None:
+            self._on_after_step()
         return output
 
     def zero_grad(self, set_to_none: bool = True) -> None:

@@ -80,9 +80,10 @@ class Closure:
         if self.zero_grad:
             progress = self.loop.optim_progress.optimizer.zero_grad
             progress.increment_ready()
-            hooks.fire("on_before_zero_grad", self.optimizer)
+            if "on_before_zero_grad" in hooks.active:
+                hooks.fire("on_before_zero_grad", self.optimizer)
             progress.increment_started()
-            if hooks.module_overrides("optimizer_zero_grad"):
+            if "optimizer_zero_grad" in hooks.active:
                 hooks.call_module("optimizer_zero_grad", trainer.current_epoch, self.batch_idx, self.optimizer)
             else:
                 self.optimizer.zero_grad()
@@ -108,9 +109,11 @@ class _AutomaticOptimization:
             progress.increment_ready()
             # the hook gets the LightningOptimizer: its step() routes through the precision plugin (scaling,
             # on_before_optimizer_step, gradient clipping)
-            lightning_optimizer = next((lo for lo in trainer.strategy._lightning_optimizers if lo._optimizer is optimizer),
-                                       trainer.strategy._lightning_optimizers[0])  # several: the 1.x GAN pattern
-            if trainer._hooks.module_overrides("optimizer_step"):
+            wrappers = trainer.strategy._lightning_optimizers
+            lightning_optimizer = wrappers[0]
+            if len(wrappers) > 1:  # several: the 1.x GAN pattern
+                lightning_optimizer = next((lo for lo in wrappers if lo._optimizer is optimizer), lightning_optimizer)
+            if "optimizer_step" in trainer._hooks.active:
                 trainer._hooks.call_module(
                     "optimizer_step", trainer.current_epoch, batch_idx, lightning_optimizer, closure
                 )

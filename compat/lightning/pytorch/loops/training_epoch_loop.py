@@ -1,5 +1,4 @@
 """One training epoch: fetch a batch, move it, run the hooks and the optimization, validate when due."""
-from collections import OrderedDict
 from typing import Any, Optional
 
 from lightning.fabric.utilities.rank_zero import rank_zero_warn
@@ -37,6 +36,8 @@ class _TrainingEpochLoop:
         self._opened: Optional[DataFetcher] = None  # an iterator opened ahead of its epoch (open_first_epoch)
         self._validation_enabled: Optional[bool] = None  # trainer.enable_validation, cached while an epoch runs
         self.legacy_optimization: Any = None  # set per run by the legacy layer for the 1.x multi-optimizer pattern
+        self._accumulating = False  # `_should_accumulate()` of the batch being trained on
+        self._has_schedulers = False
 
     # ------------------------------------------------------------ counters
     @property
@@ -59,7 +60,7 @@ class _TrainingEpochLoop:
 
     @property
     def _is_training_done(self) -> bool:
-        return _is_max_limit_reached(self.global_step, self.max_steps) or self._num_ready_batches_reached()
+        return self._num_ready_batches_reached() or (self.max_steps != -1 and self.global_step >= self.max_steps)
 
     @property
     def done(self) -> bool:
@@ -91,6 +92,7 @@ class _TrainingEpochLoop:
             trainer.lightning_module.training_step, "batch_idx", min_args=2
         )
         self._validation_enabled = trainer.enable_validation  # fixed for the epoch; asked after every batch
+        self._has_schedulers = bool(trainer.lr_scheduler_configs)
         fetcher, self._opened = self._opened, None
         if fetcher is None:
             fetcher = self.open_epoch_data(combined_loader, resume)
@@ -99,6 +101,7 @@ class _TrainingEpochLoop:
         if mid_epoch and self.batch_progress.current.completed < self.batch_progress.current.ready:
             # saved in on_train_batch_end: that batch's end-of-step work (a due validation ...) has not run yet
             self.batch_progress.increment_completed()
+            self._accumulating = self._should_accumulate()
             self.on_advance_end(fetcher)
         try:
             while not self.done:
@@ -130,55 +133,62 @@ class _TrainingEpochLoop:
     def advance(self, fetcher: DataFetcher) -> None:
         trainer = self.trainer
         hooks = trainer._hooks
+        active = hooks.active
+        progress = self.batch_progress
         batch, _, _ = next(fetcher)
-        batch_idx = self.batch_idx + 1
-        self.batch_progress.is_last_batch = fetcher.done
-        batch = trainer.precision_plugin.convert_input(batch)
-        batch = trainer.strategy.batch_to_device(batch, dataloader_idx=0)
-        self.batch_progress.increment_ready()
+        batch_idx = progress.current.ready  # this batch's index: it is counted ready below
+        progress.is_last_batch = fetcher.done
+        strategy = trainer.strategy
+        batch = strategy.precision_plugin.convert_input(batch)
+        batch = strategy.batch_to_device(batch, dataloader_idx=0)
+        progress.increment_ready()
+        # fixed for this batch from here on, and asked several times per step: compute it once
+        self._accumulating = accumulating = self._should_accumulate()
         trainer._metric_flow.on_batch_start(batch)
 
-        hooks.call_callbacks("on_train_batch_start", batch, batch_idx)
-        response = None
-        if hooks.module_overrides("on_train_batch_start"):
-            response = hooks.call_module("on_train_batch_start", batch, batch_idx)
-        if response == -1:
-            self.batch_progress.increment_processed()
-            raise StopIteration
-        self.batch_progress.increment_started()
+        if "on_train_batch_start" in active:
+            hooks.call_callbacks("on_train_batch_start", batch, batch_idx)
+            if hooks.module_overrides("on_train_batch_start") and \
+                    hooks.call_module("on_train_batch_start", batch, batch_idx) == -1:
+                progress.increment_processed()
+                raise StopIteration
+        progress.increment_started()
 
-        kwargs = OrderedDict(batch=batch)
-        if self._step_takes_batch_idx:
-            kwargs["batch_idx"] = batch_idx
+        kwargs = {"batch": batch, "batch_idx": batch_idx} if self._step_takes_batch_idx else {"batch": batch}
         if trainer.lightning_module.automatic_optimization:
-            should_step = not self._should_accumulate()
             if self.legacy_optimization is not None:
-                batch_output = self.legacy_optimization.run(self.automatic_optimization, batch_idx, kwargs, should_step)
+                batch_output = self.legacy_optimization.run(self.automatic_optimization, batch_idx, kwargs,
+                                                            not accumulating)
             else:
-                batch_output = self.automatic_optimization.run(trainer.optimizers[0], batch_idx, kwargs, should_step)
+                batch_output = self.automatic_optimization.run(strategy.optimizers[0], batch_idx, kwargs,
+                                                               not accumulating)
         else:
             batch_output = self.manual_optimization.run(kwargs)
-        self.batch_progress.increment_processed()
+        progress.increment_processed()
 
-        self.update_lr_schedulers("step", update_plateau_schedulers=False)
-        if self._num_ready_batches_reached():
-            self.update_lr_schedulers("epoch", update_plateau_schedulers=False)
+        if self._has_schedulers:
+            self.update_lr_schedulers("step", update_plateau_schedulers=False)
+            if self._num_ready_batches_reached():
+                self.update_lr_schedulers("epoch", update_plateau_schedulers=False)
 
-        hooks.fire("on_train_batch_end", batch_output, batch, batch_idx)
+        if "on_train_batch_end" in active:
+            hooks.fire("on_train_batch_end", batch_output, batch, batch_idx)
         trainer._metric_flow.on_batch_end()
-        self.batch_progress.increment_completed()
+        progress.increment_completed()
         trainer._metric_flow.update_train_step_metrics()
 
     def on_advance_end(self, fetcher: DataFetcher) -> None:
         trainer = self.trainer
+        accumulating = self._accumulating
         if self._should_check_val(fetcher):
             trainer.validating = True
-            if not self._should_accumulate():
+            if not accumulating:
                 trainer._hooks.call_module("on_validation_model_zero_grad")
             self.val_loop.run()
             trainer.training = True
-        self.update_lr_schedulers("step", update_plateau_schedulers=True)
-        if not self._should_accumulate():
+        if self._has_schedulers:
+            self.update_lr_schedulers("step", update_plateau_schedulers=True)
+        if not accumulating:
             self._batches_that_stepped += 1
         trainer._metric_flow.save_loggers_on_train_batch_end()
 
@@ -212,7 +222,7 @@ class _TrainingEpochLoop:
 
     # ------------------------------------------------------------ schedulers
     def update_lr_schedulers(self, interval: str, update_plateau_schedulers: bool) -> None:
-        if interval == "step" and self._should_accumulate():
+        if interval == "step" and self._accumulating:
             return
         trainer = self.trainer
         if not trainer.lr_scheduler_configs or not trainer.lightning_module.automatic_optimization:

@@ -12,6 +12,9 @@ from lightning.pytorch.core.datamodule import LightningDataModule
 from lightning.pytorch.utilities.model_helpers import is_overridden
 
 _BATCH_TRANSFER_HOOKS = ("on_before_batch_transfer", "transfer_batch_to_device", "on_after_batch_transfer")
+# Module-only hooks the training step consults; with CALLBACK_HOOKS they make up ``HookDispatcher.active``.
+_MODULE_STEP_HOOKS = ("optimizer_step", "optimizer_zero_grad", "backward", "configure_gradient_clipping",
+                      "lr_scheduler_step")
 
 
 def _monitoring_types() -> tuple:
@@ -31,6 +34,9 @@ class HookDispatcher:
         self._callbacks: dict = {}  # hook -> [(is_monitoring, bound method)]
         self._transfer_owner: dict = {}
         self.shims: Any = None  # the legacy layer's adapters for 1.x hook signatures, set per run; None costs nothing
+        # names of the hooks someone overrides this run: the per-step code tests `name in hooks.active` instead of
+        # making a call that would find nothing to do
+        self.active: frozenset = frozenset()
 
     def resolve(self, module: Any, datamodule: Any, callbacks: list) -> None:
         """Find, once per run, which hooks each callback actually overrides."""
@@ -54,6 +60,9 @@ class HookDispatcher:
         self._plain_transfer = not any(
             is_overridden(name, owner, parent=_base_of(owner))
             for name, owner in self._transfer_owner.items()
+        )
+        self.active = frozenset(self._callbacks).union(
+            name for name in (*CALLBACK_HOOKS, *_MODULE_STEP_HOOKS) if self.module_overrides(name)
         )
 
     def has_callback_hook(self, name: str) -> bool:
@@ -106,7 +115,7 @@ class HookDispatcher:
         fn = getattr(module, name)
         if self.shims is not None:
             fn = self.shims.module_hooks.get(name, fn)
-        return self._call_as(name, fn, f"[LightningModule]{type(module).__name__}.{name}", args, kwargs)
+        return self._call_as(name, fn, "LightningModule", module, args, kwargs)
 
     def call_datamodule(self, name: str, *args: Any, **kwargs: Any) -> Any:
         datamodule = self.datamodule
@@ -128,9 +137,9 @@ class HookDispatcher:
         step = getattr(strategy, name)
         if self.shims is not None:
             step, args = self.shims.wrap_step(name, step, args)
-        return self._call_as(name, step, f"[Strategy]{type(strategy).__name__}.{name}", args, kwargs)
+        return self._call_as(name, step, "Strategy", strategy, args, kwargs)
 
-    def _call_as(self, name: str, fn: Any, action: str, args: tuple, kwargs: dict) -> Any:
+    def _call_as(self, name: str, fn: Any, kind: str, owner: Any, args: tuple, kwargs: dict) -> Any:
         """Run ``fn`` as hook ``name``: traced, profiled when a profiler is set, ``_current_fx_name`` restored."""
         module = self.module
         previous = module._current_fx_name
@@ -139,7 +148,8 @@ class HookDispatcher:
             self.trace.append(name)
         try:
             if self.profiler is not None:
-                with self.profiler.profile(action):
+                # the action name is formatted only when a profiler will record it: this runs every step
+                with self.profiler.profile(f"[{kind}]{type(owner).__name__}.{name}"):
                     return fn(*args, **kwargs)
             return fn(*args, **kwargs)
         finally:

@@ -83,23 +83,27 @@ class MetricFlow:
         self._epoch_end_reached = False
 
     def on_batch_end(self) -> None:
-        self._merge()
         results = self.trainer._results
+        if results.entries:
+            self._merge()
         results.batch = None
         results.batch_size = None
         self._first_loop_iter = False
 
     def update_train_step_metrics(self) -> None:
         trainer = self.trainer
-        if trainer.fit_loop.epoch_loop._should_accumulate() and trainer.lightning_module.automatic_optimization:
+        if not trainer.loggers:  # nothing would be sent: skip the per-step bookkeeping
+            return
+        if trainer.fit_loop.epoch_loop._accumulating and trainer.lightning_module.automatic_optimization:
             return
         if self.should_update_logs or trainer.fast_dev_run:
             log, _, _ = self._metrics()
             self.log_metrics(log)
 
     def save_loggers_on_train_batch_end(self) -> None:
-        if self.trainer.fit_loop.epoch_loop._batches_that_stepped % self.trainer.log_every_n_steps == 0:
-            for logger in self.trainer.loggers:
+        trainer = self.trainer
+        if trainer.loggers and trainer.fit_loop.epoch_loop._batches_that_stepped % trainer.log_every_n_steps == 0:
+            for logger in trainer.loggers:
                 logger.save()
 
     def update_eval_step_metrics(self, step: int) -> None:

@@ -155,7 +155,7 @@ class _Single(_ModeIterator):
     """One iterable (not a collection): every mode but "sequential" is plain iteration; no packing per batch."""
 
     def __next__(self) -> tuple:
-        if self._limit_reached():
+        if self.limits is not None and self.idx >= self.limits[0]:  # _limit_reached(), inlined: runs every step
             raise StopIteration
         batch = next(self.iterators[0])
         index = self.idx

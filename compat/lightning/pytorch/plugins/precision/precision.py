@@ -13,6 +13,9 @@ from torch import Tensor
 from torch.optim import LBFGS, Optimizer
 
 
+_NO_CONTEXT = contextlib.nullcontext()
+
+
 class Precision:
     precision: str = "32-true"
 
@@ -35,9 +38,8 @@ class Precision:
     def module_init_context(self) -> ContextManager:
         return self.tensor_init_context()
 
-    @contextlib.contextmanager
-    def forward_context(self) -> Generator:
-        yield
+    def forward_context(self) -> ContextManager:
+        return _NO_CONTEXT  # entered on every step: a shared no-op context, not a new generator each time
 
     def train_step_context(self) -> ContextManager:
         return self.forward_context()
@@ -53,28 +55,33 @@ class Precision:
 
     # ------------------------------------------------------------ backward
     def pre_backward(self, tensor: Tensor, module: Any) -> Tensor:
-        module.trainer._hooks.fire("on_before_backward", tensor)
+        hooks = module.trainer._hooks
+        if "on_before_backward" in hooks.active:
+            hooks.fire("on_before_backward", tensor)
         return tensor
 
     def backward(self, tensor: Tensor, model: Any, optimizer: Optional[Optimizer], *args: Any, **kwargs: Any) -> None:
         hooks = model.trainer._hooks
-        if hooks.module_overrides("backward"):
+        if "backward" in hooks.active:
             hooks.call_module("backward", tensor, *args, **kwargs)
         else:
             tensor.backward(*args, **kwargs)
 
     def post_backward(self, tensor: Tensor, module: Any) -> Tensor:
-        module.trainer._hooks.fire("on_after_backward")
+        hooks = module.trainer._hooks
+        if "on_after_backward" in hooks.active:
+            hooks.fire("on_after_backward")
         return tensor
 
     # ------------------------------------------------------------ optimizer step
     def _after_closure(self, model: Any, optimizer: Optimizer) -> None:
-        hooks = model.trainer._hooks
-        hooks.fire("on_before_optimizer_step", optimizer)
+        trainer = model.trainer
+        hooks = trainer._hooks
+        if "on_before_optimizer_step" in hooks.active:
+            hooks.fire("on_before_optimizer_step", optimizer)
         if model.automatic_optimization:
-            trainer = model.trainer
             # the default implementation clips with the Trainer's settings: nothing to do without them
-            if hooks.module_overrides("configure_gradient_clipping") or trainer.gradient_clip_val:
+            if "configure_gradient_clipping" in hooks.active or trainer.gradient_clip_val:
                 hooks.call_module(
                     "configure_gradient_clipping", optimizer, gradient_clip_val=trainer.gradient_clip_val,
                     gradient_clip_algorithm=trainer.gradient_clip_algorithm,
