@@ -20,18 +20,10 @@ from lightning.fabric.utilities.warnings import PossibleUserWarning
 from lightning.pytorch.callbacks.callback import Callback
 from lightning.pytorch.core.datamodule import LightningDataModule
 from lightning.pytorch.core.module import LightningModule
-from lightning.pytorch.loops.evaluation_loop import _EvaluationLoop
-from lightning.pytorch.loops.fit_loop import _FitLoop
-from lightning.pytorch.loops.prediction_loop import _PredictionLoop
-from lightning.pytorch.loops.training_epoch_loop import _TrainingEpochLoop
-from lightning.pytorch.trainer import checkpointing
 from lightning.pytorch.trainer.defaults import configure_callbacks, default_logger, logger_log_dir, merge_model_callbacks
-from lightning.pytorch.trainer.data import DataConnector
 from lightning.pytorch.trainer.devices import DeviceSetup
-from lightning.pytorch.trainer.dispatch import HookDispatcher
 from lightning.pytorch.trainer.legacy_api import LegacyTrainerAPI
 from lightning.pytorch.trainer.legacy_args import accepts_legacy_arguments
-from lightning.pytorch.trainer.metric_flow import MetricFlow
 from lightning.pytorch.trainer.states import RunningStage, TrainerFn, TrainerState, TrainerStatus
 from lightning.pytorch.trainer.validation import verify_run_configuration
 from lightning.pytorch.utilities.exceptions import MisconfigurationException, _TunerExitException
@@ -199,6 +191,15 @@ class Trainer(LegacyTrainerAPI):
         self._set_determinism(deterministic, benchmark)
 
         # ------------------------------------------------ loops
+        # (imported here, not with the module: `import lightning` does not need the loops and their machinery)
+        from lightning.pytorch.loops.evaluation_loop import _EvaluationLoop
+        from lightning.pytorch.loops.fit_loop import _FitLoop
+        from lightning.pytorch.loops.prediction_loop import _PredictionLoop
+        from lightning.pytorch.loops.training_epoch_loop import _TrainingEpochLoop
+        from lightning.pytorch.trainer.data import DataConnector
+        from lightning.pytorch.trainer.dispatch import HookDispatcher
+        from lightning.pytorch.trainer.metric_flow import MetricFlow
+
         self.fit_loop = _FitLoop(self, min_epochs=min_epochs, max_epochs=max_epochs)
         self.fit_loop.epoch_loop = _TrainingEpochLoop(self, min_steps=min_steps, max_steps=max_steps)
         self.validate_loop = _EvaluationLoop(self, TrainerFn.VALIDATING, RunningStage.VALIDATING,
@@ -321,6 +322,7 @@ class Trainer(LegacyTrainerAPI):
         self._attach_data(model, datamodule, train_dataloaders=train_dataloaders, val_dataloaders=val_dataloaders)
         self.fit_loop._combined_loader = None
         self.fit_loop.epoch_loop.val_loop._combined_loader = None
+        from lightning.pytorch.trainer import checkpointing
         path = checkpointing.resolve_ckpt_path(self, TrainerFn.FITTING, ckpt_path, model_provided=True)
         self._run(model, path, weights_only)
         self.training = False
@@ -370,6 +372,7 @@ class Trainer(LegacyTrainerAPI):
         loop._combined_loader = None
         key = "val_dataloaders" if fn == TrainerFn.VALIDATING else "test_dataloaders"
         self._attach_data(model, datamodule, **{key: dataloaders})
+        from lightning.pytorch.trainer import checkpointing
         path = checkpointing.resolve_ckpt_path(self, fn, ckpt_path, model_provided)
         results = self._run(model, path, weights_only)
         self.state.stage = None
@@ -406,6 +409,7 @@ class Trainer(LegacyTrainerAPI):
                 "You cannot pass both `trainer.predict(dataloaders=..., datamodule=...)`; use one of them."
             )
         self._attach_data(model, datamodule, predict_dataloaders=dataloaders)
+        from lightning.pytorch.trainer import checkpointing
         path = checkpointing.resolve_ckpt_path(self, TrainerFn.PREDICTING, ckpt_path, model_provided)
         results = self._run(model, path, weights_only)
         self.predicting = False
@@ -486,6 +490,8 @@ class Trainer(LegacyTrainerAPI):
         self._setup_hooks("setup")
         self._configure_model(model)
         self.ckpt_path = ckpt_path
+        from lightning.pytorch.trainer import checkpointing
+
         checkpoint = None
         if ckpt_path is not None:
             checkpoint = checkpointing.load_for_resume(self, ckpt_path, weights_only)
@@ -910,6 +916,7 @@ class Trainer(LegacyTrainerAPI):
                 "Saving a checkpoint is only possible if a model is attached to the Trainer. Call "
                 "`trainer.save_checkpoint()` after `trainer.fit/validate/test/predict(model)`."
             )
+        from lightning.pytorch.trainer import checkpointing
         checkpoint = checkpointing.build_checkpoint(self, weights_only)
         self.strategy.save_checkpoint(checkpoint, filepath, storage_options=storage_options)
         self.strategy.barrier("Trainer.save_checkpoint")
