@@ -13,6 +13,7 @@ import pytest
 # Modules that the 2.x path must not load; each is imported the first time its feature is used.
 DEFERRED = (
     "lit_migrate.legacy_facts",
+    "lightning.pytorch.trainer.legacy_translation",
     "lightning.pytorch.strategies.ddp",
     "lightning.pytorch.strategies.fsdp",
     "lightning.pytorch.strategies.parallel",
@@ -85,11 +86,11 @@ def test_import_pytorch_lightning_defers_the_strategies():
 
 
 def test_plain_2x_trainer_and_fit_load_no_legacy_table_and_no_distributed_code():
+    # (default callbacks included: ModelCheckpoint is built and saves at the end)
     result = run_fresh(textwrap.dedent("""
         import lightning as L
-        trainer = L.Trainer(logger=False, enable_checkpointing=False, enable_progress_bar=False,
-                            enable_model_summary=False, max_steps=2, accelerator="cpu", devices=1,
-                            strategy="auto", precision="32-true")
+        trainer = L.Trainer(logger=False, enable_progress_bar=False, enable_model_summary=False, max_steps=2,
+                            accelerator="cpu", devices=1, strategy="auto", precision="32-true")
         after_init = sorted(set(sys.modules) - _before)
     """) + _TINY_FIT + textwrap.dedent("""
         with warnings.catch_warnings(record=True) as caught:

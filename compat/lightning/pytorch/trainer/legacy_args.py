@@ -5,47 +5,15 @@ the 2.x signature visible to ``inspect`` (LightningCLI reads it). The facts (wha
 table, ``lit_migrate.legacy_facts`` (migration-table section A); this module only applies them while the program
 runs, plus what only a running program can do (the tuner flags, ``track_grad_norm``, ``resume_from_checkpoint``).
 
-A call that uses no 1.x spelling goes straight to ``__init__``. Otherwise every legacy argument warns once with a
+A call that uses no 1.x spelling goes straight to ``__init__``, deciding that without the table; the translation
+itself lives in ``legacy_translation``, imported for 1.x calls only. Otherwise every legacy argument warns once with a
 ``DeprecationWarning`` naming its 2.x spelling; ``LIGHTNING_COMPAT_STRICT=1`` gives the error Lightning 2.x raises.
 """
 import functools
-import importlib
 import inspect
-from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 
-from lightning.pytorch.utilities.exceptions import MisconfigurationException
 from lightning.pytorch.utilities.legacy import legacy_facts, legacy_usage, strict_mode
-
-
-@dataclass
-class LegacyTrainerSettings:
-    """What a legacy ``Trainer(...)`` call asked for that is not a 2.x constructor argument."""
-
-    fit_ckpt_path: Optional[str] = None  # resume_from_checkpoint
-    auto_lr_find: Any = False  # True or the attribute name, for trainer.tune()
-    auto_scale_batch_size: Any = False  # True / "power" / "binsearch", for trainer.tune()
-    track_grad_norm: Any = -1  # the norm type to log, -1 for off
-    prepare_data_per_node: Optional[bool] = None  # set on the module/datamodule at run time
-    automatic_optimization: Optional[bool] = None  # the 1.0 Trainer flag, set on the module at run time
-    given: dict = field(default_factory=dict)  # every legacy argument as passed (for trainer.default_attributes)
-
-
-# Legacy arguments the table leaves to a human (`NeedsReview`) that a running Trainer can honour itself:
-# name -> (field of LegacyTrainerSettings, value to store) or None for "accepted and dropped".
-def _store(name: str) -> Callable[[Any], tuple]:
-    return lambda value: (name, value)
-
-
-_RUNTIME_HANDLED: dict = {
-    "auto_lr_find": _store("auto_lr_find"),
-    "auto_scale_batch_size": lambda v: ("auto_scale_batch_size", "power" if v is True else v),
-    "track_grad_norm": lambda v: ("track_grad_norm", float(v) if v == "inf" else v),
-    "prepare_data_per_node": _store("prepare_data_per_node"),
-    "automatic_optimization": _store("automatic_optimization"),
-    "flush_logs_every_n_steps": lambda v: None,  # a logger setting in 2.x; the default loggers flush on their own
-    "log_save_interval": lambda v: None,
-}
 
 
 def _trainer_params(init: Callable) -> frozenset:
@@ -95,130 +63,6 @@ def _is_legacy_call(kwargs: dict, params: frozenset) -> bool:
     return any(facts.trainer_arg_is_legacy(name, value) for name, value in kwargs.items())
 
 
-def _unknown_argument_error(name: str, params: frozenset) -> TypeError:
-    import difflib
-
-    close = difflib.get_close_matches(name, sorted(params | set(legacy_facts().TRAINER_ARGS)), n=1)
-    hint = f" Did you mean `{close[0]}`?" if close else ""
-    return TypeError(f"Trainer.__init__() got an unexpected keyword argument '{name}'.{hint}")
-
-
-def _build_callback(spec: Any) -> Any:
-    """Instantiate a ``legacy_facts.ObjectSpec``."""
-    try:
-        cls = getattr(importlib.import_module(spec.module), spec.name)
-    except (ImportError, AttributeError):
-        raise MisconfigurationException(
-            f"The 1.x Trainer argument maps to the callback `{spec.qualname}`, which this installation does not "
-            "provide; drop the argument."
-        ) from None
-    return cls(*spec.args, **dict(spec.kwargs))
-
-
-def _device_message(legacy: dict, mapped: dict) -> str:
-    old = ", ".join(f"{k}={v!r}" for k, v in legacy.items())
-    new = ", ".join(f"{k}={v!r}" for k, v in mapped.items()) or "(nothing: drop them)"
-    return f"Trainer({old}) is the 1.x way to choose devices: use Trainer({new})."
-
-
-def _check_contradictions(kwargs: dict) -> None:
-    """1.x silently let `gpus` win over `devices`; two answers to one question are an error here."""
-    device_flags = [k for k in ("gpus", "tpu_cores", "num_processes", "ipus") if kwargs.get(k) not in (None, 0, "0", [])]
-    if len(device_flags) > 1 and not (set(device_flags) == {"gpus", "num_processes"}):
-        raise ValueError(
-            f"Trainer({', '.join(f'{k}={kwargs[k]!r}' for k in device_flags)}) asks for two kinds of devices; keep one "
-            "(in 2.x: accelerator=..., devices=...)."
-        )
-    if device_flags and kwargs.get("devices") not in (None, "auto"):
-        flag = device_flags[0]
-        raise ValueError(
-            f"Trainer({flag}={kwargs[flag]!r}, devices={kwargs['devices']!r}) gives the device count twice (the 1.x "
-            f"`{flag}` and the 2.x `devices`). Keep only `devices=` together with `accelerator=`."
-        )
-
-
-def _check_accelerator_available(mapped: dict, kwargs: dict) -> None:
-    """A 1.x device flag that asks for hardware this machine lacks: say so in 1.x terms."""
-    accelerator = mapped.get("accelerator")
-    if accelerator == "cuda":
-        import torch
-
-        if not torch.cuda.is_available():
-            raise MisconfigurationException(
-                f"Trainer(gpus={kwargs.get('gpus')!r}) asks for CUDA GPUs, but this machine has none available "
-                "(torch.cuda.is_available() is False). Use gpus=0 (or accelerator='cpu') to train on the CPU."
-            )
-    elif accelerator == "tpu":
-        from lightning.pytorch.accelerators import AcceleratorRegistry
-
-        if "tpu" not in AcceleratorRegistry or not AcceleratorRegistry["tpu"].is_available():
-            raise MisconfigurationException(
-                f"Trainer(tpu_cores={kwargs.get('tpu_cores')!r}) asks for TPU cores, but no TPU (XLA) is available "
-                "on this machine. Drop tpu_cores to train on the CPU."
-            )
-
-
-def translate(kwargs: dict, params: frozenset) -> tuple:
-    """Map a 1.x call onto (2.x Trainer kwargs, settings, callbacks to call around __init__). Warns per argument."""
-    facts = legacy_facts()
-    for name in kwargs:
-        if name not in params and name not in facts.TRAINER_ARGS:
-            raise _unknown_argument_error(name, params)
-    _check_contradictions(kwargs)
-    result = facts.translate_trainer_kwargs(kwargs, add_default_device=True)
-    settings = LegacyTrainerSettings(given={k: v for k, v in kwargs.items() if k not in params})
-    new_kwargs = dict(result.trainer_kwargs)
-
-    for names, error in result.problems.items():
-        for name in names.split(","):
-            handler = _RUNTIME_HANDLED.get(name)
-            if handler is None:
-                raise MisconfigurationException(f"Trainer({name}={kwargs.get(name)!r}) has no 2.x equivalent: "
-                                                f"{error.advice}")
-            new_kwargs.pop(name, None)
-            stored = handler(kwargs[name])
-            if stored is not None:
-                setattr(settings, *stored)
-            legacy_usage(facts.TRAINER_ARGS[name].message() + ".")
-
-    group = {k: v for k, v in kwargs.items() if k in facts.DEVICE_GROUP}
-    legacy_group = {k: v for k, v in group.items() if k in facts.LEGACY_DEVICE_ARGS or (
-        k in ("accelerator", "strategy") and new_kwargs.get(k) != v)}
-    if legacy_group:
-        mapped = {k: new_kwargs[k] for k in ("accelerator", "devices", "strategy") if k in new_kwargs}
-        _check_accelerator_available(mapped, kwargs)
-        legacy_usage(_device_message(legacy_group, mapped))
-    handled = {n for names in result.problems for n in names.split(",")}
-    for name, value in kwargs.items():
-        if name in facts.DEVICE_GROUP or name in handled:
-            continue
-        if name not in params:
-            legacy_usage(facts.TRAINER_ARGS[name].message() + ".")
-        elif facts.trainer_arg_is_legacy(name, value):
-            legacy_usage(f"Trainer({name}={value!r}) is the 1.x spelling: use {name}={new_kwargs.get(name)!r}.")
-    for caveat in result.caveats:
-        legacy_usage(f"1.x Trainer argument: {caveat}.")
-
-    if result.fit_kwargs.get("ckpt_path") is not None:
-        settings.fit_ckpt_path = result.fit_kwargs["ckpt_path"]
-    if result.callbacks:
-        callbacks = new_kwargs.get("callbacks")
-        callbacks = list(callbacks) if isinstance(callbacks, (list, tuple)) else ([callbacks] if callbacks else [])
-        new_kwargs["callbacks"] = callbacks + [_build_callback(spec) for spec in result.callbacks]
-    return new_kwargs, settings
-
-
-def _keywordize(args: tuple, kwargs: dict) -> dict:
-    names = legacy_facts().positional_trainer_names(len(args))
-    legacy_usage(f"Trainer() takes keyword arguments only in 2.x; the positional arguments were read in the 1.x "
-                 f"order as {', '.join(names)}=...")
-    for name, value in zip(names, args):
-        if name in kwargs:
-            raise TypeError(f"Trainer() got multiple values for argument '{name}'")
-        kwargs[name] = value
-    return kwargs
-
-
 def _call_removed_init_hooks(callbacks: Any, name: str, trainer: Any) -> None:
     """``Callback.on_init_start/end(trainer)`` (removed in 1.8) ran around ``Trainer.__init__`` in 1.x."""
     for callback in callbacks if isinstance(callbacks, (list, tuple)) else [callbacks] if callbacks else []:
@@ -240,53 +84,25 @@ def accepts_legacy_arguments(init: Callable) -> Callable:
             init(self, **kwargs)
             _call_removed_init_hooks(kwargs.get("callbacks"), "on_init_end", self)
             return
+        from lightning.pytorch.trainer import legacy_translation as translation
+
         if strict_mode():
             unknown = next((name for name in kwargs if name not in params), None)
             if unknown is not None:
                 fact = legacy_facts().TRAINER_ARGS.get(unknown)
                 advice = f" {fact.message()}." if fact else ""
-                legacy_usage(str(_unknown_argument_error(unknown, params)) + advice, error=TypeError)
+                legacy_usage(str(translation.unknown_argument_error(unknown, params)) + advice, error=TypeError)
             init(self, *args, **kwargs)  # 2.x takes a legacy *value* (precision=16, ...) or raises its own error
             return
         if args:
-            kwargs = _keywordize(args, dict(kwargs))
-        new_kwargs, settings = translate(kwargs, params)
+            kwargs = translation.keywordize(args, dict(kwargs))
+        new_kwargs, settings = translation.translate(kwargs, params)
         _call_removed_init_hooks(new_kwargs.get("callbacks"), "on_init_start", self)
         init(self, **new_kwargs)
         self._legacy_settings = settings
         _call_removed_init_hooks(new_kwargs.get("callbacks"), "on_init_end", self)
 
     return wrapper
-
-
-# ---------------------------------------------------------------- callback / logger constructors (table E)
-def _ctor_value(cls_name: str, name: str, value: Any, call: dict) -> dict:
-    """The 2.x keywords for one legacy constructor keyword (``legacy_facts.CTOR_ARGS``)."""
-    facts = legacy_facts()
-    fact = facts.CTOR_ARGS[(cls_name, name)]
-    if fact.rename_to is not None:
-        return {fact.rename_to: value}
-    try:
-        return fact.mapper(value, call)
-    except facts.NeedsReview:
-        if (cls_name, name) == ("ModelCheckpoint", "filepath") and isinstance(value, str):
-            import os  # a running program can answer what the codemod cannot: is it an existing directory?
-
-            return {"dirpath": value} if os.path.isdir(value) else {
-                "dirpath": os.path.dirname(value) or None, "filename": os.path.basename(value) or None}
-        raise
-
-
-def _ctor_is_legacy(cls_name: str, name: str, value: Any, params: frozenset, call: dict) -> bool:
-    facts = legacy_facts()
-    if (cls_name, name) not in facts.CTOR_ARGS:
-        return False
-    if name not in params:
-        return True
-    try:
-        return _ctor_value(cls_name, name, value, call) != {name: value}
-    except facts.LegacyFactError:
-        return True
 
 
 def accepts_legacy_constructor_arguments(cls_name: str) -> Callable:
@@ -299,34 +115,12 @@ def accepts_legacy_constructor_arguments(cls_name: str) -> Callable:
 
         @functools.wraps(init)
         def wrapper(self: Any, *args: Any, **kwargs: Any) -> None:
-            legacy = [k for k, v in kwargs.items() if _ctor_is_legacy(cls_name, k, v, params, kwargs)]
-            if not legacy:
-                return init(self, *args, **kwargs)
-            facts = legacy_facts()
-            if strict_mode():
-                unknown = next((k for k in legacy if k not in params), None)
-                if unknown is not None:
-                    legacy_usage(f"{cls_name}.__init__() got an unexpected keyword argument '{unknown}'. "
-                                 f"{facts.CTOR_ARGS[(cls_name, unknown)].advice}.", error=TypeError)
-                return init(self, *args, **kwargs)
-            new = {k: v for k, v in kwargs.items() if k not in legacy}
-            for name in legacy:
-                fact = facts.CTOR_ARGS[(cls_name, name)]
-                try:
-                    mapped = _ctor_value(cls_name, name, kwargs[name], kwargs)
-                except facts.LegacyFactError as err:
-                    raise ValueError(f"{cls_name}({name}={kwargs[name]!r}): {err.advice}") from None
-                for key, value in mapped.items():
-                    if key in new and new[key] != value and key != name:
-                        raise ValueError(f"{cls_name}({name}=..., {key}=...) give {key} twice (the 1.x `{name}` "
-                                         f"means `{key}={value!r}`); keep one.")
-                    new[key] = value
-                removed = f" (removed in {fact.removed})" if fact.removed else ""
-                legacy_usage(f"{cls_name}({name}=...) is 1.x{removed}: {fact.advice} "
-                             f"(here: {', '.join(f'{k}={v!r}' for k, v in mapped.items()) or 'dropped'}).")
-            return init(self, *args, **new)
+            if not kwargs:
+                return init(self, *args)
+            from lightning.pytorch.trainer.legacy_translation import translate_constructor_kwargs
+
+            return init(self, *args, **translate_constructor_kwargs(cls_name, params, kwargs))
 
         return wrapper
 
     return decorate
-
