@@ -25,6 +25,16 @@ DEFERRED = (
     "statistics",
 )
 
+# ... and what `import lightning` leaves for the first Trainer(), fit or checkpoint load to import.
+DEFERRED_TO_FIRST_USE = (
+    "lightning.pytorch.core.saving",
+    "lightning.pytorch.trainer.checkpointing",
+    "lightning.pytorch.trainer.devices",
+    "lightning.pytorch.accelerators.cpu",
+    "lightning.pytorch.loops.fit_loop",
+    "lightning.pytorch.strategies.registry",
+)
+
 _PRELUDE = """
 import json, sys, warnings
 import torch
@@ -73,7 +83,7 @@ def test_import_lightning_defers_optional_subsystems():
         import lightning.pytorch
         report()
     """)
-    assert loaded(result) == []
+    assert loaded(result, DEFERRED + DEFERRED_TO_FIRST_USE) == []
     assert "lightning.pytorch.trainer.trainer" in result["new"]  # the Trainer itself is not deferred
 
 
@@ -181,6 +191,8 @@ def test_unknown_strategy_error_still_lists_the_built_in_names():
     ("lightning.pytorch.plugins", ["AsyncCheckpointIO", "CheckpointIO", "DoublePrecision", "HalfPrecision",
                                    "LayerSync", "MixedPrecision", "Precision", "TorchCheckpointIO",
                                    "TorchSyncBatchNorm", "ClusterEnvironment"]),
+    ("lightning.pytorch.accelerators", ["Accelerator", "AcceleratorRegistry", "CPUAccelerator", "CUDAAccelerator",
+                                        "MPSAccelerator", "find_usable_cuda_devices"]),
     ("lightning.pytorch.plugins.precision", ["DoublePrecision", "HalfPrecision", "MixedPrecision", "Precision"]),
     ("lightning.fabric.plugins", ["CheckpointIO", "DoublePrecision", "HalfPrecision", "MixedPrecision", "Precision",
                                   "TorchCheckpointIO", "ClusterEnvironment"]),
@@ -339,3 +351,29 @@ def test_a_model_with_a_removed_hook_still_loads_the_table_during_fit():
     """))
     assert "lit_migrate.legacy_facts" in result["new"]
     assert any("Old.get_progress_bar_dict" in message for message in result["messages"])
+
+
+def test_load_from_checkpoint_is_decorated_on_first_read(tmp_path):
+    result = run_fresh(f"""
+        import inspect
+        import lightning as L
+        from lightning.pytorch.demos.boring_classes import BoringModel
+        before = "lightning.pytorch.core.saving" in sys.modules
+        signature = str(inspect.signature(BoringModel.load_from_checkpoint))
+        model = BoringModel()
+        path = {str(tmp_path / "m.ckpt")!r}
+        trainer = L.Trainer(logger=False, enable_progress_bar=False, enable_model_summary=False, max_steps=1,
+                            limit_val_batches=0, default_root_dir={str(tmp_path)!r})
+        trainer.fit(model)
+        trainer.save_checkpoint(path)
+        loaded = BoringModel.load_from_checkpoint(path)
+        same = all(bool((a == b).all()) for a, b in zip(model.state_dict().values(), loaded.state_dict().values()))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            model.load_from_checkpoint(path)  # on an instance: still a new object, with a warning
+        report(before=before, signature=signature, same=same, cls=type(loaded).__name__,
+               warned=any("called on an instance" in str(w.message) for w in caught))
+    """)
+    assert result["before"] is False
+    assert result["signature"].startswith("(checkpoint_path: Any, map_location: Any = None")
+    assert result["same"] and result["cls"] == "BoringModel" and result["warned"]

@@ -1,7 +1,7 @@
 """Package namespaces whose names are imported on first use (keeps ``import lightning`` close to ``import torch``)."""
 import importlib
 import sys
-from typing import Any
+from typing import Any, Callable
 
 
 def lazy_exports(package: str, homes: dict) -> tuple:
@@ -20,3 +20,27 @@ def lazy_exports(package: str, homes: dict) -> tuple:
 
     return __getattr__, __dir__
 
+
+def decorate_on_first_use(decorator: str) -> Callable[[Callable], Any]:
+    """Decorator for a method whose decorator lives in a heavy module: ``decorator`` ("module:name") is imported and
+    applied the first time the attribute is read, not when the class is created."""
+
+    def wrap(fn: Callable) -> Any:
+        return _DecoratedOnFirstUse(decorator, fn)
+
+    return wrap
+
+
+class _DecoratedOnFirstUse:
+    def __init__(self, decorator: str, fn: Callable) -> None:
+        self.decorator, self.fn = decorator, fn
+        self.__doc__, self.__wrapped__ = fn.__doc__, fn
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.owner, self.name = owner, name
+
+    def __get__(self, instance: Any, owner: type) -> Any:
+        module, name = self.decorator.split(":")
+        decorated = getattr(importlib.import_module(module), name)(self.fn)
+        setattr(self.owner, self.name, decorated)  # later lookups find the decorated method itself
+        return decorated.__get__(instance, owner)

@@ -3,10 +3,10 @@ from typing import Any, Optional
 
 from torch.utils.data import DataLoader, Dataset, IterableDataset
 
+from lightning.fabric.utilities.lazy import decorate_on_first_use
 from lightning.pytorch.core.hooks import DataHooks
 from lightning.pytorch.core.mixins.hparams_mixin import HyperparametersMixin
 from lightning.pytorch.core.legacy_module import LegacyDataModuleAPI
-from lightning.pytorch.core.saving import _restricted_classmethod, load_from_checkpoint
 
 
 class LightningDataModule(LegacyDataModuleAPI, DataHooks, HyperparametersMixin):
@@ -67,10 +67,12 @@ class LightningDataModule(LegacyDataModuleAPI, DataHooks, HyperparametersMixin):
     def on_exception(self, exception: BaseException) -> None:
         """Called when the trainer run is interrupted by an exception."""
 
-    @_restricted_classmethod
+    @decorate_on_first_use("lightning.pytorch.core.saving:_restricted_classmethod")  # (a heavy module)
     def load_from_checkpoint(
         cls, checkpoint_path: Any, map_location: Any = None, hparams_file: Optional[Any] = None,
         weights_only: Optional[bool] = None, **kwargs: Any,
     ) -> "LightningDataModule":
         """Build the datamodule from the hyperparameters stored in a checkpoint (``kwargs`` override them)."""
+        from lightning.pytorch.core.saving import load_from_checkpoint
+
         return load_from_checkpoint(cls, checkpoint_path, map_location, hparams_file, None, weights_only, **kwargs)

@@ -8,11 +8,11 @@ import torch
 from torch import Tensor, nn
 from torch.optim import Optimizer
 
+from lightning.fabric.utilities.lazy import decorate_on_first_use
 from lightning.fabric.utilities.rank_zero import WarningCache, rank_zero_warn
 from lightning.pytorch.core.hooks import CheckpointHooks, DataHooks, ModelHooks
 from lightning.pytorch.core.legacy_module import LegacyModuleAPI
 from lightning.pytorch.core.mixins.hparams_mixin import HyperparametersMixin
-from lightning.pytorch.core.saving import _restricted_classmethod, load_from_checkpoint
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
 
 log = logging.getLogger("lightning.pytorch")
@@ -415,7 +415,7 @@ class LightningModule(LegacyModuleAPI, HyperparametersMixin, ModelHooks, DataHoo
 
         return to_torchscript(self, file_path, method, example_inputs, **kwargs)
 
-    @_restricted_classmethod
+    @decorate_on_first_use("lightning.pytorch.core.saving:_restricted_classmethod")  # (a heavy module)
     def load_from_checkpoint(
         cls,
         checkpoint_path: Any,
@@ -426,6 +426,8 @@ class LightningModule(LegacyModuleAPI, HyperparametersMixin, ModelHooks, DataHoo
         **kwargs: Any,
     ) -> "LightningModule":
         """Build the model from a checkpoint's hyperparameters (``kwargs`` override them) and load its weights."""
+        from lightning.pytorch.core.saving import load_from_checkpoint
+
         return load_from_checkpoint(cls, checkpoint_path, map_location, hparams_file, strict, weights_only, **kwargs)
 
     def __getstate__(self) -> dict:

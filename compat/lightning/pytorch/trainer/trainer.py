@@ -21,7 +21,6 @@ from lightning.pytorch.callbacks.callback import Callback
 from lightning.pytorch.core.datamodule import LightningDataModule
 from lightning.pytorch.core.module import LightningModule
 from lightning.pytorch.trainer.defaults import configure_callbacks, default_logger, logger_log_dir, merge_model_callbacks
-from lightning.pytorch.trainer.devices import DeviceSetup
 from lightning.pytorch.trainer.legacy_api import LegacyTrainerAPI
 from lightning.pytorch.trainer.legacy_args import accepts_legacy_arguments
 from lightning.pytorch.trainer.states import RunningStage, TrainerFn, TrainerState, TrainerStatus
@@ -130,6 +129,8 @@ class Trainer(LegacyTrainerAPI):
         self.barebones = barebones
 
         # ------------------------------------------------ devices, precision, strategy
+        from lightning.pytorch.trainer.devices import DeviceSetup  # (with its accelerators: on first use)
+
         self._devices = DeviceSetup(accelerator, devices, strategy, num_nodes, precision, plugins, sync_batchnorm)
         self.strategy = self._devices.strategy
         self._use_distributed_sampler = use_distributed_sampler
