@@ -78,16 +78,17 @@ def move_data_to_device(batch: Any, device: Union[str, torch.device]) -> Any:
     if isinstance(device, str):
         device = torch.device(device)
     # the common batch, a tensor or a flat list/tuple of tensors, without the generic walk (runs every step)
-    if type(batch) is Tensor:
+    kind = type(batch)
+    if kind is Tensor:
         return _tensor_to(batch, device)
-    if type(batch) in (list, tuple):
-        moved = []
+    if kind is list or kind is tuple:
+        elsewhere = False
         for t in batch:
             if type(t) is not Tensor:
                 break
-            moved.append(_tensor_to(t, device))
-        else:
-            return moved if type(batch) is list else tuple(moved)
+            elsewhere = elsewhere or t.device != device
+        else:  # all tensors: a new container only when one of them moves
+            return kind([_tensor_to(t, device) for t in batch]) if elsewhere else batch
 
     def batch_to(data: Any) -> Any:
         kwargs = {}

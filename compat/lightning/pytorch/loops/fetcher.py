@@ -6,7 +6,9 @@ class DataFetcher:
     """Wraps ``iter(combined_loader)``; looks one batch ahead only when the loader has no length."""
 
     def __init__(self, combined_loader: Any, length: Optional[float]) -> None:
-        self.iterator = iter(combined_loader)
+        iterator = iter(combined_loader)
+        # a CombinedLoader may hand out the iterator whose items it would pass through unchanged: one call less a batch
+        self.iterator = getattr(iterator, "_passthrough", lambda: iterator)()
         self.length = length if length is not None and length != float("inf") else None
         self.fetched = 0
         self.done = False

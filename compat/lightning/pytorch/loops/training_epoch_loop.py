@@ -88,6 +88,8 @@ class _TrainingEpochLoop:
             self.val_loop.batch_progress.total.reset()  # validation progress counts per epoch, as in 2.x
         if not trainer.lightning_module.automatic_optimization:
             self.manual_optimization.on_run_start()
+        else:
+            self.automatic_optimization.on_run_start()
         self._step_takes_batch_idx = is_param_in_hook_signature(
             trainer.lightning_module.training_step, "batch_idx", min_args=2
         )

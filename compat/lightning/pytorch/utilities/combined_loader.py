@@ -227,6 +227,11 @@ class CombinedLoader:
         self._iterator = iterator
         return self
 
+    def _passthrough(self) -> Any:
+        """What to call ``next`` on after ``iter(self)``: the mode iterator when ``__next__`` would return its items
+        as they are (one loader, or sequential mode), else ``self``."""
+        return self._iterator if isinstance(self._iterator, (_Sequential, _Single)) else self
+
     def __next__(self) -> tuple:
         assert self._iterator is not None
         out = next(self._iterator)
