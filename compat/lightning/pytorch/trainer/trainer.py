@@ -20,11 +20,9 @@ from lightning.fabric.utilities.warnings import PossibleUserWarning
 from lightning.pytorch.callbacks.callback import Callback
 from lightning.pytorch.core.datamodule import LightningDataModule
 from lightning.pytorch.core.module import LightningModule
-from lightning.pytorch.trainer.defaults import configure_callbacks, default_logger, logger_log_dir, merge_model_callbacks
 from lightning.pytorch.trainer.legacy_api import LegacyTrainerAPI
 from lightning.pytorch.trainer.legacy_args import accepts_legacy_arguments
 from lightning.pytorch.trainer.states import RunningStage, TrainerFn, TrainerState, TrainerStatus
-from lightning.pytorch.trainer.validation import verify_run_configuration
 from lightning.pytorch.utilities.exceptions import MisconfigurationException, _TunerExitException
 from lightning.pytorch.utilities.model_helpers import is_overridden
 
@@ -229,6 +227,8 @@ class Trainer(LegacyTrainerAPI):
 
         # ------------------------------------------------ callbacks, loggers, profiler
         self.loggers = self._configure_loggers(logger)
+        from lightning.pytorch.trainer.defaults import configure_callbacks
+
         self.callbacks = configure_callbacks(
             callbacks, enable_checkpointing=enable_checkpointing is not False,
             enable_progress_bar=enable_progress_bar is not False,
@@ -245,6 +245,8 @@ class Trainer(LegacyTrainerAPI):
                 from lightning.pytorch.loggers.logger import DummyLogger
 
                 return [DummyLogger()]
+            from lightning.pytorch.trainer.defaults import default_logger
+
             return [default_logger(self.default_root_dir)]
         loggers = list(logger) if isinstance(logger, Iterable) else [logger]
         if self.fast_dev_run:
@@ -480,6 +482,9 @@ class Trainer(LegacyTrainerAPI):
         hooks = self._hooks
         hooks.module = model
         hooks.datamodule = self.datamodule
+        from lightning.pytorch.trainer.defaults import merge_model_callbacks
+        from lightning.pytorch.trainer.validation import verify_run_configuration
+
         self.callbacks = merge_model_callbacks(self.callbacks, hooks.call_module("configure_callbacks"))
         extra_callbacks = verify_run_configuration(self, model)
         run_callbacks = self.callbacks + extra_callbacks
@@ -711,6 +716,8 @@ class Trainer(LegacyTrainerAPI):
     @property
     def log_dir(self) -> Optional[str]:
         if self.loggers:
+            from lightning.pytorch.trainer.defaults import logger_log_dir
+
             dirpath = logger_log_dir(self.loggers[0])
         else:
             dirpath = self.default_root_dir
