@@ -4,7 +4,7 @@ from typing import Any, Optional
 
 from lightning.fabric.utilities.rank_zero import rank_zero_info
 from lightning.pytorch.loops.progress import _Progress, _ProcessedTracker
-from lightning.pytorch.loops.rng import collect_rng_states
+from lightning.pytorch.loops.rng import checkpoint_safe, collect_rng_states
 from lightning.pytorch.loops.training_epoch_loop import _is_max_limit_reached, _TrainingEpochLoop
 from lightning.pytorch.trainer.results import ResultCollection
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
@@ -170,7 +170,7 @@ class _FitLoop:
         return {
             "state_dict": {
                 # beyond the real layout: what bit-exact resume needs (RNG at epoch start and now)
-                "rng_epoch_start": getattr(epoch_loop, "_rng_epoch_start", None),
+                "rng_epoch_start": _checkpoint_safe_or_none(getattr(epoch_loop, "_rng_epoch_start", None)),
                 "rng": collect_rng_states(),
             },
             "epoch_loop.state_dict": epoch_loop.state_dict(),
@@ -220,3 +220,7 @@ def _set_sampler_epoch(dataloader: Any, epoch: int) -> None:
         inner = getattr(sampler, "sampler", None)
         if inner is not None and callable(getattr(inner, "set_epoch", None)):
             inner.set_epoch(epoch)
+
+
+def _checkpoint_safe_or_none(states: Optional[dict]) -> Optional[dict]:
+    return None if states is None else checkpoint_safe(states)

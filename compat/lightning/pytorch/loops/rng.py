@@ -8,22 +8,14 @@ import random
 import torch
 
 
-def collect_rng_states() -> dict:
-    python_version, python_internal, python_gauss = random.getstate()
-    states: dict = {
-        "torch": torch.get_rng_state(),
-        # one int64 tensor instead of 625 Python ints: far cheaper to pickle into every checkpoint
-        "python": {"version": python_version, "state": torch.tensor(python_internal, dtype=torch.int64),
-                   "gauss": python_gauss},
-    }
+def snapshot_rng_states() -> dict:
+    """The generators' states as they come (cheap: taken at every epoch start); ``checkpoint_safe`` turns a snapshot
+    into checkpoint values when one is written."""
+    states: dict = {"torch": torch.get_rng_state(), "python": random.getstate()}
     try:
         import numpy as np
 
-        kind, keys, pos, has_gauss, cached = np.random.get_state()
-        states["numpy"] = {
-            "kind": kind, "keys": torch.from_numpy(keys.astype("int64")), "pos": int(pos),
-            "has_gauss": int(has_gauss), "cached_gaussian": float(cached),
-        }
+        states["numpy"] = np.random.get_state()
     except ImportError:
         pass
     if torch.cuda.is_available() and torch.cuda.is_initialized():
@@ -31,15 +23,41 @@ def collect_rng_states() -> dict:
     return states
 
 
+def checkpoint_safe(states: dict) -> dict:
+    """A snapshot as plain values and tensors (already converted parts are kept as they are)."""
+    out = dict(states)
+    python = states.get("python")
+    if isinstance(python, tuple):
+        version, internal, gauss = python
+        # one int64 tensor instead of 625 Python ints: far cheaper to pickle into every checkpoint
+        out["python"] = {"version": version, "state": torch.tensor(internal, dtype=torch.int64), "gauss": gauss}
+    numpy_state = states.get("numpy")
+    if isinstance(numpy_state, tuple):
+        kind, keys, pos, has_gauss, cached = numpy_state
+        out["numpy"] = {"kind": kind, "keys": torch.from_numpy(keys.astype("int64")), "pos": int(pos),
+                        "has_gauss": int(has_gauss), "cached_gaussian": float(cached)}
+    return out
+
+
+def collect_rng_states() -> dict:
+    return checkpoint_safe(snapshot_rng_states())
+
+
 def restore_rng_states(states: dict) -> None:
     torch.set_rng_state(states["torch"].cpu() if hasattr(states["torch"], "cpu") else states["torch"])
     python = states.get("python")
-    if python is not None:
+    if isinstance(python, tuple):
+        random.setstate(python)
+    elif python is not None:
         state = python["state"]
         state = tuple(state.tolist()) if isinstance(state, torch.Tensor) else tuple(state)
         random.setstate((python["version"], state, python["gauss"]))
     numpy_state = states.get("numpy")
-    if numpy_state is not None:
+    if isinstance(numpy_state, tuple):
+        import numpy as np
+
+        np.random.set_state(numpy_state)
+    elif numpy_state is not None:
         try:
             import numpy as np
         except ImportError:

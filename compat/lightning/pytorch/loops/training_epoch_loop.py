@@ -6,7 +6,7 @@ from lightning.pytorch.loops.evaluation_loop import _EvaluationLoop
 from lightning.pytorch.loops.fetcher import DataFetcher
 from lightning.pytorch.loops.optimization import _AutomaticOptimization, _ManualOptimization
 from lightning.pytorch.loops.progress import _BatchProgress, _SchedulerProgress
-from lightning.pytorch.loops.rng import collect_rng_states, restore_rng_states
+from lightning.pytorch.loops.rng import restore_rng_states, snapshot_rng_states
 from lightning.pytorch.trainer.states import RunningStage, TrainerFn
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
 from lightning.pytorch.utilities.signature_utils import is_param_in_hook_signature
@@ -121,7 +121,7 @@ class _TrainingEpochLoop:
         mid_epoch = resume is not None and resume.get("rng_epoch_start") is not None
         if mid_epoch:
             restore_rng_states(resume["rng_epoch_start"])
-        self._rng_epoch_start = collect_rng_states()
+        self._rng_epoch_start = snapshot_rng_states()
         fetcher = DataFetcher(combined_loader, self.trainer.num_training_batches)
         if mid_epoch and not self._num_ready_batches_reached():
             fetcher.skip(self.batch_progress.current.ready)

@@ -3,13 +3,13 @@ from contextlib import contextmanager
 from typing import Generator
 
 from lightning.fabric.utilities.seed import seed_everything  # noqa: F401
-from lightning.pytorch.loops.rng import collect_rng_states, restore_rng_states
+from lightning.pytorch.loops.rng import restore_rng_states, snapshot_rng_states
 
 
 @contextmanager
 def isolate_rng(include_cuda: bool = True) -> Generator:
     """Run the body, then restore every RNG (python, numpy, torch, CUDA) to its state before it."""
-    states = collect_rng_states()
+    states = snapshot_rng_states()
     if not include_cuda:
         states.pop("torch.cuda", None)
     try:
