@@ -36,16 +36,27 @@ def import_once(python: str, module: str) -> dict:
     fresh interpreter started in an empty folder."""
     with tempfile.TemporaryDirectory() as cwd:
         proc = subprocess.run([python, "-c", _IMPORT_SNIPPET.format(module=module)], cwd=cwd, capture_output=True,
-                              text=True, env=dict(os.environ, OMP_NUM_THREADS="1"), timeout=300)
+                              text=True, env=_import_env(), timeout=300)
     if proc.returncode:
         raise RuntimeError(f"`{python} -c 'import {module}'` failed: {proc.stderr.strip().splitlines()[-1:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def _import_env() -> dict:
+    # bytecode caching on, as for any installed package (pip compiles at install time): with
+    # PYTHONDONTWRITEBYTECODE set, every fresh process would compile our sources while torch loads its cached .pyc
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def import_costs(python: str, modules: list, repeats: int) -> dict:
     """Median import time and RSS of ``torch`` and each module, in fresh processes taken in turn (the order
-    rotates each repeat), with each module's extra time and RSS over ``import torch``."""
+    rotates each repeat), with each module's extra time and RSS over ``import torch``. One untimed import of each
+    first writes the bytecode caches."""
     names = ["torch", *modules]
+    for name in names:
+        import_once(python, name)
     samples = {name: [] for name in names}
     for r in range(repeats):
         for name in names[r % len(names):] + names[:r % len(names)]:
