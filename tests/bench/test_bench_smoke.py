@@ -78,7 +78,10 @@ def test_profile_reports_are_written(smoke_run):
         assert entry["steps"] == plans.SMOKE.mlp_batches * plans.SMOKE.mlp_epochs
         assert 0 < entry["package_tottime_share"] < 1 and entry["package_dir"].startswith(str(REPO / "compat"))
         for key in ("top_tottime", "package_top_tottime", "package_top_cumtime"):
-            assert entry[key] and all(0 <= row["tottime_share"] <= row["cumtime_share"] <= 1 for row in entry[key])
+            # cProfile can report a little more own time than cumulative time for a function that recurses or that
+            # was running when profiling started: allow that much
+            assert entry[key] and all(0 <= row["tottime_share"] <= row["cumtime_share"] + 0.01
+                                      and row["cumtime_share"] <= 1 for row in entry[key])
         assert "function calls" in (out / "profiles" / f"{name}.txt").read_text()
 
 
