@@ -37,8 +37,10 @@ class ClosureResult:
 
     @classmethod
     def from_training_step_output(cls, output: Any, normalize: int = 1) -> "ClosureResult":
-        closure_loss, extra = None, {}
-        if isinstance(output, dict):
+        extra: dict = {}
+        if isinstance(output, Tensor):  # the usual case first: this runs every step
+            closure_loss = output
+        elif isinstance(output, dict):
             if "loss" not in output:
                 raise MisconfigurationException(
                     "`training_step` returned a dict without a 'loss' key: in automatic optimization the dict must "
@@ -46,20 +48,19 @@ class ClosureResult:
                 )
             closure_loss = output["loss"]
             extra = {k: v for k, v in output.items() if k != "loss"}
-        elif isinstance(output, Tensor):
-            closure_loss = output
-        elif output is not None:
+        elif output is None:
+            return cls(None, extra)
+        else:
             raise MisconfigurationException(
                 f"In automatic optimization, `training_step` must return a Tensor, a dict with a 'loss' key or None; "
                 f"it returned {type(output).__name__}."
             )
-        if closure_loss is not None:
-            if not isinstance(closure_loss, Tensor) or closure_loss.numel() != 1:
-                raise MisconfigurationException(
-                    "The loss returned by `training_step` must be a one-element tensor; reduce it, e.g. `loss.mean()`."
-                )
-            if normalize > 1:
-                closure_loss = closure_loss / normalize
+        if not isinstance(closure_loss, Tensor) or closure_loss.numel() != 1:
+            raise MisconfigurationException(
+                "The loss returned by `training_step` must be a one-element tensor; reduce it, e.g. `loss.mean()`."
+            )
+        if normalize > 1:
+            closure_loss = closure_loss / normalize
         return cls(closure_loss, extra)
 
     def asdict(self) -> dict:
@@ -147,20 +148,22 @@ class _AutomaticOptimization:
         if should_step:
             progress = self.optim_progress.optimizer.step
             progress.increment_ready()
-            # the hook gets the LightningOptimizer: its step() routes through the precision plugin (scaling,
-            # on_before_optimizer_step, gradient clipping)
-            wrappers = trainer.strategy._lightning_optimizers
-            lightning_optimizer = wrappers[0]
-            if len(wrappers) > 1:  # several: the 1.x GAN pattern
-                lightning_optimizer = next((lo for lo in wrappers if lo._optimizer is optimizer), lightning_optimizer)
             if self.direct:
                 optimizer.step(closure=closure)
-            elif "optimizer_step" in trainer._hooks.active:
-                trainer._hooks.call_module(
-                    "optimizer_step", trainer.current_epoch, batch_idx, lightning_optimizer, closure
-                )
             else:
-                lightning_optimizer.step(closure=closure)
+                # the hook gets the LightningOptimizer: its step() routes through the precision plugin (scaling,
+                # on_before_optimizer_step, gradient clipping)
+                wrappers = trainer.strategy._lightning_optimizers
+                lightning_optimizer = wrappers[0]
+                if len(wrappers) > 1:  # several: the 1.x GAN pattern
+                    lightning_optimizer = next((lo for lo in wrappers if lo._optimizer is optimizer),
+                                               lightning_optimizer)
+                if "optimizer_step" in trainer._hooks.active:
+                    trainer._hooks.call_module(
+                        "optimizer_step", trainer.current_epoch, batch_idx, lightning_optimizer, closure
+                    )
+                else:
+                    lightning_optimizer.step(closure=closure)
             if closure.result is None:
                 raise MisconfigurationException(
                     "The closure passed to `optimizer_step` was never called. Call it, e.g. "

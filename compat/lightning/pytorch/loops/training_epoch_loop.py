@@ -1,6 +1,7 @@
 """One training epoch: fetch a batch, move it, run the hooks and the optimization, validate when due."""
 from typing import Any, Optional
 
+from lightning.fabric.utilities.apply_func import move_data_to_device
 from lightning.fabric.utilities.rank_zero import rank_zero_warn
 from lightning.pytorch.loops.evaluation_loop import _EvaluationLoop
 from lightning.pytorch.loops.fetcher import DataFetcher
@@ -38,6 +39,7 @@ class _TrainingEpochLoop:
         self.legacy_optimization: Any = None  # set per run by the legacy layer for the 1.x multi-optimizer pattern
         self._accumulating = False  # `_should_accumulate()` of the batch being trained on
         self._has_schedulers = False
+        self._plain_batch_device: Any = None  # see _plain_batch_device()
 
     # ------------------------------------------------------------ counters
     @property
@@ -95,6 +97,7 @@ class _TrainingEpochLoop:
         )
         self._validation_enabled = trainer.enable_validation  # fixed for the epoch; asked after every batch
         self._has_schedulers = bool(trainer.lr_scheduler_configs)
+        self._plain_batch_device = _plain_batch_device(trainer)
         fetcher, self._opened = self._opened, None
         if fetcher is None:
             fetcher = self.open_epoch_data(combined_loader, resume)
@@ -141,8 +144,11 @@ class _TrainingEpochLoop:
         batch_idx = progress.current.ready  # this batch's index: it is counted ready below
         progress.is_last_batch = fetcher.done
         strategy = trainer.strategy
-        batch = strategy.precision_plugin.convert_input(batch)
-        batch = strategy.batch_to_device(batch, dataloader_idx=0)
+        if self._plain_batch_device is not None:
+            batch = move_data_to_device(batch, self._plain_batch_device)
+        else:
+            batch = strategy.precision_plugin.convert_input(batch)
+            batch = strategy.batch_to_device(batch, dataloader_idx=0)
         progress.increment_ready()
         # fixed for this batch from here on, and asked several times per step: compute it once
         self._accumulating = accumulating = self._should_accumulate()
@@ -263,3 +269,17 @@ class _TrainingEpochLoop:
 
     def load_state_dict(self, state_dict: dict) -> None:
         self._batches_that_stepped = state_dict.get("_batches_that_stepped", 0)
+
+
+def _plain_batch_device(trainer: Any) -> Any:
+    """The root device when nothing customises how a batch gets there (precision input conversion, the strategy's
+    ``batch_to_device``, the transfer hooks): the loop then moves batches itself, without those forwarding calls;
+    else None."""
+    from lightning.pytorch.plugins.precision.precision import Precision
+    from lightning.pytorch.strategies.strategy import Strategy
+
+    strategy = trainer.strategy
+    if (type(strategy.precision_plugin).convert_input is Precision.convert_input
+            and type(strategy).batch_to_device is Strategy.batch_to_device and trainer._hooks._plain_transfer):
+        return strategy.root_device
+    return None
