@@ -50,26 +50,19 @@ def timed_pair(plain, ours, repeat: int) -> tuple:
     return statistics.median(times[0]), statistics.median(times[1])
 
 
-def _fsync(name: str) -> None:
-    fd = os.open(name, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def save_pair(checkpoint: dict, folder: str, pattern: str = "over", fsync: bool = False) -> tuple:
     """``(plain, ours)``: two functions that each save ``checkpoint`` once into ``folder`` in the given pattern
     (``"over"`` or ``"new"``, see the module docstring). Ours follows ``LIGHTNING_CHECKPOINT_FSYNC`` as read at
     import; pass ``fsync`` equal to it so that both sides flush alike."""
     from lightning.pytorch.plugins.io import TorchCheckpointIO
+    from lightning.pytorch.utilities.checkpoint_io import _fsync_file  # the same flush ours does
 
     io = TorchCheckpointIO()
 
     def plain_save(path: str) -> None:
         torch.save(checkpoint, path)
         if fsync:
-            _fsync(path)
+            _fsync_file(path)
 
     if pattern == "over":
         return (lambda: plain_save(os.path.join(folder, "plain.ckpt")),
