@@ -107,6 +107,17 @@ def test_atomic_save_and_load_local(tmp_path):
         assert cloud_io._load(f, weights_only=True)["a"].tolist() == [1, 2]
 
 
+def test_atomic_save_keeps_the_previous_file_and_makes_an_ordinary_one(tmp_path):
+    path = tmp_path / "x.ckpt"
+    cloud_io._atomic_save({"a": torch.tensor([1])}, path)
+    with pytest.raises(Exception):
+        cloud_io._atomic_save({"bad": lambda: None}, path)  # a lambda cannot be pickled: serialization fails
+    assert cloud_io._load(path)["a"].tolist() == [1] and os.listdir(tmp_path) == ["x.ckpt"]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert os.stat(path).st_mode & 0o777 == 0o666 & ~umask  # like any new file, not a private 0600 temp file
+
+
 def test_remote_paths_go_through_fsspec(tmp_path):
     pytest.importorskip("fsspec")
     cloud_io._atomic_save({"b": 3}, "memory://bucket/y.ckpt")

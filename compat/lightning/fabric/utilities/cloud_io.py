@@ -4,7 +4,6 @@ import io
 import logging
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import IO, Any, Optional, Union
 
@@ -54,25 +53,17 @@ def _load(path_or_url: Union[IO, _PATH], map_location: _MAP_LOCATION_TYPE = None
 
 
 def _atomic_save(checkpoint: dict, filepath: _PATH) -> None:
-    """Serialize first, then write: a local file appears complete or not at all (temp file + ``os.replace``)."""
+    """A local file appears complete or not at all (the Trainer's ``atomic_save``: a temporary file in the same folder,
+    then one atomic move); a remote one is serialized first and written in one call."""
+    if _is_local_file_protocol(filepath):
+        from lightning.pytorch.utilities.checkpoint_io import atomic_save
+
+        atomic_save(checkpoint, os.path.abspath(os.fspath(filepath)))
+        return
     buffer = io.BytesIO()
     torch.save(checkpoint, buffer)
-    if not _is_local_file_protocol(filepath):
-        fs = get_filesystem(filepath)
-        with fs.open(str(filepath), "wb") as f:
-            f.write(buffer.getvalue())
-        return
-    target = os.path.abspath(os.fspath(filepath))
-    os.makedirs(os.path.dirname(target), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".tmp-", suffix=".ckpt")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(buffer.getvalue())
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    with get_filesystem(filepath).open(str(filepath), "wb") as f:
+        f.write(buffer.getvalue())
 
 
 def _is_object_storage(fs: Any) -> bool:
