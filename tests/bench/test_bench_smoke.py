@@ -144,3 +144,13 @@ def test_a_failing_scenario_is_recorded_and_the_others_still_run(tmp_path, monke
     results = json.loads((tmp_path / "out.json").read_text())["results"]
     assert results["bad"] == {"error": "ValueError: unknown net 'nope': expected 'mlp', 'cnn' or 'wide'"}
     assert results["good"]["ratio"] > 0 and results["good"]["steps"] == 2
+
+
+def test_instruction_dumps_are_read_by_trigger_name(tmp_path):
+    from bench.instructions import _totals
+
+    for i, (name, total) in enumerate((("raw-25", 10), ("ours-25", 12)), start=1):
+        (tmp_path / f"callgrind.out.{i}").write_text(
+            f"version: 1\ndesc: Trigger: Client Request: {name}\nevents: Ir\ntotals: {total}\n")
+    (tmp_path / "callgrind.out").write_text("desc: Trigger: Program termination\ntotals: 99\n")  # the exit dump
+    assert _totals(str(tmp_path / "callgrind.out")) == {"raw-25": 10, "ours-25": 12}
