@@ -4,6 +4,7 @@ writes; made by 2.x code, the files of Lightning 2.6.6 (tests/checkpointing/test
 Reference data: fixtures/checkpoints/pytorch_lightning-1.9.5/filenames.json, made by fixtures/checkpoints/generate.py
 with the real 1.9.5 for the same CONFIGS; our runs use that generator's own ``run_config``.
 """
+import importlib.util
 import json
 
 import pytest
@@ -67,3 +68,17 @@ def test_which_code_counts_as_1x():
     assert scope["build"]()._1x_file_rules
     del scope["pl"], scope["L"]
     assert not scope["build"]()._1x_file_rules  # no namespace module at all: the 2.x rules
+
+
+@pytest.mark.parametrize("import_line, is_1x", [
+    ("from pytorch_lightning.callbacks import ModelCheckpoint", True),
+    ("from lightning.pytorch.callbacks import ModelCheckpoint", False),
+])
+def test_a_module_with_only_from_imports_is_judged_by_its_source(tmp_path, import_line, is_1x):
+    # no namespace module object in the caller's scope: its source file's import lines decide
+    source = tmp_path / f"user_code_{is_1x}.py"
+    source.write_text(f"{import_line}\n\n\ndef build():\n    return ModelCheckpoint()\n")
+    spec = importlib.util.spec_from_file_location(source.stem, source)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.build()._1x_file_rules is is_1x

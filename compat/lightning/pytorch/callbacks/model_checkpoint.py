@@ -6,6 +6,7 @@ File names, the order of saves and the stored state match Lightning 2.x for the 
 ``ModelCheckpoint`` made by 1.x code follows pytorch-lightning 1.9.5's file rules instead (see
 :func:`_made_by_1x_code`).
 """
+import functools
 import logging
 import os
 import re
@@ -539,7 +540,8 @@ def _made_by_1x_code() -> bool:
     function, or their subclass's ``__init__``) is looked at, its local names first, then its module's globals; the
     first of the two that holds a module of either namespace decides, and it is 1.x code when that includes the
     ``pytorch_lightning`` package or one of its modules (``import pytorch_lightning as pl``, or a function that was
-    given it). Such a checkpoint callback keeps pytorch-lightning 1.9.5's file rules, which 1.x users rely on: a
+    given it), or, when neither is in sight, whose source file imports from ``pytorch_lightning``. Such a checkpoint
+    callback keeps pytorch-lightning 1.9.5's file rules, which 1.x users rely on: a
     file name that is already taken gets ``-v1``, ``-v2`` ... (2.x overwrites the file it wrote before), and
     ``last`` is written at every epoch-end check (2.x: only when a top-k file was written, and at the end of
     training). ``LIGHTNING_COMPAT_STRICT=1`` means "behave like real 2.x": never the 1.x rules.
@@ -559,7 +561,24 @@ def _made_by_1x_code() -> bool:
             return True
         if "lightning" in roots:
             return False
-    return False
+    # no module object in sight (`from pytorch_lightning.callbacks import ModelCheckpoint` binds only the class):
+    # the caller's source file says which namespace it imports from
+    filename = frame.f_globals.get("__file__")
+    return bool(filename) and _source_imports_1x(filename)
+
+
+_IMPORTS_1X = re.compile(r"^[ \t]*(?:from|import)[ \t]+pytorch_lightning\b", re.MULTILINE)
+
+
+@functools.lru_cache(maxsize=None)
+def _source_imports_1x(filename: str) -> bool:
+    """Whether a module's source has an ``import pytorch_lightning...`` / ``from pytorch_lightning... import`` line
+    (read once per file and process)."""
+    try:
+        with open(filename, encoding="utf-8", errors="replace") as f:
+            return _IMPORTS_1X.search(f.read()) is not None
+    except OSError:
+        return False
 
 
 _OUR_ROOTS = ("lightning", "pytorch_lightning")
