@@ -41,20 +41,31 @@ def _scale_batch_size(trainer: Any, mode: str = "power", steps_per_trial: int = 
     return new_size
 
 
+def _run_trial(trial: TrialRun, new_size: int, max_val: int) -> Optional[bool]:
+    """One trial at ``new_size``: True if it ran, False if it ran out of memory (any other error is raised), None
+    when the size has reached ``max_val`` and the search stops without running it."""
+    garbage_collection_cuda()
+    if new_size >= max_val:
+        rank_zero_info(f"Reached the maximum batch size limit of {max_val}. Stopping search.")
+        return None
+    try:
+        trial.run()
+    except RuntimeError as exception:
+        if not is_oom_error(exception):
+            raise
+        garbage_collection_cuda()
+        return False
+    return True
+
+
 def _run_power_scaling(trial: TrialRun, new_size: int, batch_arg_name: str, max_trials: int, max_val: int) -> int:
     """Double until a trial runs out of memory (then halve once) or the size stops changing."""
     any_success = False
     for attempt in range(max_trials):
-        garbage_collection_cuda()
-        if new_size >= max_val:
-            rank_zero_info(f"Reached the maximum batch size limit of {max_val}. Stopping search.")
+        fits = _run_trial(trial, new_size, max_val)
+        if fits is None:
             break
-        try:
-            trial.run()
-        except RuntimeError as exception:
-            if not is_oom_error(exception):
-                raise
-            garbage_collection_cuda()
+        if not fits:
             new_size, _ = _adjust_batch_size(trial, batch_arg_name, factor=0.5, desc="failed")
             trial.reset_dataloaders()
             if any_success:
@@ -76,16 +87,10 @@ def _run_binsearch_scaling(trial: TrialRun, new_size: int, batch_arg_name: str, 
     low, high, count = 1, None, 0
     last_success = new_size
     while True:
-        garbage_collection_cuda()
-        if new_size >= max_val:
-            rank_zero_info(f"Reached the maximum batch size limit of {max_val}. Stopping search.")
+        fits = _run_trial(trial, new_size, max_val)
+        if fits is None:
             break
-        try:
-            trial.run()
-        except RuntimeError as exception:
-            if not is_oom_error(exception):
-                raise
-            garbage_collection_cuda()
+        if not fits:
             high = new_size
             new_size, _ = _adjust_batch_size(trial, batch_arg_name, value=(high + low) // 2, desc="failed")
             trial.reset_dataloaders()
