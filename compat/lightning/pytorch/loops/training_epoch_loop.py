@@ -8,6 +8,8 @@ from lightning.pytorch.loops.fetcher import DataFetcher
 from lightning.pytorch.loops.optimization import _AutomaticOptimization, _ManualOptimization
 from lightning.pytorch.loops.progress import _BatchProgress, _SchedulerProgress
 from lightning.pytorch.loops.rng import restore_rng_states, snapshot_rng_states
+from lightning.pytorch.plugins.precision.precision import Precision
+from lightning.pytorch.strategies.strategy import Strategy
 from lightning.pytorch.trainer.states import RunningStage, TrainerFn
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
 from lightning.pytorch.utilities.signature_utils import is_param_in_hook_signature
@@ -62,6 +64,8 @@ class _TrainingEpochLoop:
 
     @property
     def _is_training_done(self) -> bool:
+        # _is_max_limit_reached's test, written out so that global_step (a property chain) is not computed every step
+        # when there is no step limit
         return self._num_ready_batches_reached() or (self.max_steps != -1 and self.global_step >= self.max_steps)
 
     @property
@@ -275,9 +279,6 @@ def _plain_batch_device(trainer: Any) -> Any:
     """The root device when nothing customises how a batch gets there (precision input conversion, the strategy's
     ``batch_to_device``, the transfer hooks): the loop then moves batches itself, without those forwarding calls;
     else None."""
-    from lightning.pytorch.plugins.precision.precision import Precision
-    from lightning.pytorch.strategies.strategy import Strategy
-
     strategy = trainer.strategy
     if (type(strategy.precision_plugin).convert_input is Precision.convert_input
             and type(strategy).batch_to_device is Strategy.batch_to_device and trainer._hooks._plain_transfer):
