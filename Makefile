@@ -10,10 +10,17 @@ PY := .venv/bin/python
 demo: .venv/ready
 	$(PY) examples/main_job.py
 
-test: .venv/ready
+# the real lightning 2.6.6 and pytorch-lightning 1.9.5, which the side-by-side tests run (cached, git-ignored)
+.ref/ready: scripts/reference-venvs.sh
+	scripts/reference-venvs.sh .ref
+	touch .ref/ready
+
+ref: .ref/ready
+
+test: .venv/ready .ref/ready
 	$(PY) -m pytest -n 2 -q tests
 
 bench: .venv/ready
 	$(PY) -m bench
 
-.PHONY: demo test bench
+.PHONY: demo test bench ref

@@ -10,14 +10,18 @@ REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "fixtures" / "checkpoints"
 L2_FIXTURES = FIXTURES / "lightning-2.6.6"
 PL1_FIXTURES = FIXTURES / "pytorch_lightning-1.9.5"
-REF_L2_PYTHON = Path("/work/ref/l2/bin/python")
-REF_PL1_PYTHON = Path("/work/ref/pl1/bin/python")
+from tests.reference import L2_PYTHON as REF_L2_PYTHON, PL1_PYTHON as REF_PL1_PYTHON, require  # noqa: E402
 
 # the fixture generator's helpers (tiny model, describe(), CONFIGS) measure our files with the same code
 sys.path.insert(0, str(FIXTURES))
 sys.path.insert(0, str(Path(__file__).parent / "reference"))
 
-needs_ref_l2 = pytest.mark.skipif(not REF_L2_PYTHON.exists(), reason="the real lightning 2.6.6 venv is not installed")
+
+
+@pytest.fixture
+def ref_l2_python():
+    """The real lightning 2.6.6 interpreter (the test fails when the reference venv is missing)."""
+    return require(REF_L2_PYTHON)
 
 
 @pytest.fixture

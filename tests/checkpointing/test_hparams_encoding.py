@@ -12,7 +12,6 @@ import pytest
 import torch
 
 import lightning.pytorch as pl
-from conftest import REF_L2_PYTHON, needs_ref_l2
 from hparams_kinds import Color, Optim, every_kind, make_model_class
 from lightning.pytorch.core import saving
 
@@ -118,10 +117,9 @@ _REAL_SIDE = textwrap.dedent(
 )
 
 
-@needs_ref_l2
-def test_real_2_6_6_loads_the_file_with_the_plain_values(saved, subprocess_env):
+def test_real_2_6_6_loads_the_file_with_the_plain_values(saved, subprocess_env, ref_l2_python):
     env = dict(subprocess_env, PYTHONPATH=str(HERE))  # the real package and the helper module, not this project
-    proc = subprocess.run([str(REF_L2_PYTHON), "-c", _REAL_SIDE, str(saved)], capture_output=True, text=True, env=env,
+    proc = subprocess.run([str(ref_l2_python), "-c", _REAL_SIDE, str(saved)], capture_output=True, text=True, env=env,
                           timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     real_side = json.loads(proc.stdout.strip().splitlines()[-1])

@@ -9,7 +9,7 @@ import torch
 
 import lightning.pytorch as pl
 import pytorch_lightning
-from conftest import FIXTURES, REF_L2_PYTHON, needs_ref_l2
+from conftest import FIXTURES
 from generate import _legacy_special_classes, _trainer, make_special_model
 from tiny_model import make_tiny_model_class
 
@@ -95,10 +95,9 @@ _REAL_SIDE = textwrap.dedent(
 )
 
 
-@needs_ref_l2
-def test_our_file_loads_and_resumes_in_real_2_6_6(our_file, subprocess_env):
+def test_our_file_loads_and_resumes_in_real_2_6_6(our_file, subprocess_env, ref_l2_python):
     env = dict(subprocess_env, PYTHONPATH=str(FIXTURES))  # the real package, not ours
-    proc = subprocess.run([str(REF_L2_PYTHON), "-c", _REAL_SIDE, our_file], capture_output=True, text=True, env=env,
+    proc = subprocess.run([str(ref_l2_python), "-c", _REAL_SIDE, our_file], capture_output=True, text=True, env=env,
                           timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     real_side = json.loads(proc.stdout.strip().splitlines()[-1])

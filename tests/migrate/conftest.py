@@ -9,8 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "fixtures" / "migrate"
-REAL_L2 = Path("/work/ref/l2/bin/python")
-REAL_PL1 = Path("/work/ref/pl1/bin/python")
+from tests.reference import L2_PYTHON as REAL_L2, PL1_PYTHON as REAL_PL1, require  # noqa: E402
 
 sys.path.insert(0, str(FIXTURES))  # update_expected.options_for: the fixture option header, read in one place
 
@@ -25,6 +24,4 @@ def expected_path(case: Path) -> Path:
 
 @pytest.fixture
 def real_l2() -> Path:
-    if not REAL_L2.exists():
-        pytest.skip("the real lightning 2.6.6 interpreter (/work/ref/l2) is not installed")
-    return REAL_L2
+    return require(REAL_L2)

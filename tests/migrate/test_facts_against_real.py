@@ -15,7 +15,7 @@ import pytest
 
 from lit_migrate import legacy_facts as facts
 
-from .conftest import REAL_L2, REAL_PL1, ROOT
+from .conftest import REAL_L2, REAL_PL1, ROOT, require
 
 PROBE = ROOT / "tests" / "migrate" / "real" / "probe.py"
 
@@ -34,8 +34,7 @@ NEW_TARGETS = sorted({m.new for m in [*facts.NAME_MOVES.values(), *facts.MODULE_
 
 
 def _probe(python, mode, request):
-    if not python.exists():
-        pytest.skip(f"{python} is not installed")
+    require(python)
     proc = subprocess.run([str(python), str(PROBE), mode], input=json.dumps(request), capture_output=True,
                           text=True, timeout=240)
     assert proc.returncode == 0, proc.stderr[-2000:]

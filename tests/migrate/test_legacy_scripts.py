@@ -21,7 +21,7 @@ import pytest
 
 from lit_migrate import cli
 
-from .conftest import REAL_L2, ROOT
+from .conftest import REAL_L2, ROOT, require
 
 SCRIPTS_DIR = ROOT / "fixtures" / "legacy_scripts"
 # the training scripts start with a `# semantics:` header; helpers (legacy_report, generators) do not
@@ -92,8 +92,7 @@ def migrated_runs(tmp_path_factory):
 @pytest.mark.parametrize("script", SCRIPTS, ids=[s.stem for s in SCRIPTS])
 def test_migrated_legacy_script_matches_1x_results(script, interpreter, migrated_runs):
     python = INTERPRETERS[interpreter]
-    if not python.exists():
-        pytest.skip(f"{python} is not installed")
+    require(python)
     expected_file = SCRIPTS_DIR / "expected" / f"{script.stem}.json"
     if not expected_file.exists():
         pytest.skip(f"no recorded 1.9.5 result for {script.name} yet")

@@ -3,7 +3,7 @@
 `run_all(ns)` takes a namespace with `callbacks` (ModelCheckpoint, EarlyStopping, LearningRateMonitor, Timer,
 GradientAccumulationScheduler) and returns JSON-able results. Run with the real package to write the reference:
 
-    /work/ref/l2/bin/python tests/checkpointing/reference/callback_scenarios.py   # writes lightning-2.6.6.json
+    .ref/l2/bin/python tests/checkpointing/reference/callback_scenarios.py   # writes lightning-2.6.6.json
 
 and tests/checkpointing/test_callback_reference.py runs the same scenarios against this project.
 """

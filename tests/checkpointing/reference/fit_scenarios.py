@@ -1,6 +1,6 @@
 """Callbacks inside real `fit` runs of the tiny model, measured identically for any Lightning implementation.
 
-    /work/ref/l2/bin/python tests/checkpointing/reference/fit_scenarios.py   # writes fit-2.6.6.json
+    .ref/l2/bin/python tests/checkpointing/reference/fit_scenarios.py   # writes fit-2.6.6.json
 
 `run_all(ns, root)` returns JSON-able results; test_fit_scenarios.py compares ours to the committed reference.
 """

@@ -1,8 +1,8 @@
 """Old-format checkpoint dicts run through `migrate_checkpoint`, identically for any Lightning implementation.
 
-    /work/ref/l2/bin/python tests/checkpointing/reference/migration_scenarios.py   # writes migration-2.6.6.json
+    .ref/l2/bin/python tests/checkpointing/reference/migration_scenarios.py   # writes migration-2.6.6.json
 
-The scenarios are synthetic files of the layouts described in /work/shared/migration-table.md F.1-F.4 (0.9, 1.5,
+The scenarios are synthetic files of the layouts described in shared/migration-table.md (beside the repository) F.1-F.4 (0.9, 1.5,
 1.6 with 1.x loop keys, colliding ModelCheckpoint keys, a newer producer). test_migration.py compares our result.
 """
 from __future__ import annotations

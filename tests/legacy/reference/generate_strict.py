@@ -1,6 +1,6 @@
 """Record how the real Lightning 2.6.6 reacts to each legacy row of the table (what strict mode must reproduce).
 
-  /work/ref/l2/bin/python tests/legacy/reference/generate_strict.py   # writes strict_2_6_6.json next to this file
+  .ref/l2/bin/python tests/legacy/reference/generate_strict.py   # writes strict_2_6_6.json next to this file
 
 For every legacy Trainer argument (A), Trainer attribute / method (B) and 1.x import path (D) in
 lit_migrate.legacy_facts, it records the exception class the real package raises (or "ok"). The sample values are

@@ -1,6 +1,6 @@
 """The ordered steps that turn a checkpoint written by an older Lightning release into the 2.x layout.
 
-Each step is a fact of the format's history (``/work/shared/migration-table.md`` section F.4): the version that
+Each step is a fact of the format's history (``shared/migration-table.md (beside the repository)`` section F.4): the version that
 introduced the change and what it does to the checkpoint dict. :func:`_migration_index` lists them by that version;
 ``migrate_checkpoint`` (in ``utils``) runs every step whose version is newer than the file's.
 """
