@@ -160,25 +160,12 @@ class TrainerArgsRule(Rule):
                    for k, v in mapped.trainer_kwargs.items()]
             for caveat in mapped.caveats:
                 self.ctx.caveat(original, self, caveat)
-        elif dynamic == ["gpus"] and is_simple_reference(named["gpus"].value) and \
-                not (facts.LEGACY_DEVICE_ARGS - {"gpus"}) & set(group):
-            # A runtime expression with the exact 1.x rule (A.3): CPU for the "no GPU" values, else CUDA.
+        elif dynamic == ["gpus"]:
             rest = {k: v for k, v in group.items() if k != "gpus"}
-            try:
-                extra = facts.translate_device_kwargs(rest).trainer_kwargs if rest else {}
-            except facts.LegacyFactError as err:
-                self.ctx.note(original, self, err.advice)
+            found = self._dynamic_gpus(original, named["gpus"].value, rest, imports)
+            if found is None:
                 return
-            extra.pop("accelerator", None)
-            ref = code(named["gpus"].value)
-            cpu_values = render_source(facts.GPUS_CPU_VALUES, self.ctx.quote)
-            q = self.ctx.quote
-            new = [
-                make_kwarg("accelerator", expr(f"{q}cpu{q} if {ref} in {cpu_values} else "
-                                               f"{q}{facts.ACCELERATOR_FOR_GPUS}{q}"), like),
-                make_kwarg("devices", expr(f"1 if {ref} in {cpu_values} else {ref}"), like),
-                *(make_kwarg(k, expr(render_source(v, q, imports)), like) for k, v in extra.items()),
-            ]
+            new = [make_kwarg(k, expr(v), like) for k, v in found.items()]
         else:
             self.ctx.note(original, self, "device arguments " + ", ".join(f"{k}=..." for k in dynamic) +
                           " are computed at run time: rewrite them as accelerator=/devices=/strategy= "
@@ -189,6 +176,58 @@ class TrainerArgsRule(Rule):
             replacement[i] = []
         before = ", ".join(code(args[i]).rstrip(", \n") for i in positions)
         messages.append(f"{before} -> {', '.join(code(a) for a in new)}")
+
+    def _dynamic_gpus(self, original: cst.Call, value: cst.BaseExpression, rest: dict[str, Any],
+                      imports: list[facts.ObjectSpec]) -> dict[str, str] | None:
+        """accelerator=/devices=/strategy= sources for a run-time `gpus=<value>` with the exact 1.x rule (A.3).
+
+        The rest of the device group is literal. Both outcomes of the 1.x rule are translated here, then joined
+        into conditional expressions on the same value (`gpus=1 if cuda else 0` -> `"cuda" if cuda else "cpu"`).
+        """
+        q = self.ctx.quote
+        caveats: list[str] = []
+        found = self._dynamic_gpus_kwargs(original, value, rest, imports, caveats)
+        if found is not None:
+            for caveat in dict.fromkeys(caveats):
+                self.ctx.caveat(original, self, caveat)
+        return found
+
+    def _dynamic_gpus_kwargs(self, original: cst.Call, value: cst.BaseExpression, rest: dict[str, Any],
+                             imports: list[facts.ObjectSpec], caveats: list[str]) -> dict[str, str] | None:
+        q = self.ctx.quote
+        try:
+            if isinstance(value, cst.IfExp) and DYNAMIC not in (literal_value(value.body),
+                                                                literal_value(value.orelse)):
+                when_true = self._translate_devices(caveats, {**rest, "gpus": literal_value(value.body)}, imports)
+                when_false = self._translate_devices(caveats, {**rest, "gpus": literal_value(value.orelse)}, imports)
+                return _join_branches(_parenthesized(value.test), when_true, when_false, q)
+            if not _repeatable(value):
+                self.ctx.note(original, self, f"gpus={code(value)} calls a function lit-migrate cannot repeat: "
+                                              "assign it to a variable and pass gpus=<variable>, or rewrite it as "
+                                              "accelerator=/devices= (migration table A.3)")
+                return None
+            ref = _parenthesized(value)
+            on_cpu = self._translate_devices(caveats, {**rest, "gpus": 0}, imports)
+            on_gpu = self._translate_devices(caveats, {**rest, "gpus": _GPUS_PROBE}, imports)
+        except facts.LegacyFactError as err:
+            self.ctx.note(original, self, err.advice)
+            return None
+        probe = render_source(_GPUS_PROBE)
+        if on_gpu.get("devices") != probe or any(probe in v for k, v in on_gpu.items() if k != "devices"):
+            self.ctx.note(original, self, f"gpus={code(value)} is computed at run time and combined with other "
+                                          "device flags: rewrite them as accelerator=/devices=/strategy= "
+                                          "(migration table A.3-A.5)")
+            return None
+        on_gpu["devices"] = ref
+        condition = f"{ref} in {render_source(facts.GPUS_CPU_VALUES, q)}"
+        return _join_branches(condition, on_cpu, on_gpu, q)
+
+    def _translate_devices(self, caveats: list[str], group: dict[str, Any],
+                           imports: list[facts.ObjectSpec]) -> dict[str, str]:
+        """A literal device group as 2.x keyword -> source."""
+        mapped = facts.translate_device_kwargs(group)
+        caveats.extend(mapped.caveats)
+        return {k: render_source(v, self.ctx.quote, imports) for k, v in mapped.trainer_kwargs.items()}
 
     def _dynamic_arg(self, original: cst.Call, arg: cst.Arg, name: str, replacement: dict[int, list[cst.Arg]],
                      index: int, messages: list[str]) -> None:
@@ -223,6 +262,56 @@ class TrainerArgsRule(Rule):
         self.ctx.note(original, self, "add " + ", ".join(rendered) + " to the callbacks list (it is built "
                                                                       "elsewhere, so lit-migrate left it alone)")
         return False
+
+
+# A gpus value no real script uses: translating it shows where the 1.x rule puts the device count.
+_GPUS_PROBE = 7919
+# What 2.x assumes for a device keyword that one outcome of a run-time gpus= value does not set.
+_DEVICE_DEFAULTS: dict[str, Any] = {"accelerator": "auto", "devices": 1, "strategy": "auto"}
+# Calls that are cheap and side-effect free, so a gpus= expression using them can be evaluated twice.
+_PURE_CALLS = frozenset({"int", "str", "len", "bool", "min", "max", "torch.cuda.device_count",
+                         "torch.cuda.is_available"})
+
+
+def _repeatable(node: cst.BaseExpression) -> bool:
+    """Whether evaluating `node` twice is harmless (names, literals, operators, a few pure calls)."""
+    if is_simple_reference(node) or literal_value(node) is not DYNAMIC:
+        return True
+    if isinstance(node, cst.Call):
+        return dotted(node.func) in _PURE_CALLS and all(not a.star and _repeatable(a.value) for a in node.args)
+    if isinstance(node, cst.IfExp):
+        return all(_repeatable(n) for n in (node.test, node.body, node.orelse))
+    if isinstance(node, cst.BinaryOperation):
+        return _repeatable(node.left) and _repeatable(node.right)
+    if isinstance(node, cst.BooleanOperation):
+        return _repeatable(node.left) and _repeatable(node.right)
+    if isinstance(node, cst.UnaryOperation):
+        return _repeatable(node.expression)
+    if isinstance(node, cst.Comparison):
+        return _repeatable(node.left) and all(_repeatable(c.comparator) for c in node.comparisons)
+    return False
+
+
+def _parenthesized(node: cst.BaseExpression) -> str:
+    """`node` as an operand of `in` / of a conditional expression (bracketed where it binds more loosely)."""
+    text = code(node)
+    looser = isinstance(node, (cst.IfExp, cst.Lambda, cst.NamedExpr, cst.BooleanOperation, cst.Comparison)) or \
+        (isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not))
+    return f"({text})" if looser and not node.lpar else text
+
+
+def _join_branches(condition: str, when_true: dict[str, str], when_false: dict[str, str],
+                   quote: str) -> dict[str, str]:
+    """keyword -> `a if condition else b` (or the shared value), accelerator/devices/strategy first."""
+    defaults = {k: render_source(v, quote) for k, v in _DEVICE_DEFAULTS.items()}
+    out = {}
+    for key in dict.fromkeys([*_DEVICE_DEFAULTS, *when_true, *when_false]):
+        if key not in when_true and key not in when_false:
+            continue
+        a = when_true.get(key, defaults.get(key, "None"))
+        b = when_false.get(key, defaults.get(key, "None"))
+        out[key] = a if a == b else f"{a} if {condition} else {b}"
+    return out
 
 
 def _first_kwarg(args: list[cst.Arg]) -> cst.Arg | None:
