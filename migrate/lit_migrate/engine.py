@@ -152,12 +152,13 @@ class _Dispatcher(FastTransformer):
 
     _STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
 
-    def __init__(self, rules: list[Rule], ctx: FileContext, module: cst.Module, source: str) -> None:
+    def __init__(self, rules: list[Rule], ctx: FileContext, module: cst.Module, source: str,
+                 tree: ast.Module | None = None) -> None:
         super().__init__()
         self.ctx = ctx
         self.module = module
-        self._spans = _statement_spans(module, source, ctx.first_lines)
-        self._lines = source.splitlines()
+        self._spans = _statement_spans(module, source, ctx.first_lines, tree)
+        self._lines = _LINE_BREAK.split(source)  # the breaks Python counts (str.splitlines also splits at \f)
         self._statement_types = {cst.SimpleStatementLine, cst.FunctionDef, cst.ClassDef, cst.If, cst.For,
                                  cst.While, cst.With, cst.Try}
         self._pattern: re.Pattern[str] | None = None
@@ -219,16 +220,20 @@ class _Dispatcher(FastTransformer):
         return result
 
 
-def _statement_spans(module: cst.Module, source: str, first_lines: dict[int, int]) -> dict[int, tuple[int, int]] | None:
-    """Pair libcst statements with Python's own (fast) parse of the same source.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _statement_spans(module: cst.Module, source: str, first_lines: dict[int, int],
+                     tree: ast.Module | None = None) -> dict[int, tuple[int, int]] | None:
+    """Pair libcst statements with Python's own (fast) parse of the same source (`tree`, when already parsed).
 
     Fills `first_lines` (statement id -> its line, for the report) and returns statement id -> (first line with
     decorators, last line), for the relevance filter; None when the source does not parse with `ast`.
     """
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+    if tree is None:
+        tree, _ = python_parse(source)
+        if tree is None:
+            return None
     spans: dict[int, tuple[int, int]] = {}
 
     def pair(cst_body: Any, ast_body: list[ast.stmt]) -> None:
@@ -306,6 +311,16 @@ def might_need_migration(source: str) -> bool:
     return any(marker in source for marker in LIGHTNING_MARKERS)
 
 
+def python_parse(source: str) -> tuple[ast.Module | None, str]:
+    """(tree, "") when CPython accepts the source, else (None, where and why it does not)."""
+    try:
+        return ast.parse(source), ""
+    except SyntaxError as err:  # IndentationError and TabError included
+        return None, f"line {err.lineno}: {err.msg}" if err.lineno else err.msg
+    except (ValueError, RecursionError, MemoryError) as err:
+        return None, f"{type(err).__name__}: {_first_line(err)}"
+
+
 def migrate_source(source: str, path: str = "<string>", options: Options | None = None) -> FileResult:
     """Rewrite one file's text. Never raises for bad input; `result.error` says why nothing was changed."""
     options = options or Options()
@@ -313,16 +328,30 @@ def migrate_source(source: str, path: str = "<string>", options: Options | None 
     if not might_need_migration(source):
         result.skipped = "does not mention lightning"
         return result.finish()
+    # Python's own parser first: it is fast, and what it refuses never reaches libcst's native parser (deeply
+    # nested brackets crash it); its tree also pairs statements with lines for the report.
+    tree, problem = python_parse(source)
+    if tree is None:
+        result.error = f"not valid Python, left untouched: {problem}"
+        return result.finish()
     try:
         module = cst.parse_module(source)
     except (cst.ParserSyntaxError, RecursionError, ValueError) as err:
         result.error = f"not valid Python, left untouched: {_first_line(err)}"
         return result.finish()
+    except BaseException as err:  # libcst's native parser reports its own panics as a BaseException
+        if isinstance(err, (KeyboardInterrupt, SystemExit)):
+            raise
+        result.error = f"libcst cannot parse this file, left untouched: {type(err).__name__}: {_first_line(err)}"
+        return result.finish()
     ctx = FileContext(source, options)
     rules = [rule(ctx) for rule in all_rules() if options.enabled(rule)]
     try:
-        new_module = _add_imports(module.visit(_Dispatcher(rules, ctx, module, source)), ctx)
+        new_module = _add_imports(module.visit(_Dispatcher(rules, ctx, module, source, tree)), ctx)
         output = new_module.code
+    except RecursionError:
+        result.error = "too deeply nested for libcst (RecursionError), left untouched"
+        return result.finish()
     except Exception as err:  # a rule bug must not take the rest of the tree down
         result.error = f"internal error in lit-migrate, file left untouched: {type(err).__name__}: {err}"
         return result.finish()
