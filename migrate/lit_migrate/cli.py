@@ -7,17 +7,18 @@ Exit codes: 0 done (with --check/--diff: nothing would change); 1 --check/--diff
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
-from typing import Iterable, Sequence
+from functools import partial
+from typing import Sequence
 
 from .engine import Options, all_rules, families
 from .files import Target, iter_targets, migrate_text, process_file, unified_diff
 from .report import FileResult, RunReport
+from .workers import cpu_count, run_isolated
 
 EXIT_OK, EXIT_WOULD_CHANGE, EXIT_USAGE, EXIT_ERRORS = 0, 1, 2, 3
 _PROGRESS_MIN_FILES = 50
+DEFAULT_TIMEOUT = 60.0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ignore", metavar="RULES", help="comma-separated rule families or rule names to skip")
     parser.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
                         help="parallel worker processes (default: all cores)")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                        help=f"time limit per file; a file that takes longer is reported and left untouched "
+                             f"(default {DEFAULT_TIMEOUT:g}; 0 means no limit)")
     parser.add_argument("--keep-namespace", action="store_true",
                         help="keep `pytorch_lightning` imports (its 2.x API) instead of `lightning.pytorch`")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -72,6 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("give at least one PATH (a file, a folder, or - for stdin)")
     if args.jobs < 0:
         parser.error("-j/--jobs must be >= 1 (0 means all cores)")
+    if not args.timeout >= 0:
+        parser.error("--timeout must be a number of seconds >= 0 (0 means no limit)")
     options = Options(keep_namespace=args.keep_namespace, select=_rule_set(parser, args.select),
                       ignore=_rule_set(parser, args.ignore) or frozenset())
     dry = args.diff or args.check
@@ -83,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         report.files.append(_stdin(options, args))
     else:
         report.files.extend(_run(targets, options, write=not dry, want_diff=args.diff,
-                                 jobs=args.jobs or os.cpu_count() or 1,
+                                 jobs=args.jobs or cpu_count(), timeout=args.timeout or None,
                                  progress=not (args.no_progress or args.quiet) and sys.stderr.isatty()))
     if args.diff:
         for result in report.files:
@@ -124,36 +130,27 @@ def _stdin(options: Options, args: argparse.Namespace) -> FileResult:
     return result
 
 
-def _job(item: tuple[str, Options, bool, bool]) -> FileResult:
-    return process_file(*item)
-
-
 def _run(targets: list[Target], options: Options, write: bool, want_diff: bool, jobs: int,
-         progress: bool) -> list[FileResult]:
-    results: list[FileResult] = []
-    work = []
-    for target in targets:
+         timeout: float | None, progress: bool) -> list[FileResult]:
+    """Process the targets in isolated workers (see `workers`); results in the order of `targets`."""
+    results: list[FileResult | None] = [None] * len(targets)
+    work: list[int] = []
+    for i, target in enumerate(targets):
         if target.error or target.skipped:
-            results.append(FileResult(path=target.path, error=target.error, skipped=target.skipped).finish())
+            results[i] = FileResult(path=target.path, error=target.error, skipped=target.skipped).finish()
         else:
-            work.append((target.path, options, write, want_diff))
+            work.append(i)
     bar = _Progress(len(work)) if progress and len(work) >= _PROGRESS_MIN_FILES else None
-    if jobs == 1 or len(work) < 2:
-        done: Iterable[FileResult] = map(_job, work)
-    else:
-        pool = ProcessPoolExecutor(max_workers=min(jobs, len(work)))
-        done = pool.map(_job, work, chunksize=max(1, min(64, len(work) // (jobs * 8) or 1)))
+    job = partial(process_file, options=options, write=write, want_diff=want_diff)
     try:
-        for result in done:
-            results.append(result)
+        for k, result in run_isolated([targets[i].path for i in work], job, jobs, timeout):
+            results[work[k]] = result
             if bar:
                 bar.step()
     finally:
-        if jobs != 1 and len(work) >= 2:
-            pool.shutdown()
         if bar:
             bar.close()
-    return results
+    return [r for r in results if r is not None]
 
 
 class _Progress:
