@@ -139,8 +139,8 @@ class _Class:
                 continue
             if _calls_self(step, hook):
                 continue  # already routed through the hook (a previous run, or the user's own code)
-            new_step, count = _rewrite_returns(step, lambda value: _Return(
-                [], f"self.{hook}({code(value) if value is not None else 'None'})"))
+            returns = _hook_returns(self.method(hook))
+            new_step, count = _rewrite_returns(step, lambda value: _through_step_end(value, hook, returns, step))
             if count:
                 self.replace(step, new_step)
                 self.change(step_name, f"{step_name} now passes its output through {hook} (2.x never calls "
@@ -231,6 +231,14 @@ class _Class:
         step = self.method("training_step")
         if step is None or facts.OPTIMIZER_IDX_PARAM not in [p.name.value for p in step.params.params]:
             return
+        if not _uses(step.body, facts.OPTIMIZER_IDX_PARAM):  # one optimizer: the parameter was never read
+            params = [p for p in step.params.params if p.name.value != facts.OPTIMIZER_IDX_PARAM]
+            if params:
+                params[-1] = params[-1].with_changes(comma=step.params.params[-1].comma)
+            self.replace(step, step.with_changes(params=step.params.with_changes(params=params)))
+            self.change("training_step", f"dropped the unused {facts.OPTIMIZER_IDX_PARAM} parameter (2.x refuses "
+                                         "it under automatic optimization; the step never read it)")
+            return
         problem = self._manual_blocker(step)
         if problem is None:
             rewritten = _gan_rewrite(step, self.originals["training_step"])
@@ -251,16 +259,15 @@ class _Class:
                                          "each training epoch")
 
     def _manual_blocker(self, step: cst.FunctionDef) -> str | None:
-        source = code(self.updated)
-        if "frequency" in source:
-            return "per-optimizer frequencies"
         configure = self.method("configure_optimizers")
         if configure is None:
             return "configure_optimizers is not in this class"
+        if "optimizer_frequencies" in code(self.updated) or _optimizer_frequencies(configure):
+            return "per-optimizer frequencies"
         configure_source = code(configure)
         self.step_schedulers = "sched" in configure_source.lower()
-        if self.step_schedulers and any(word in configure_source for word in (
-                "interval", "monitor", "Plateau", "OneCycle", "Cyclic")):
+        if self.step_schedulers and (any(word in configure_source for word in ("Plateau", "OneCycle", "Cyclic"))
+                                     or not _epoch_scheduler_configs(configure)):
             return "scheduler configs with interval/monitor, or per-step schedulers, must be stepped by hand"
         if self.method("training_epoch_end") is not None or self.method("training_step_end") is not None:
             return "training_epoch_end/training_step_end see per-optimizer outputs"
@@ -546,6 +553,71 @@ def _collect(value: cst.BaseExpression | None, attr: str, detach_loss: bool, ste
         entry = ref
     before.append(f"self.{attr}.append({entry})")
     return _Return(before, ref)
+
+
+def _hook_returns(fn: cst.FunctionDef) -> str:
+    """"always", "never" or "sometimes": whether a hook returns a value other than None."""
+    values: list[cst.BaseExpression | None] = []
+    fn.visit(_ReturnRewriter(lambda value: values.append(value)))  # the plan records, rewrites nothing
+    given = [v for v in values if v is not None and not (isinstance(v, cst.Name) and v.value == "None")]
+    if not given:
+        return "never"
+    body = fn.body.body if isinstance(fn.body, cst.IndentedBlock) else ()
+    last = body[-1] if body else None
+    ends_with_return = isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], cst.Return)
+    return "always" if len(given) == len(values) and ends_with_return else "sometimes"
+
+
+def _through_step_end(value: cst.BaseExpression | None, hook: str, returns: str, step: cst.FunctionDef) -> _Return:
+    """`return X` -> X passed through `*_step_end`; as in 1.x, a None from the hook keeps the step's output."""
+    given = code(value) if value is not None else "None"
+    if returns == "always":
+        return _Return([], f"self.{hook}({given})")
+    if value is None or isinstance(value, cst.Name):
+        ref, before = given, []
+    else:
+        ref = _free_name(step, "step_output")
+        before = [f"{ref} = {given}"]
+    if returns == "never":
+        return _Return([*before, f"self.{hook}({ref})"], ref)
+    end = _free_name(step, "end_output")
+    return _Return([*before, f"{end} = self.{hook}({ref})"], f"{ref} if {end} is None else {end}")
+
+
+def _dict_literals(node: cst.CSTNode) -> list[dict[str, cst.BaseExpression]]:
+    """Every `{"key": value, ...}` / `dict(key=value, ...)` literal in `node`, as string key -> value."""
+    found: list[dict[str, cst.BaseExpression]] = []
+
+    class Finder(FastVisitor):
+        def visit_Dict(self, d: cst.Dict) -> None:
+            found.append({k: e.value for e in d.elements if isinstance(e, cst.DictElement)
+                          for k in [literal_value(e.key)] if isinstance(k, str)})
+
+        def visit_Call(self, call: cst.Call) -> None:
+            if dotted(call.func) == "dict":
+                found.append({a.keyword.value: a.value for a in call.args if a.keyword is not None})
+
+    node.visit(Finder())
+    return found
+
+
+def _optimizer_frequencies(configure: cst.FunctionDef) -> bool:
+    """An optimizer config dict with a "frequency" (1.x alternated optimizers by it); a scheduler's does not count."""
+    return any("optimizer" in d and "frequency" in d for d in _dict_literals(configure))
+
+
+def _epoch_scheduler_configs(configure: cst.FunctionDef) -> bool:
+    """Whether every scheduler config dict says what 1.x did by default: step once per epoch."""
+    for d in _dict_literals(configure):
+        if "scheduler" not in d:
+            continue
+        if literal_value(d["interval"]) != "epoch" if "interval" in d else False:
+            return False
+        if "frequency" in d and literal_value(d["frequency"]) != 1:
+            return False
+        if "monitor" in d or "reduce_on_plateau" in d:
+            return False
+    return True
 
 
 def _gan_rewrite(step: cst.FunctionDef, original: cst.FunctionDef) -> cst.FunctionDef | str:
