@@ -54,6 +54,7 @@ class FileContext:
         self.imports_needed: list[tuple[str, str]] = []  # (module, name) to add as `from module import name`
         self.modules_needed: list[str] = []  # `import module`
         self.statement_stack: list[cst.CSTNode] = []
+        self.followed_names: set[str] = set()  # variables a rule follows (`fitter = Trainer()`): always walked
         self.top_of: dict[int, cst.CSTNode] = {}  # recorded node -> its top-level statement (for line numbers)
         self.inner_of: dict[int, cst.CSTNode] = {}  # recorded node -> innermost statement around it
         self.first_lines: dict[int, int] = {}  # statement -> its source line (from Python's own parser)
@@ -199,11 +200,12 @@ class _Dispatcher(FastTransformer):
         if any(word in text for word in _RELEVANT_WORDS):
             return True
         names = self.ctx.bindings.names
-        if self._pattern_for != len(names):
+        if self._pattern_for != len(names) + len(self.ctx.followed_names):
             bound = [re.escape(k) for k, v in names.items() if v.split(".")[0] in ("pytorch_lightning", "lightning",
                                                                                    "logging")]
+            bound += [re.escape(k) for k in sorted(self.ctx.followed_names)]
             self._pattern = re.compile(r"\b(?:" + "|".join(bound) + r")\b") if bound else None
-            self._pattern_for = len(names)
+            self._pattern_for = len(names) + len(self.ctx.followed_names)
         return bool(self._pattern and self._pattern.search(text))
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
