@@ -11,6 +11,7 @@ from .. import legacy_facts as facts
 from ..cstutil import code, expr, keyword, set_args
 from ..engine import Rule, register
 from ..names import dotted
+from .trainer import is_trainer_path
 
 
 @register
@@ -65,6 +66,13 @@ class AttributesRule(Rule):
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         self.stores.add(id(node.target))
 
+    def visit_Call(self, node: cst.Call) -> None:
+        """`trainer.tuner.lr_find(...)` is rewritten whole by the trainer-methods rule: no note on `.tuner`."""
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in facts.TUNER_METHOD_1X_DEFAULTS and \
+                isinstance(func.value, cst.Attribute) and func.value.attr.value == "tuner":
+            self.stores.add(id(func.value))
+
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> Any:
         attr = original.attr.value
         if (attr not in facts.TRAINER_ATTRIBUTES and attr not in facts.MODULE_ATTRIBUTES) or \
@@ -73,7 +81,7 @@ class AttributesRule(Rule):
         owner = dotted(original.value)
         if owner is None:
             return updated
-        if _is_trainer(owner):
+        if is_trainer_path(self.ctx, owner):
             fact = facts.TRAINER_ATTRIBUTES.get(attr)
         elif owner == "self" and self.ctx.bindings.mentions_lightning():
             fact = facts.MODULE_ATTRIBUTES.get(attr)
@@ -92,7 +100,7 @@ class AttributesRule(Rule):
         """`trainer.val_dataloaders[0]`: a list in 1.x, the loader itself in 2.x when there is one (B.2)."""
         value = original.value
         if isinstance(value, cst.Attribute) and value.attr.value in facts.TRAINER_LOADER_LISTS and \
-                _is_trainer(dotted(value.value) or ""):
+                is_trainer_path(self.ctx, dotted(value.value) or ""):
             self.ctx.note(original, self, f"{code(value)}[...]: {facts.TRAINER_LOADER_LISTS[value.attr.value]}")
         return updated
 
@@ -106,10 +114,6 @@ class AttributesRule(Rule):
         self.ctx.change(original, self, f"self.hparams = ... -> self.{facts.HPARAMS_ASSIGNMENT_REPLACEMENT}(...)")
         return cst.Expr(value=cst.Call(func=expr(f"self.{facts.HPARAMS_ASSIGNMENT_REPLACEMENT}"),
                                        args=[cst.Arg(value=updated.value)]), semicolon=updated.semicolon)
-
-
-def _is_trainer(owner: str) -> bool:
-    return owner.rsplit(".", 1)[-1] in ("trainer", "_trainer", "pl_trainer")
 
 
 @register

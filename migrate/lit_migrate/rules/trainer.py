@@ -417,15 +417,25 @@ class _ReplaceNode(FastTransformer):
 class TrainerMethodsRule(Rule):
     name = "trainer-methods"
     family = "trainer"
-    summary = "trainer.fit/validate/test/predict keyword renames, removed Trainer methods (B.1)"
+    summary = "trainer.fit/validate/test/predict keyword renames, trainer.tuner -> Tuner(trainer), removed Trainer " \
+              "methods (B.1)"
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        """`fitter = Trainer(...)`: `fitter` is a trainer wherever this file uses it, whatever its name."""
+        if isinstance(node.value, cst.Call) and trainer_call_kind(self, node.value.func)[0] in _MAKES_TRAINER:
+            self.ctx.followed_names.update(t.target.value for t in node.targets if isinstance(t.target, cst.Name))
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> Any:
         func = updated.func
-        if not isinstance(func, cst.Attribute) or func.attr.value not in _METHOD_NAMES:
+        if not isinstance(func, cst.Attribute):
             return updated
         method = func.attr.value
+        if method in facts.TUNER_METHOD_1X_DEFAULTS:
+            return self._tuner_call(original, updated, func)
+        if method not in _METHOD_NAMES:
+            return updated
         renames = facts.TRAINER_METHOD_KWARG_RENAMES.get(method)
-        if renames and _looks_like_trainer(func.value):
+        if renames and is_trainer_receiver(self.ctx, func.value):
             new_args, done = [], []
             for arg in updated.args:
                 name = keyword(arg)
@@ -439,24 +449,72 @@ class TrainerMethodsRule(Rule):
                     self.ctx.change(original, self, message)
                 return updated.with_changes(args=new_args)
         if method in facts.TRAINER_METHODS_REMOVED and method not in facts.ARGPARSE_HELPERS and \
-                _looks_like_trainer(func.value) and not updated.args:
+                is_trainer_receiver(self.ctx, func.value) and not updated.args:
             template = facts.TRAINER_METHOD_REPLACEMENTS.get(method)
             if template:
                 self.ctx.change(original, self, f".{method}() -> " + template.format(obj="trainer"))
                 return expr(template.format(obj=code(func.value)))
             self.ctx.note(original, self, facts.TRAINER_METHODS_REMOVED[method])
-        elif method == "tune" and _looks_like_trainer(func.value):
+        elif method == "tune" and is_trainer_receiver(self.ctx, func.value):
             self.ctx.note(original, self, facts.TRAINER_METHODS_REMOVED["tune"])
         return updated
 
+    def _tuner_call(self, original: cst.Call, call: cst.Call, func: cst.Attribute) -> cst.Call:
+        """`trainer.tuner.lr_find(...)` -> `Tuner(trainer).lr_find(..., update_attr=False)` (1.x's default)."""
+        owner = func.value
+        if not (isinstance(owner, cst.Attribute) and owner.attr.value == "tuner" and
+                is_trainer_receiver(self.ctx, owner.value)):
+            return call
+        method = func.attr.value
+        if any(a.star for a in call.args):
+            self.ctx.note(original, self, f"{code(owner)} was removed in 2.0: call Tuner({code(owner.value)})."
+                                          f"{method}(...) (from lightning.pytorch.tuner import Tuner)")
+            return call
+        given = {keyword(a) for a in call.args}
+        positional = sum(1 for a in call.args if a.keyword is None)
+        added = [make_kwarg(k, expr(render_source(v, self.ctx.quote)), _first_kwarg(list(call.args)))
+                 for k, v in facts.TUNER_METHOD_1X_DEFAULTS[method].items()
+                 if k not in given and positional <= _TUNER_POSITIONS[method].index(k)]
+        spec = facts.TUNER_CLASS
+        self.ctx.need_import(spec.module, spec.name)
+        new_func = func.with_changes(value=cst.Call(func=cst.Name(spec.name), args=[cst.Arg(owner.value)]))
+        shown = "".join(f", {code(a)}" for a in added)
+        self.ctx.change(original, self, f"{code(owner)}.{method}(...) -> Tuner({code(owner.value)}).{method}(...{shown})"
+                                        " (trainer.tuner was removed in 2.0)")
+        new = call.with_changes(func=new_func)
+        return set_args(new, [*call.args, *added]) if added else new
+
 
 _METHOD_NAMES = frozenset(facts.TRAINER_METHOD_KWARG_RENAMES) | frozenset(facts.TRAINER_METHODS_REMOVED)
+_MAKES_TRAINER = ("ctor", "classmethod:from_argparse_args")
+# The parameters of the tuner methods in order (the same in 1.9 and 2.x), to tell whether a positional argument
+# already gave the one whose default changed.
+_TUNER_POSITIONS = {
+    "lr_find": ("model", "train_dataloaders", "val_dataloaders", "dataloaders", "datamodule", "method", "min_lr",
+                "max_lr", "num_training", "mode", "early_stop_threshold", "update_attr"),
+    "scale_batch_size": (),
+}
+# Roots of dotted names that hold configuration, not objects: `config.trainer.gpus` is a config value.
+_CONFIG_ROOTS = ("config", "cfg", "conf", "args", "hparams", "hp", "opt", "opts", "options", "params", "settings",
+                 "flags", "hyperparams")
 
 
-def _looks_like_trainer(node: cst.BaseExpression) -> bool:
-    """`trainer`, `self.trainer`, `pl_trainer`, `Trainer(...)`: receivers of Trainer methods in user code."""
+def is_trainer_receiver(ctx: Any, node: cst.BaseExpression) -> bool:
+    """`trainer`, `self.trainer`, `pl_trainer`, `Trainer(...)`, or a name this file bound to a Trainer."""
     if isinstance(node, cst.Call):
         path = dotted(node.func)
         return path is not None and path.rsplit(".", 1)[-1] == "Trainer"
     path = dotted(node)
-    return path is not None and "trainer" in path.rsplit(".", 1)[-1].lower()
+    return path is not None and is_trainer_path(ctx, path, exact=False)
+
+
+def is_trainer_path(ctx: Any, path: str, exact: bool = True) -> bool:
+    """Whether a dotted name holds a Trainer: a name the file bound to one, or a trainer-like name (`trainer`,
+    `self.trainer`; with exact=False any name containing "trainer") not read from a configuration object."""
+    if path in ctx.followed_names:
+        return True
+    parts = path.split(".")
+    last = parts[-1].lower()
+    if not (last in ("trainer", "_trainer", "pl_trainer") if exact else "trainer" in last):
+        return False
+    return not any(p.lower() in _CONFIG_ROOTS or "config" in p.lower() or "cfg" in p.lower() for p in parts[:-1])
