@@ -847,6 +847,10 @@ TRAINER_METHODS_REMOVED: dict[str, str] = {
 }
 # Removed methods with a mechanical replacement expression; `{obj}` is the trainer expression.
 TRAINER_METHOD_REPLACEMENTS: dict[str, str] = {"get_model": "{obj}.lightning_module"}
+# `trainer.tuner.<method>(...)` (1.x) -> `Tuner(trainer).<method>(...)` (2.x, same parameters in the same order),
+# with the keyword arguments whose 2.x default differs given their 1.x value (lr_find's update_attr).
+TUNER_CLASS = ObjectSpec(f"{NEW_ROOT}.tuner", "Tuner")
+TUNER_METHOD_1X_DEFAULTS: dict[str, dict[str, Any]] = {"lr_find": {"update_attr": False}, "scale_batch_size": {}}
 # Argparse helpers: the argparse parameters of the 2.6 Trainer that `from_argparse_args` may pass through.
 ARGPARSE_HELPERS = frozenset({"from_argparse_args", "add_argparse_args", "parse_argparser"})
 
