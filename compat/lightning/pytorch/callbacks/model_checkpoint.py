@@ -2,6 +2,8 @@
 
 The policy lives here (triggers, names, the top-k bookkeeping); writing and deleting go through
 ``trainer.save_checkpoint`` and ``trainer.strategy.remove_checkpoint``, which write atomically.
+Paths restored from a checkpoint are data, not authority: a file is only deleted when this callback wrote it in this
+run, or when it is a ``.ckpt`` file that resolves inside ``dirpath`` (see :meth:`ModelCheckpoint._may_delete`).
 File names, the order of saves and the stored state match Lightning 2.x for the same run and metrics; a
 ``ModelCheckpoint`` made by 1.x code follows pytorch-lightning 1.9.5's file rules instead (see
 :func:`_made_by_1x_code`).
@@ -110,6 +112,7 @@ class ModelCheckpoint(Checkpoint):
         self._last_global_step_saved = 0  # nothing to save before the first optimizer step
         self._last_time_checked: Optional[float] = None
         self._defer_save_until_validation = False
+        self._written_paths: Set[str] = set()  # what this callback wrote (or linked) in this process: deletable
 
         if dirpath and "://" not in str(dirpath):
             dirpath = os.path.realpath(os.path.expanduser(str(dirpath)))
@@ -480,6 +483,7 @@ class ModelCheckpoint(Checkpoint):
 
     def _save_checkpoint(self, trainer: Any, filepath: str) -> None:
         trainer.save_checkpoint(filepath, self.save_weights_only)
+        self._written_paths.add(_normalized(filepath))
         self._last_global_step_saved = trainer.global_step
         self._last_checkpoint_saved = filepath
         if trainer.is_global_zero:
@@ -488,30 +492,53 @@ class ModelCheckpoint(Checkpoint):
                 if after_save is not None:
                     after_save(proxy(self))
 
-    @staticmethod
-    def _link_checkpoint(trainer: Any, filepath: str, linkpath: str) -> None:
+    def _link_checkpoint(self, trainer: Any, filepath: str, linkpath: str) -> None:
         """Point ``linkpath`` at ``filepath`` (relative symlink; a copy where links are not allowed)."""
         if trainer.is_global_zero and os.path.abspath(filepath) != os.path.abspath(linkpath):
             if os.path.islink(linkpath) or os.path.isfile(linkpath):
                 os.remove(linkpath)
             elif os.path.isdir(linkpath):
-                shutil.rmtree(linkpath)
+                if _normalized(linkpath) not in self._written_paths:
+                    raise FileExistsError(
+                        f"`ModelCheckpoint(save_last='link')` would replace the folder {linkpath}, which this run did "
+                        "not write; folders are never deleted. Move it away or choose another `dirpath`."
+                    )
+                shutil.rmtree(linkpath)  # a sharded checkpoint this run wrote under the `last` name
             try:
                 os.symlink(os.path.relpath(filepath, os.path.dirname(linkpath)), linkpath)
             except OSError:
                 shutil.copy(filepath, linkpath)
+        self._written_paths.add(_normalized(linkpath))
         trainer.strategy.barrier()
 
     def _should_remove_checkpoint(self, trainer: Any, previous: str, current: str) -> bool:
         """Never delete the file just written, the file training resumed from, or a file outside ``dirpath``."""
         if previous == current:
             return False
-        if "://" in str(previous):
+        if "://" not in str(previous) and trainer.ckpt_path is not None:
+            if Path(previous).absolute() == Path(trainer.ckpt_path).absolute():
+                return False
+        return self._may_delete(previous)
+
+    def _may_delete(self, path: str) -> bool:
+        """Whether ``path`` is this callback's to delete.
+
+        Paths in the top-k bookkeeping may come from a checkpoint file (``load_state_dict``), which anyone can edit:
+        they choose nothing by themselves. A path is deletable when this callback wrote it in this process, or when it
+        names a ``.ckpt`` regular file that, with symlinks and ``..`` resolved, lies inside ``dirpath``. A folder is
+        only ever deleted when this run wrote it (a sharded checkpoint).
+        """
+        if _normalized(path) in self._written_paths:
             return True
-        previous_path = Path(previous).absolute()
-        if trainer.ckpt_path is not None and previous_path == Path(trainer.ckpt_path).absolute():
+        if not self.dirpath or not str(path).endswith(self.FILE_EXTENSION):
             return False
-        return Path(self.dirpath).absolute() in previous_path.parents  # type: ignore[arg-type]
+        if "://" in str(path) or "://" in str(self.dirpath):  # remote: no links to resolve, but no `..` either
+            folder = str(self.dirpath).rstrip("/") + "/"
+            return str(path).startswith(folder) and ".." not in str(path)[len(folder):].split("/")
+        real = os.path.realpath(path)
+        folder = os.path.realpath(self.dirpath)
+        inside = os.path.commonpath([real, folder]) == folder and real != folder
+        return inside and os.path.isfile(real)
 
     def _remove_checkpoint(self, trainer: Any, filepath: str) -> None:
         trainer.strategy.remove_checkpoint(filepath)
@@ -590,6 +617,12 @@ def _namespace_root(value: Any) -> Optional[str]:
         return None
     root = getattr(value, "__name__", "").partition(".")[0]
     return root if root in _OUR_ROOTS else None
+
+
+def _normalized(path: Any) -> str:
+    """One spelling per local path (absolute, ``..`` collapsed, links kept) for the set of written files."""
+    path = str(path)
+    return path if "://" in path else os.path.normpath(os.path.abspath(path))
 
 
 def _num_val_batches(trainer: Any) -> float:

@@ -1,0 +1,110 @@
+"""Paths restored from a checkpoint are data, not authority: a tampered checkpoint cannot make ModelCheckpoint delete
+anything outside its own folder, a folder, or a file that is not a `.ckpt` file; the normal top-k rotation (which
+deletes restored files inside the folder) is unchanged, side by side with the real 2.6.6."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+import lightning.pytorch as pl
+from lightning.pytorch.callbacks import ModelCheckpoint
+from tests.reference import L2_PYTHON, require
+from tests.security.topk_rotation import ScoredModel
+
+HERE = Path(__file__).resolve().parent
+TRAINER_ARGS = dict(limit_train_batches=2, limit_val_batches=1, logger=False, enable_progress_bar=False,
+                    enable_model_summary=False, num_sanity_val_steps=0)
+
+
+def _callbacks(dirpath):
+    # two keys in one checkpoint: the latest-only bookkeeping (best_model_path, last_model_path) and the ranked one
+    return [ModelCheckpoint(dirpath=dirpath, filename="latest-{epoch}", save_top_k=1, save_last=True),
+            ModelCheckpoint(dirpath=dirpath, filename="best-{epoch}", monitor="score", save_top_k=1)]
+
+
+def _victims(tmp_path, dirpath):
+    """name -> (path as an attacker writes it into the checkpoint, what must still exist afterwards)."""
+    (tmp_path / "drive").mkdir()
+    (tmp_path / "drive" / "thesis.tex").write_text("years of work")
+    (tmp_path / "victim.ckpt").write_bytes(b"not yours")
+    (tmp_path / "outside_target.ckpt").write_bytes(b"pointed at")
+    os.symlink(tmp_path / "outside_target.ckpt", dirpath / "link.ckpt")
+    (dirpath / "folder.ckpt").mkdir()
+    (dirpath / "folder.ckpt" / "data.bin").write_bytes(b"inside a folder named like a checkpoint")
+    (dirpath / "notes.txt").write_text("not a checkpoint")
+    (tmp_path / "a" / "b" / "ckpts2").mkdir()
+    (tmp_path / "a" / "b" / "ckpts2" / "x.ckpt").write_bytes(b"a sibling folder sharing the name prefix")
+    return {
+        "dotdot_folder": (f"{dirpath}/../../../drive", tmp_path / "drive" / "thesis.tex"),
+        "absolute_file": (str(tmp_path / "victim.ckpt"), tmp_path / "victim.ckpt"),
+        "symlink_out": (str(dirpath / "link.ckpt"), tmp_path / "outside_target.ckpt"),
+        "folder_named_ckpt": (str(dirpath / "folder.ckpt"), dirpath / "folder.ckpt" / "data.bin"),
+        "not_a_checkpoint": (str(dirpath / "notes.txt"), dirpath / "notes.txt"),
+        "prefix_sibling": (f"{dirpath}2/x.ckpt", tmp_path / "a" / "b" / "ckpts2" / "x.ckpt"),
+    }
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory):
+    """One epoch with both callbacks: the checkpoint an attacker starts from."""
+    dirpath = tmp_path_factory.mktemp("first") / "ckpts"
+    pl.seed_everything(0)
+    trainer = pl.Trainer(max_epochs=1, callbacks=_callbacks(dirpath), **TRAINER_ARGS)
+    trainer.fit(ScoredModel())
+    return dirpath / "last.ckpt"
+
+
+VICTIMS = ["dotdot_folder", "absolute_file", "symlink_out", "folder_named_ckpt", "not_a_checkpoint",
+           "prefix_sibling"]
+
+
+@pytest.mark.parametrize("victim", VICTIMS)
+def test_tampered_paths_never_delete_outside_files_or_folders(first_run, tmp_path, victim):
+    dirpath = tmp_path / "a" / "b" / "ckpts"
+    dirpath.mkdir(parents=True)
+    target, must_survive = _victims(tmp_path, dirpath)[victim]
+
+    checkpoint = torch.load(first_run, weights_only=True)
+    for key, state in checkpoint["callbacks"].items():
+        state["dirpath"] = str(dirpath)  # the attacker knows where the victim keeps checkpoints
+        if state["monitor"] is None:
+            state["best_model_path"] = state["last_model_path"] = target
+        else:  # ranked worst, so the next better score evicts it
+            state["best_k_models"] = {target: torch.tensor(100.0)}
+            state["kth_best_model_path"] = state["best_model_path"] = target
+            state["kth_value"] = torch.tensor(100.0)
+    downloaded = tmp_path / "downloaded.ckpt"
+    torch.save(checkpoint, downloaded)
+
+    pl.seed_everything(0)
+    trainer = pl.Trainer(max_epochs=3, callbacks=_callbacks(dirpath), **TRAINER_ARGS)
+    trainer.fit(ScoredModel(), ckpt_path=downloaded)
+
+    assert must_survive.exists(), f"{victim}: {must_survive} was deleted"
+    # the run itself went on normally: its own files rotate inside dirpath
+    ours = sorted(p.name for p in dirpath.iterdir() if p.name.startswith(("best", "latest", "last")))
+    assert ours == ["best-epoch=1.ckpt", "last.ckpt", "latest-epoch=2.ckpt"]
+
+
+def test_normal_rotation_across_resume_matches_lightning_2_6_6(tmp_path):
+    """Restored files inside dirpath are still rotated out exactly as 2.6.6 does (top-k, monitor, last)."""
+    python = require(L2_PYTHON)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    script = str(HERE / "topk_rotation.py")
+    (tmp_path / "ours").mkdir()
+    (tmp_path / "ref").mkdir()
+    ours = subprocess.run([sys.executable, script, str(tmp_path / "ours")], capture_output=True, text=True, env=env)
+    ref = subprocess.run([str(python), script, str(tmp_path / "ref")], capture_output=True, text=True, env=env,
+                         cwd=tmp_path)
+    assert ours.returncode == 0, ours.stderr[-3000:]
+    assert ref.returncode == 0, ref.stderr[-3000:]
+    ours_files, ref_files = json.loads(ours.stdout.splitlines()[-1]), json.loads(ref.stdout.splitlines()[-1])
+    assert ours_files == ref_files
+    # the resumed runs did delete files restored from the first run (the guard did not switch rotation off)
+    assert "epoch=0-step=2.ckpt" in ours_files["monitor_top2_last"][0]
+    assert "epoch=0-step=2.ckpt" not in ours_files["monitor_top2_last"][1]
+    assert "epoch=2-step=6.ckpt" not in ours_files["latest_only_last"][1]
