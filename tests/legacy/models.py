@@ -3,7 +3,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-import lightning.pytorch as lp
+import pytorch_lightning as lp  # 1.x code: the legacy layer adapts 1.x hooks only for it
 
 
 def loader(n: int = 8, batch_size: int = 4, seed: int = 0) -> DataLoader:

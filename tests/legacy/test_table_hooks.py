@@ -9,7 +9,7 @@ import warnings
 import pytest
 import torch
 
-from lightning.pytorch import Callback
+from pytorch_lightning import Callback  # 1.x code: its 1.x hooks get their 1.x meaning
 from lightning.pytorch.utilities.legacy import LegacyUsageWarning
 from lit_migrate import legacy_facts as facts
 from models import Tiny, loader, quiet_trainer

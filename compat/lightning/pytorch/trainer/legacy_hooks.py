@@ -14,7 +14,11 @@ callback uses a 1.x hook (migration-table C.1, C.2, C.5), this module gives it i
 Each use warns once; ``LIGHTNING_COMPAT_STRICT=1`` leaves Lightning 2.x's own reaction (``NotImplementedError`` for the
 epoch-end hooks, ``TypeError`` for old signatures, silence for removed hooks).
 """
+import functools
 import inspect
+import re
+import sys
+from types import ModuleType
 from typing import Any, Callable, Optional
 
 import torch
@@ -33,11 +37,20 @@ _EVAL_BATCH_HOOKS = tuple(f"on_{stage}_batch_{when}" for stage in ("validation",
 
 
 # ------------------------------------------------------------------------------------------------ signatures
+# Only a signature that is unambiguously the 1.x one is adapted: the 1.x parameters must be named, positional
+# parameters. A generic ``(*args, **kwargs)`` override (a logging or profiling decorator's wrapper, a forwarding
+# ``super()`` call) accepts the 2.x call, so it gets the 2.x call; ``functools.wraps`` decorators are looked
+# through (``inspect.signature`` follows ``__wrapped__``).
+_POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+
+
 def _params(fn: Any) -> list:
+    """The named positional parameters of ``fn`` (no ``*args``, ``**kwargs`` or keyword-only ones)."""
     try:
-        return list(inspect.signature(fn).parameters.values())
+        parameters = inspect.signature(fn).parameters.values()
     except (TypeError, ValueError):
         return []
+    return [p for p in parameters if p.kind in _POSITIONAL]
 
 
 def _param(fn: Any, *names: str) -> Optional[inspect.Parameter]:
@@ -49,12 +62,78 @@ def _required(param: Optional[inspect.Parameter]) -> bool:
 
 
 def _accepts(fn: Any, name: str) -> bool:
-    return any(p.name == name or p.kind == p.VAR_KEYWORD for p in _params(fn))
+    try:
+        parameters = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(p.name == name or p.kind == p.VAR_KEYWORD for p in parameters)
+
+
+def _exactly_positional(fn: Any, count: int) -> bool:
+    """``fn`` takes exactly ``count`` named positional parameters and nothing else (no ``*args`` / ``**kwargs``)."""
+    try:
+        parameters = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return False
+    return len(parameters) == count and all(p.kind in _POSITIONAL for p in parameters)
+
+
+def _takes_epoch_outputs(fn: Any, lead: int) -> bool:
+    """``on_train_epoch_end(outputs)`` / ``on_predict_epoch_end(results)``: a named positional parameter after the
+    2.x ones (``lead``: trainer and pl_module for a callback)."""
+    return len(_params(fn)) > lead
 
 
 def supports_multiple_optimizers(model: Any) -> bool:
     """1.x allowed several optimizers in automatic optimization when ``training_step`` took ``optimizer_idx``."""
-    return not strict_mode() and _param(model.training_step, *_OPT_IDX) is not None
+    return not strict_mode() and written_for_1x(model) and _param(model.training_step, *_OPT_IDX) is not None
+
+
+# ------------------------------------------------------------------------------------------------ 1.x code
+_NAMESPACES = ("lightning", "pytorch_lightning")
+
+
+def written_for_1x(obj: Any) -> bool:
+    """Whether the class of ``obj`` (a module, a callback) is 1.x code, whose 1.x hooks get their 1.x meaning.
+
+    The rule of docs/legacy.md ("1.x code"), applied to the module that defines the class: its globals holding a
+    ``pytorch_lightning`` module (``import pytorch_lightning as pl``) make it 1.x code, a ``lightning`` one (and no
+    ``pytorch_lightning``) 2.x code; with neither in sight, a ``pytorch_lightning`` import line in its source file
+    makes it 1.x code. Classes are looked at from the most derived one up (the user's own classes only); none that
+    tells means 2.x code, which then behaves as on Lightning 2.6.6.
+    """
+    return _class_written_for_1x(type(obj))
+
+
+@functools.lru_cache(maxsize=None)
+def _class_written_for_1x(cls: type) -> bool:
+    for klass in cls.__mro__:
+        module = sys.modules.get(klass.__module__)
+        if module is None or klass.__module__.partition(".")[0] in _NAMESPACES + ("builtins", "torch"):
+            continue
+        roots = {getattr(value, "__name__", "").partition(".")[0] for value in list(vars(module).values())
+                 if isinstance(value, ModuleType)}
+        if "pytorch_lightning" in roots:
+            return True
+        if "lightning" in roots:
+            return False
+        imported = _source_namespaces(getattr(module, "__file__", None) or "")
+        if imported:
+            return "pytorch_lightning" in imported
+    return False
+
+
+_IMPORT_LINE = re.compile(r"^[ \t]*(?:from|import)[ \t]+(pytorch_lightning|lightning)\b", re.MULTILINE)
+
+
+@functools.lru_cache(maxsize=None)
+def _source_namespaces(filename: str) -> frozenset:
+    """The namespaces (``lightning`` / ``pytorch_lightning``) a source file has import lines for."""
+    try:
+        with open(filename, encoding="utf-8", errors="replace") as f:
+            return frozenset(_IMPORT_LINE.findall(f.read()))
+    except OSError:
+        return frozenset()
 
 
 def _defined(obj: Any, name: str, parent: Optional[type] = None) -> bool:
@@ -145,7 +224,9 @@ class LegacyShims:
             return step, args
 
         def run_with_step_end(*a: Any, **kw: Any) -> Any:
-            return step_end(step(*a, **kw))
+            output = step(*a, **kw)
+            ended = step_end(output)
+            return output if ended is None else ended  # 1.x: a step_end returning None keeps the step's output
 
         return run_with_step_end, args
 
@@ -161,6 +242,8 @@ class LegacyShims:
     def _adapt(self, fn: Any, name: str, owner: str, is_callback: bool, callback: Any = None) -> Optional[Callable]:
         """A wrapper that calls ``fn`` with its 1.x arguments, or None when ``fn`` has the 2.x signature."""
         state = self.state
+        if is_callback and not written_for_1x(callback):
+            return None
         lead = 2 if is_callback else 0  # (trainer, pl_module) come first in callback hooks
         params = _params(fn)
         names = [p.name for p in params]
@@ -179,10 +262,10 @@ class LegacyShims:
             full = lead + (3 if name.endswith("_start") else 4)  # (batch, batch_idx, dl) / (outputs, batch, ..., dl)
             note()
             return lambda *a: fn(*a) if len(a) >= full else fn(*a, 0)
-        if name == "on_train_epoch_end" and len(params) > lead:
+        if name == "on_train_epoch_end" and _takes_epoch_outputs(fn, lead):
             note()
             return lambda *a: fn(*a, state.training_epoch_outputs())
-        if name == "on_predict_epoch_end" and len(params) > lead:
+        if name == "on_predict_epoch_end" and _takes_epoch_outputs(fn, lead):
             note()
             return lambda *a: fn(*a, _predict_results(state.trainer))
         if is_callback and name == "on_load_checkpoint" and names[2:3] == ["callback_state"]:
@@ -224,7 +307,7 @@ class LegacyShims:
         if name == "lr_scheduler_step" and opt_idx is not None:
             note()
             return lambda scheduler, metric: fn(scheduler, state.optimizer_index(scheduler.optimizer), metric)
-        if name == "transfer_batch_to_device" and _param(fn, "dataloader_idx") is None and len(params) == 2:
+        if name == "transfer_batch_to_device" and _exactly_positional(fn, 2):
             note()
             return lambda batch, device, dataloader_idx: fn(batch, device)
         return None
@@ -458,10 +541,14 @@ def legacy_run_callbacks(trainer: Any, model: Any) -> list:
     if strict_mode():
         _strict_epoch_end_error(model)
         return []
+    module_1x = written_for_1x(model)
+    if not module_1x:
+        _strict_epoch_end_error(model)  # 2.x code: these hooks make Lightning 2.6.6 raise
     settings = trainer._legacy_settings
     state = _RunState(trainer, model)
     shims = LegacyShims(state)
-    shims.adapt_module(model)
+    if module_1x:
+        shims.adapt_module(model)
     if supports_multiple_optimizers(model) and trainer.state.fn.value == "fit":
         from lightning.pytorch.loops.legacy_optimization import LegacyMultiOptimization
 
@@ -472,9 +559,10 @@ def legacy_run_callbacks(trainer: Any, model: Any) -> list:
         state.multi = LegacyMultiOptimization(trainer, state.frequencies)
         trainer.fit_loop.epoch_loop.legacy_optimization = state.multi
 
-    module_removed = {name for name in _MODULE_REMOVED if _defined(model, name, parent=_module_base())}
+    module_removed = {name for name in _MODULE_REMOVED if module_1x and _defined(model, name, parent=_module_base())}
+    callbacks_1x = [callback for callback in trainer.callbacks if written_for_1x(callback)]
     callback_removed: dict = {}
-    for callback in trainer.callbacks:
+    for callback in callbacks_1x:
         for name in _CALLBACK_REMOVED:
             if _defined(callback, name, parent=Callback):
                 callback_removed.setdefault(name, []).append(callback)
@@ -484,7 +572,7 @@ def legacy_run_callbacks(trainer: Any, model: Any) -> list:
     for name, owners in sorted(callback_removed.items()):
         legacy_usage(f"`{type(owners[0]).__name__}.{name}` was removed and 2.x never calls it: "
                      f"{_removed_advice('callback', name)}.")
-    _warn_never_called(model, trainer.callbacks, shims, settings.track_grad_norm if settings is not None else -1)
+    _warn_never_called(model if module_1x else None, callbacks_1x, shims, settings.track_grad_norm if settings is not None else -1)
     if _defined(model, "configure_sharded_model", parent=_module_base()):
         legacy_usage(f"`{type(model).__name__}.configure_sharded_model` is deprecated since 2.1: rename it to "
                      "`configure_model`.")
@@ -497,14 +585,14 @@ def legacy_run_callbacks(trainer: Any, model: Any) -> list:
         legacy_usage(f"`{type(model).__name__}.training_epoch_end(outputs)` was removed in 2.0 (2.x raises): use "
                      "`on_train_epoch_end` and collect the step outputs on `self`.")
     train_outputs_hook = "on_train_epoch_end" in shims.module_hooks or any(
-        len(_params(getattr(cb, "on_train_epoch_end"))) > 2 for cb in trainer.callbacks
+        _takes_epoch_outputs(cb.on_train_epoch_end, 2) for cb in callbacks_1x
         if _defined(cb, "on_train_epoch_end", parent=Callback))
     track = settings.track_grad_norm if settings is not None else -1
     _apply_settings(trainer, model, settings)
 
     needs_callback = bool(module_removed or callback_removed or collect_eval or train_epoch_end or train_outputs_hook
                           or track not in (-1, None) or state.multi is not None)
-    needs_shims = shims.active or _callbacks_need_shims(shims, trainer.callbacks)
+    needs_shims = shims.active or _callbacks_need_shims(shims, callbacks_1x)
     if needs_shims or needs_callback:
         hooks.shims = shims
     if not needs_callback:
@@ -530,16 +618,16 @@ _HANDLED = set(_CALLBACK_REMOVED) | {"on_init_start", "on_init_end", "configure_
 
 def _warn_never_called(model: Any, callbacks: list, shims: LegacyShims, track_grad_norm: Any) -> None:
     """A removed hook nothing replaces at run time (``get_progress_bar_dict``, ``on_hpc_save`` ...): say so, since
-    2.x silently never calls it."""
+    2.x silently never calls it. ``model`` is None when it is 2.x code (its methods are its own business)."""
     module_base = _module_base()
-    if not (_extra_names(model, module_base) or any(_extra_names(cb, Callback) for cb in callbacks)):
+    if not ((model is not None and _extra_names(model, module_base)) or any(_extra_names(cb, Callback) for cb in callbacks)):
         return
     for (owner, name), fact in sorted(legacy_facts().HOOKS.items()):
         if name in _HANDLED or (owner == "module" and name in shims.module_hooks):
             continue
         if name == "log_grad_norm" and track_grad_norm not in (-1, None):
             continue  # called with the norms, as 1.x did
-        objects = [model] if owner == "module" else callbacks
+        objects = ([model] if model is not None else []) if owner == "module" else callbacks
         parent = module_base if owner == "module" else Callback
         for obj in objects:
             if not hasattr(parent, name) and callable(getattr(obj, name, None)):
