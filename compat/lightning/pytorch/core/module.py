@@ -62,6 +62,11 @@ class LightningModule(LegacyModuleAPI, HyperparametersMixin, ModelHooks, DataHoo
         return self._fabric
 
     @property
+    def device_mesh(self) -> Any:
+        """The ``DeviceMesh`` a model-parallel strategy built for ``configure_model`` (None under other strategies)."""
+        return getattr(self, "_device_mesh", None)
+
+    @property
     def example_input_array(self) -> Any:
         """An example input (used for the model summary's shapes and ``log_graph``)."""
         return self._example_input_array
