@@ -2,7 +2,16 @@
 from lightning.fabric.utilities.lazy import lazy_exports
 
 _HOMES = {"Accelerator": "accelerator", "CPUAccelerator": "cpu", "CUDAAccelerator": "cuda",
-          "find_usable_cuda_devices": "cuda", "MPSAccelerator": "mps", "AcceleratorRegistry": "registry"}
+          "find_usable_cuda_devices": "cuda", "MPSAccelerator": "mps", "AcceleratorRegistry": "registry",
+          "XLAAccelerator": "xla"}
 __all__ = ["Accelerator", "AcceleratorRegistry", "CPUAccelerator", "CUDAAccelerator", "MPSAccelerator",
-           "find_usable_cuda_devices"]
-__getattr__, __dir__ = lazy_exports(__name__, _HOMES)
+           "XLAAccelerator", "find_usable_cuda_devices"]
+_getattr, __dir__ = lazy_exports(__name__, _HOMES)
+
+
+def __getattr__(name: str):
+    if name in ("TPUAccelerator", "HPUAccelerator"):  # removed hardware 2.6.6 still names (see _graveyard)
+        from lightning.pytorch import _graveyard
+
+        return _graveyard.deprecated(name)
+    return _getattr(name)

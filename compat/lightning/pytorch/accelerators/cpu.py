@@ -56,3 +56,13 @@ class CPUAccelerator(Accelerator):
             "cpu_percent": psutil.cpu_percent(),
             "cpu_swap_percent": psutil.swap_memory().percent,
         }
+
+
+def get_cpu_stats() -> dict:
+    """Memory, CPU and swap use of this machine in percent (needs ``psutil``)."""
+    try:
+        import psutil
+    except ImportError as err:
+        raise ModuleNotFoundError("CPU stats need `psutil`: `pip install psutil`.") from err
+    return {"cpu_vm_percent": psutil.virtual_memory().percent, "cpu_percent": psutil.cpu_percent(),
+            "cpu_swap_percent": psutil.swap_memory().percent}

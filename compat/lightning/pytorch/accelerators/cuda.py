@@ -103,3 +103,33 @@ def find_usable_cuda_devices(num_devices: int = -1) -> list:
             f"(CUDA_VISIBLE_DEVICES={os.environ.get('CUDA_VISIBLE_DEVICES')})."
         )
     return usable
+
+
+_NVIDIA_SMI_METRICS = (("utilization.gpu", "%"), ("memory.used", "MB"), ("memory.free", "MB"),
+                       ("utilization.memory", "%"), ("fan.speed", "%"), ("temperature.gpu", "°C"),
+                       ("temperature.memory", "°C"))
+
+
+def get_nvidia_gpu_stats(device: Any) -> dict:
+    """Utilization, memory, fan and temperature of one GPU as ``nvidia-smi`` reports them (``"name (unit)"`` keys)."""
+    import os
+    import shutil
+    import subprocess
+
+    smi = shutil.which("nvidia-smi")
+    if smi is None:
+        raise FileNotFoundError("nvidia-smi: command not found")
+    index = torch._utils._get_device_index(device)
+    visible = os.environ.get("CUDA_VISIBLE_DEVICES")  # nvidia-smi numbers GPUs physically
+    gpu_id = visible.split(",")[index].strip() if visible else str(index)
+    query = ",".join(name for name, _ in _NVIDIA_SMI_METRICS)
+    out = subprocess.run([smi, f"--query-gpu={query}", "--format=csv,nounits,noheader", f"--id={gpu_id}"],
+                         encoding="utf-8", capture_output=True, check=True).stdout.strip()
+
+    def number(text: str) -> float:
+        try:
+            return float(text)
+        except ValueError:  # "[N/A]" for sensors a GPU lacks
+            return 0.0
+
+    return {f"{name} ({unit})": number(v) for (name, unit), v in zip(_NVIDIA_SMI_METRICS, out.split(", "))}

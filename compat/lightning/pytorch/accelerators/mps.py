@@ -29,3 +29,10 @@ class MPSAccelerator(Accelerator):
     def is_available() -> bool:
         mps = getattr(torch.backends, "mps", None)
         return bool(mps is not None and mps.is_available())
+
+
+def get_device_stats() -> dict:
+    """On Apple silicon the GPU shares the machine's memory: the same figures as ``get_cpu_stats``."""
+    from lightning.pytorch.accelerators.cpu import get_cpu_stats
+
+    return get_cpu_stats()

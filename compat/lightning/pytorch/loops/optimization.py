@@ -224,3 +224,8 @@ class _ManualOptimization:
     def state_dict(self) -> dict:
         return {}
 
+
+
+# 2.6.6 ships `loops.optimization` as a package whose submodules (automatic, closure, manual) hold the public closure
+# and result types; they live in `_optimization/` and are importable under this module's name.
+__path__ = [__import__("os").path.join(__import__("os").path.dirname(__file__), "_optimization")]

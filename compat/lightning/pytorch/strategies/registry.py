@@ -13,8 +13,9 @@ from typing import Any, Callable, Optional
 
 STRATEGY_FACTORIES: dict = {}
 
-# Modules that register names on import ("ddp", "ddp_spawn", ... and "fsdp", "fsdp_cpu_offload").
-_BUILT_IN_MODULES = ("lightning.pytorch.strategies.ddp", "lightning.pytorch.strategies.fsdp")
+# Modules that register names on import ("ddp", "ddp_spawn", ..., "fsdp", "fsdp_cpu_offload", "deepspeed_stage_2" ...).
+_BUILT_IN_MODULES = ("lightning.pytorch.strategies.ddp", "lightning.pytorch.strategies.fsdp",
+                     "lightning.pytorch.strategies.deepspeed")
 _built_ins_loaded = False
 
 

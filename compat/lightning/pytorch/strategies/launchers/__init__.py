@@ -4,3 +4,11 @@ from lightning.pytorch.strategies.launchers.multiprocessing import _MultiProcess
 from lightning.pytorch.strategies.launchers.subprocess_script import _SubprocessScriptLauncher
 
 __all__ = ["_MultiProcessingLauncher", "_SubprocessScriptLauncher"]
+
+
+def __getattr__(name: str):
+    if name == "_XLALauncher":  # imported on demand: TPUs only
+        from lightning.pytorch.strategies.launchers.xla import _XLALauncher
+
+        return _XLALauncher
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

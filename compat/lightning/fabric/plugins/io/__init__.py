@@ -1,0 +1,6 @@
+"""Fabric's checkpoint I/O plugins: the Trainer's classes under Fabric's import path (one implementation)."""
+from lightning.fabric.plugins.io.checkpoint_io import CheckpointIO
+from lightning.fabric.plugins.io.torch_io import TorchCheckpointIO
+from lightning.fabric.plugins.io.xla import XLACheckpointIO
+
+__all__ = ["CheckpointIO", "TorchCheckpointIO", "XLACheckpointIO"]
