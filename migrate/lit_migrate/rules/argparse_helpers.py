@@ -33,6 +33,9 @@ from ..values import render_source
 from .trainer import TrainerArgsRule, trainer_call_kind
 
 _FLAG_LITERAL = re.compile(r"""^[rRbBuU]?(['"])--([A-Za-z_]\w*)\1$""")
+# A whole command line in one string (`parser.parse_args("--gpus 0 --max_epochs 3".split())`): its --flags
+_COMMAND_LINE = re.compile(r"""^[rRuU]?(['"])\s*--[A-Za-z_]""")
+_COMMAND_LINE_FLAG = re.compile(r"(?:^|\s)--([A-Za-z_]\w*)")
 _TRAINER_FLAGS = {name: (default, kind) for name, default, kind in facts.TRAINER_ARGPARSE_1_9}
 # 1.x defaults the 2.x Trainer does not take with the same meaning: no device flag meant CPU in 1.x.
 _DEFAULT_OVERRIDES = {"accelerator": "cpu", "devices": "auto", "strategy": "auto", "accumulate_grad_batches": 1}
@@ -118,7 +121,7 @@ class ArgparseHelpersRule(Rule):
             return updated
         scan = _Scan(self)
         original.visit(scan)
-        if not scan.helper_calls:
+        if not scan.lightning_helper_calls():
             return updated
         rewriter = _Rewrite(self, scan)
         new = updated.visit(rewriter)
@@ -133,14 +136,18 @@ class _Scan(FastVisitor):
     def __init__(self, rule: Rule) -> None:
         super().__init__()
         self.rule = rule
-        self.helper_calls: list[tuple[cst.Call, str, str]] = []  # (call, "trainer" | datamodule class, method)
+        # (call, "trainer" | datamodule class | None for a call that is not a Lightning helper, method), one per
+        # `.add_argparse_args(`/`.from_argparse_args(` call in source order
+        self.helper_calls: list[tuple[cst.Call, str | None, str]] = []
         self.literal_flags: set[str] = set()
         self.parsed: set[str] = set()  # names bound to a parse_args() result
         self.namespaces: set[str] = set()  # names bound to an `argparse.Namespace(...)` the script builds
         self.reads: list[tuple[str, str]] = []  # (object name, attribute)
         self.datamodules: dict[str, cst.ClassDef] = {}
+        self.classes: set[str] = set()  # every class this file defines
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.classes.add(node.name.value)
         for base in node.bases:
             path = canonical(self.rule.ctx.bindings.qualify(base.value))
             if is_class(path, "LightningDataModule"):
@@ -150,6 +157,8 @@ class _Scan(FastVisitor):
         match = _FLAG_LITERAL.match(node.value)
         if match:
             self.literal_flags.add(match.group(2))
+        elif _COMMAND_LINE.match(node.value) and isinstance(node.evaluated_value, str):
+            self.literal_flags.update(_COMMAND_LINE_FLAG.findall(node.evaluated_value))
 
     def visit_Assign(self, node: cst.Assign) -> None:
         value = node.value
@@ -174,11 +183,19 @@ class _Scan(FastVisitor):
             return
         method = func.attr.value
         kind, _ = trainer_call_kind(self.rule, func)
+        owner = None
         if kind == f"classmethod:{method}":
-            self.helper_calls.append((node, "trainer", method))
-        elif isinstance(func.value, cst.Name) and (func.value.value in self.datamodules or
-                                                   _looks_like_imported_datamodule(func.value.value, self.rule)):
-            self.helper_calls.append((node, func.value.value, method))
+            owner = "trainer"
+        elif isinstance(func.value, cst.Name) and not _defines(self.datamodules.get(func.value.value), method) and (
+                func.value.value in self.datamodules or _looks_like_imported_datamodule(func.value.value, self.rule)):
+            owner = func.value.value
+        elif dotted(func.value) not in (None, "self", "cls", "super") and \
+                (dotted(func.value) or "").split(".")[0] not in self.classes:
+            owner = "?" + code(func.value)  # a class held in a variable or imported: maybe a LightningDataModule
+        self.helper_calls.append((node, owner, method))
+
+    def lightning_helper_calls(self) -> list[tuple[cst.Call, str, str]]:
+        return [(call, owner, method) for call, owner, method in self.helper_calls if owner is not None]
 
     def trainer_flags(self) -> list[str]:
         """The Trainer flags the file shows, in the 1.9.5 parser's order."""
@@ -203,9 +220,9 @@ class _Rewrite(FastTransformer):
         if isinstance(original, cst.Call) and isinstance(original.func, cst.Attribute) and \
                 original.func.attr.value in _HELPER_METHODS:
             index, self._count = self._count, self._count + 1
-            if index < len(self.scan.helper_calls):
+            if index < len(self.scan.helper_calls) and self.scan.helper_calls[index][1] is not None:
                 found = self.scan.helper_calls[index]
-                self._current.append((*found, updated))
+                self._current.append((*found, updated))  # type: ignore[arg-type]
                 if found[2] == "from_argparse_args":
                     return self._from_argparse_args(found, updated)
             return updated
@@ -248,6 +265,13 @@ class _Rewrite(FastTransformer):
                 message += (f" ({code(call.args[0].value) if call.args else 'the namespace'} is neither a "
                             "parse_args() result nor an argparse.Namespace built in this file: pass the Trainer "
                             "flags it holds by keyword)")
+            self.ctx.note(call, self.rule, message, attach=False)
+            return message
+        if owner.startswith("?"):
+            name = owner[1:]
+            message = (f"{name}.{method}: if {name} is a LightningDataModule, this helper was removed in 2.0: declare "
+                       f"its __init__ parameters with parser.add_argument(...) and build it as {name}(name=args.name, "
+                       "...), or use LightningCLI")
             self.ctx.note(call, self.rule, message, attach=False)
             return message
         if self._datamodule_params(owner) is not None and not force:
@@ -363,11 +387,19 @@ class _Rewrite(FastTransformer):
             if not self.ctx.options.enabled(TrainerArgsRule):
                 return new
             return TrainerArgsRule(self.ctx)._constructor(original, new, legacy=True)  # legacy flags, 1.x device
-        params = self._datamodule_params(owner)
+        params = self._datamodule_params(owner) if not owner.startswith("?") else None
         if params is None:
             return call
         name = code(namespace)
-        by_name = [make_kwarg(p, expr(f"{name}.{p}")) for p, _, _, _ in params if p not in given]
+        wanted = [p for p, _, _, _ in params if p not in given]
+        if _defines(self.scan.datamodules.get(owner), "add_argparse_args") and \
+                not set(wanted) <= self.scan.literal_flags:
+            # the user's own parser may not declare every parameter: 1.x passed only those the namespace has
+            self.ctx.change(original, self.rule, f"{owner}.from_argparse_args({name}) -> {owner}(**<the parameters "
+                                                 f"{name} holds>)")
+            picked = expr(f"{{k: v for k, v in vars({name}).items() if k in {render_source(tuple(wanted))}}}")
+            return set_args(call.with_changes(func=func), [cst.Arg(value=picked, star="**"), *rest])
+        by_name = [make_kwarg(p, expr(f"{name}.{p}")) for p in wanted]
         self.ctx.change(original, self.rule, f"{owner}.from_argparse_args({name}) -> {owner}(<param>={name}.<param>, "
                                              "...)")
         return _one_per_line(call.with_changes(func=func), [*by_name, *rest])
@@ -386,6 +418,12 @@ def _one_per_line(call: cst.Call, args: list[cst.Arg]) -> cst.Call:
     new = [a.with_changes(comma=comma) for a in args[:-1]]
     new.append(args[-1].with_changes(comma=cst.Comma(whitespace_after=newline(""))))
     return call.with_changes(args=new, whitespace_before_args=newline("    "))
+
+
+def _defines(cls: cst.ClassDef | None, method: str) -> bool:
+    """Whether a class of this file defines `method` itself (the user's own helper, not Lightning's)."""
+    body = cls.body.body if cls is not None and isinstance(cls.body, cst.IndentedBlock) else ()
+    return any(isinstance(s, cst.FunctionDef) and s.name.value == method for s in body)
 
 
 def _looks_like_imported_datamodule(name: str, rule: Rule) -> bool:
