@@ -242,10 +242,20 @@ class LightningModule(LegacyModuleAPI, HyperparametersMixin, ModelHooks, DataHoo
         batch_size: Optional[int] = None,
         rank_zero_only: bool = False,
     ) -> None:
-        """:meth:`log` every key/value of ``dictionary`` with the same options."""
-        if not isinstance(dictionary, Mapping):
-            raise ValueError(f"`self.log_dict` expects a mapping of names to values, got {type(dictionary).__name__}")
-        for k, v in dictionary.items():
+        """:meth:`log` every key/value of ``dictionary`` (a mapping or a torchmetrics ``MetricCollection``) with the
+        same options."""
+        items_kwargs: dict = {}
+        if _is_metric_collection(dictionary):
+            # the prefixed names; members of a compute group share their state instead of getting a copy of it
+            items_kwargs["keep_base"] = False
+            if getattr(dictionary, "_enable_compute_groups", False):
+                items_kwargs["copy_state"] = False
+        elif not isinstance(dictionary, Mapping):
+            raise ValueError(
+                f"`self.log_dict` expects a mapping of names to values or a torchmetrics `MetricCollection`, got "
+                f"{type(dictionary).__name__}"
+            )
+        for k, v in dictionary.items(**items_kwargs):
             self.log(
                 name=k, value=v, prog_bar=prog_bar, logger=logger, on_step=on_step, on_epoch=on_epoch,
                 reduce_fx=reduce_fx, enable_graph=enable_graph, sync_dist=sync_dist, sync_dist_group=sync_dist_group,
@@ -450,3 +460,10 @@ class LightningModule(LegacyModuleAPI, HyperparametersMixin, ModelHooks, DataHoo
             batch = self.transfer_batch_to_device(batch, device, dataloader_idx)
             return self.on_after_batch_transfer(batch, dataloader_idx)
         return trainer._hooks.transfer_batch(batch, device, dataloader_idx)
+
+
+def _is_metric_collection(value: Any) -> bool:
+    import sys
+
+    torchmetrics = sys.modules.get("torchmetrics")  # a MetricCollection exists only once torchmetrics is imported
+    return torchmetrics is not None and isinstance(value, torchmetrics.MetricCollection)

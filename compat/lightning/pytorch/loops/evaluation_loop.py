@@ -50,6 +50,8 @@ class _EvaluationLoop:
         if self._combined_loader is not None and not self._should_reload():
             return
         self._combined_loader, self._max_batches = trainer._data.eval_loaders(self._stage, self._trainer_fn)
+        # the step numbers of per-batch logging count on across validation runs until the loaders are reloaded
+        self._seen_batches_per_dataloader.clear()
         if self._stage == RunningStage.VALIDATING and self._trainer_fn == TrainerFn.FITTING:
             self._last_val_dl_reload_epoch = trainer.current_epoch
 
@@ -76,7 +78,6 @@ class _EvaluationLoop:
         self._results.device = trainer.strategy.root_device
         self._results.reduce_across = trainer._reduce_across
         self.batch_progress.reset_on_run()
-        self._seen_batches_per_dataloader.clear()
         grad_context = torch.inference_mode() if self.inference_mode else torch.no_grad()
         try:
             with grad_context:
@@ -147,13 +148,15 @@ class _EvaluationLoop:
         hooks.fire(f"on_{self._prefix}_epoch_end")
         flow.on_epoch_end()
         logged_outputs, self._logged_outputs = self._logged_outputs, []
+        # what the epoch-end hooks logged joins every dataloader's results and the one row sent to the loggers
         epoch_end_outputs = flow.update_eval_epoch_metrics()
         all_logged = dict(ChainMap(*logged_outputs))
-        epoch_end_outputs.update(all_logged)
+        all_logged.update(epoch_end_outputs)
         for dl_outputs in logged_outputs:
             dl_outputs.update(epoch_end_outputs)
         flow.log_eval_end_metrics(all_logged)
         hooks.fire(f"on_{self._prefix}_end")
+        self._results.reset()  # torchmetrics objects logged in this run start the next one empty
         hooks.call_module(f"on_{self._prefix}_model_train")
         if self.verbose and trainer.is_global_zero and not trainer.sanity_checking:
             from lightning.pytorch.loops.results_table import print_results_table

@@ -102,6 +102,11 @@ class _FitLoop:
             self.epoch_progress.current.completed = self.epoch_progress.current.processed
             if self.epoch_loop._resume is not None:
                 self.epoch_loop._resume.pop("rng_epoch_start", None)
+        # one collection for the whole fit (each epoch end resets it), so values logged in on_train_start count
+        trainer._results = self._results
+        self._results.clear()
+        self._results.device = trainer.strategy.root_device
+        self._results.reduce_across = trainer._reduce_across
         self._on_run_start()
         while not self.done:
             self._advance_epoch(mid_epoch)
@@ -136,9 +141,6 @@ class _FitLoop:
         if not mid_epoch:
             self.epoch_progress.increment_ready()
             trainer._results = self._results
-            self._results.clear()
-            self._results.device = trainer.strategy.root_device
-            self._results.reduce_across = trainer._reduce_across
             hooks.fire("on_train_epoch_start")
             self.epoch_progress.increment_started()
         trainer._results = self._results

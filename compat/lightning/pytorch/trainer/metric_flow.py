@@ -12,34 +12,39 @@ class MetricFlow:
     def __init__(self, trainer: Any) -> None:
         self.trainer = trainer
         self._callback_metrics: dict = {}
-        self.logged_metrics: dict = {}
+        self._logged_metrics: dict = {}
         self._progress_bar_metrics: dict = {}
         self._epoch_end_reached = False
         self._first_loop_iter: Optional[bool] = None
 
     def reset_metrics(self) -> None:
         self._callback_metrics = {}
-        self.logged_metrics = {}
+        self._logged_metrics = {}
         self._progress_bar_metrics = {}
 
     def _live(self) -> tuple:
-        """The running collection's current values: step values during a batch, epoch aggregates once the epoch
-        end is reached (so an ``on_train_epoch_end`` callback sees ``loss_epoch``, as in 2.x)."""
+        """The running collection's current (log, progress bar, callback) values: step values during a batch, epoch
+        aggregates once the epoch end is reached (so an ``on_train_epoch_end`` callback sees ``loss_epoch``, as in
+        2.x)."""
         results = self.trainer._results
         if results is None:
-            return {}, {}
-        _, pbar, callback = results.metrics(not self._epoch_end_reached)
-        return pbar, callback
+            return {}, {}, {}
+        return results.metrics(not self._epoch_end_reached)
 
     @property
     def callback_metrics(self) -> dict:
-        self._callback_metrics.update(self._live()[1])
+        self._callback_metrics.update(self._live()[2])
         return self._callback_metrics
+
+    @property
+    def logged_metrics(self) -> dict:
+        self._logged_metrics.update(self._live()[0])
+        return self._logged_metrics
 
     @property
     def progress_bar_metrics(self) -> dict:
         """Progress-bar values as Python numbers (converted here, when a bar asks, not per step)."""
-        self._progress_bar_metrics.update(self._live()[0])
+        self._progress_bar_metrics.update(self._live()[1])
         return {k: (v.item() if isinstance(v, Tensor) else v) for k, v in self._progress_bar_metrics.items()}
 
     @property
@@ -71,7 +76,7 @@ class MetricFlow:
         log, pbar, callback = self._metrics()
         self._progress_bar_metrics.update(pbar)
         self._callback_metrics.update(callback)
-        self.logged_metrics.update(log)
+        self._logged_metrics.update(log)
         return log
 
     # ------------------------------------------------------------ per batch
@@ -137,10 +142,10 @@ class MetricFlow:
         trainer = self.trainer
         if not trainer.loggers or not metrics:
             return
+        self._logged_metrics.update(metrics)  # tensors, as logged; the loggers get numbers
         scalars = {k: (v.item() if isinstance(v, Tensor) else v) for k, v in metrics.items()}
         if step is None:
             step = scalars.pop("step", None)
-        self.logged_metrics.update(scalars)
         if step is None:
             scalars.setdefault("epoch", trainer.current_epoch)
             step = trainer.fit_loop.epoch_loop._batches_that_stepped

@@ -62,6 +62,12 @@ def _resolve_reduce_fx(reduce_fx: Union[str, Callable]) -> str:
     return key
 
 
+def _reduction_dtype() -> torch.dtype:
+    """The default dtype, but at least float32: logged values are stored and reduced in it."""
+    dtype = torch.get_default_dtype()
+    return dtype if dtype in (torch.float32, torch.float64) else torch.float32
+
+
 def _is_metric_object(value: Any) -> bool:
     # torchmetrics.Metric without importing torchmetrics
     return hasattr(value, "compute") and hasattr(value, "_forward_cache") and hasattr(value, "reset")
@@ -71,15 +77,17 @@ class LoggedMetric:
     """One logged name in one hook: its options and running values."""
 
     __slots__ = (
-        "fx", "name", "on_step", "on_epoch", "prog_bar", "logger", "reduce", "enable_graph", "sync_dist",
+        "fx", "name", "suffix", "on_step", "on_epoch", "prog_bar", "logger", "reduce", "enable_graph", "sync_dist",
         "sync_dist_group", "dataloader_idx", "rank_zero_only", "metric_object", "last", "total", "count",
-        "computed", "has_step_value", "forked",
+        "computed", "has_step_value", "forked", "options",
     )
 
-    def __init__(self, fx: str, name: str, on_step: bool, on_epoch: bool, prog_bar: bool, logger: bool,
+    def __init__(self, fx: str, name: str, suffix: str, on_step: bool, on_epoch: bool, prog_bar: bool, logger: bool,
                  reduce: str, enable_graph: bool, sync_dist: bool, sync_dist_group: Any,
                  dataloader_idx: Optional[int], rank_zero_only: bool) -> None:
-        self.fx, self.name = fx, name
+        # `suffix`: "/dataloader_idx_N" when the name carries the dataloader, appended after the _step/_epoch fork
+        self.fx, self.name, self.suffix = fx, name + suffix, suffix
+        self.options = (on_step, on_epoch, prog_bar, logger, reduce, enable_graph, sync_dist, dataloader_idx)
         self.on_step, self.on_epoch, self.prog_bar, self.logger = on_step, on_epoch, prog_bar, logger
         self.reduce, self.enable_graph = reduce, enable_graph
         self.sync_dist, self.sync_dist_group, self.rank_zero_only = sync_dist, sync_dist_group, rank_zero_only
@@ -103,7 +111,6 @@ class LoggedMetric:
         if not self.on_epoch:
             return
         self.computed = None
-        value = value.detach() if not self.enable_graph else value
         if self.reduce == "mean":
             weighted = value * batch_size
             self.total = weighted.clone() if self.total is None else self.total.add_(weighted)
@@ -138,18 +145,18 @@ class LoggedMetric:
         return value
 
     def step_value(self, reduce_across: Callable[[Tensor, Any, str], Tensor]) -> Optional[Tensor]:
-        if self.metric_object is not None:
-            return self.metric_object._forward_cache
         value = self.last
+        if self.metric_object is not None:
+            return value
         if value is not None and self.sync_dist:
             value = reduce_across(value, self.sync_dist_group, self.reduce)
         return value
 
     def key(self, on_step: bool) -> str:
-        base = self.name
-        if self.forked:
-            base = f"{base}_step" if on_step else f"{base}_epoch"
-        return base
+        if not self.forked:
+            return self.name
+        base = self.name[:len(self.name) - len(self.suffix)]
+        return f"{base}_step{self.suffix}" if on_step else f"{base}_epoch{self.suffix}"
 
 
 class ResultCollection:
@@ -188,31 +195,38 @@ class ResultCollection:
             enable_graph: bool = False, sync_dist: bool = False, sync_dist_group: Any = None,
             add_dataloader_idx: bool = True, batch_size: Optional[int] = None, metric_attribute: Any = None,
             rank_zero_only: bool = False, module: Any = None) -> None:
-        dataloader_idx = self.dataloader_idx if add_dataloader_idx else None
+        # the entry belongs to the running dataloader even when its name does not say which (add_dataloader_idx=False)
+        dataloader_idx = self.dataloader_idx
         cache_key = (fx, name, prog_bar, logger, on_step, on_epoch, reduce_fx if isinstance(reduce_fx, str) else
-                     id(reduce_fx), enable_graph, sync_dist, dataloader_idx, rank_zero_only)
+                     id(reduce_fx), enable_graph, sync_dist, dataloader_idx, add_dataloader_idx, rank_zero_only)
         key = self._meta_cache.get(cache_key)
         if key is None:
             key = self._register(cache_key, fx, name, prog_bar, logger, on_step, on_epoch, reduce_fx, enable_graph,
-                                 sync_dist, sync_dist_group, dataloader_idx, rank_zero_only)
+                                 sync_dist, sync_dist_group, dataloader_idx, add_dataloader_idx, rank_zero_only)
         entry = self.entries[key]
         if not isinstance(value, Tensor) and _is_metric_object(value):
             entry.metric_object = value
+            entry.last = value._forward_cache  # the step value is this batch's forward result, taken now
             entry.has_step_value = True
             entry.computed = None
             return
-        value = self._to_tensor(name, value)
-        if not enable_graph:
-            value = value.detach()
+        # stored without graph whatever `enable_graph` says, as 2.6.6 does (its stored values never carry one)
+        value = self._to_tensor(name, value).detach()
         if batch_size is None:
             batch_size = self._current_batch_size() if (entry.on_epoch and entry.reduce == "mean") else 1
         entry.update(value, batch_size)
 
     def _register(self, cache_key: tuple, fx: str, name: str, prog_bar: bool, logger: bool, on_step: Optional[bool],
                   on_epoch: Optional[bool], reduce_fx: Any, enable_graph: bool, sync_dist: bool,
-                  sync_dist_group: Any, dataloader_idx: Optional[int], rank_zero_only: bool) -> str:
+                  sync_dist_group: Any, dataloader_idx: Optional[int], add_dataloader_idx: bool,
+                  rank_zero_only: bool) -> str:
         if not isinstance(name, str):
             raise MisconfigurationException(f"`self.log` needs a string name, got {type(name).__name__}: {name!r}")
+        if add_dataloader_idx and "/dataloader_idx_" in name:
+            raise MisconfigurationException(
+                f"`self.log({name!r})`: the name should not contain `/dataloader_idx_`, the Trainer appends it itself "
+                "with several dataloaders; pass `add_dataloader_idx=False` to name them yourself."
+            )
         options = _FX_OPTIONS.get(fx, "unknown")
         if options is None or options == "unknown" and fx in _NO_LOGGING:
             raise MisconfigurationException(f"You can't `self.log()` inside `{fx}`: log from a step or epoch hook.")
@@ -232,18 +246,20 @@ class ResultCollection:
                 f"{allowed_epoch}."
             )
         reduce = _resolve_reduce_fx(reduce_fx)
-        full_name = name if dataloader_idx is None else f"{name}/dataloader_idx_{dataloader_idx}"
-        key = f"{fx}.{full_name}"
-        if key in self.entries:
-            existing = self.entries[key]
-            if (existing.on_step, existing.on_epoch, existing.reduce) != (on_step, on_epoch, reduce):
-                raise MisconfigurationException(
-                    f"`self.log({name!r})` was called with different options in the same hook `{fx}`; "
-                    "use the same on_step/on_epoch/reduce_fx every time."
-                )
-        else:
-            self.entries[key] = LoggedMetric(fx, full_name, on_step, on_epoch, prog_bar, logger, reduce,
-                                             enable_graph, sync_dist, sync_dist_group, dataloader_idx, rank_zero_only)
+        suffix = f"/dataloader_idx_{dataloader_idx}" if add_dataloader_idx and dataloader_idx is not None else ""
+        key = f"{fx}.{name}{suffix}"
+        entry = LoggedMetric(fx, name, suffix, on_step, on_epoch, prog_bar, logger, reduce, enable_graph, sync_dist,
+                             sync_dist_group, dataloader_idx, rank_zero_only)
+        existing = self.entries.get(key)
+        if existing is None:
+            self.entries[key] = entry
+        elif existing.options != entry.options:
+            # also the same name logged from two dataloaders with add_dataloader_idx=False
+            raise MisconfigurationException(
+                f"`self.log({name!r}, ...)` was called twice in `{fx}` with different arguments (or from different "
+                "dataloaders without `add_dataloader_idx`); log each name with the same options, or give it a "
+                "distinct name."
+            )
         self._meta_cache[cache_key] = key
         return key
 
@@ -254,8 +270,8 @@ class ResultCollection:
                     f"`self.log({name!r}, value)` needs a single-element tensor, got shape {tuple(value.shape)}. "
                     f"Reduce it first, e.g. `self.log({name!r}, value.mean())`."
                 )
-            if not value.is_floating_point():
-                value = value.to(torch.get_default_dtype())
+            if value.dtype not in (torch.float32, torch.float64):  # ints, half, bfloat16: reduced in float32+
+                value = value.to(_reduction_dtype())
             return value if value.ndim == 0 else value.squeeze()
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             if isinstance(value, dict):
@@ -266,14 +282,14 @@ class ResultCollection:
                 import numpy as np
 
                 if isinstance(value, np.generic) and value.size == 1:
-                    return torch.tensor(value.item(), device=self.device, dtype=torch.get_default_dtype())
+                    return torch.tensor(value.item(), device=self.device, dtype=_reduction_dtype())
             except ImportError:
                 pass
             raise ValueError(
                 f"`self.log({name!r}, {value!r:.40})`: the value must be a number, a one-element tensor or a "
                 f"torchmetrics Metric, not {type(value).__name__}."
             )
-        return torch.tensor(value, device=self.device, dtype=torch.get_default_dtype())
+        return torch.tensor(value, device=self.device, dtype=_reduction_dtype())
 
     def metrics(self, on_step: bool) -> tuple:
         """Return (log, progress bar, callback) dicts of tensor values for the step or the epoch."""
@@ -292,7 +308,7 @@ class ResultCollection:
             if value is None:
                 continue
             if not entry.enable_graph and isinstance(value, Tensor):
-                value = value.detach()
+                value = value.detach()  # a metric object's compute() may carry a graph
             forked_name = entry.key(on_step)
             if entry.logger:
                 log[forked_name] = value
