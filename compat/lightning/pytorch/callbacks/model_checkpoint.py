@@ -29,6 +29,7 @@ from lightning.fabric.utilities.rank_zero import WarningCache, rank_zero_info, r
 from lightning.fabric.utilities.exceptions import MisconfigurationException
 from lightning.pytorch.callbacks.checkpoint import Checkpoint
 from lightning.pytorch.trainer.legacy_args import accepts_legacy_constructor_arguments
+from lightning.pytorch.utilities.types import STEP_OUTPUT  # noqa: F401 - public at this path in 2.6.6
 
 log = logging.getLogger("lightning.pytorch")
 _PATH = Union[str, Path]

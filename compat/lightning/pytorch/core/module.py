@@ -14,9 +14,17 @@ from lightning.pytorch.core.hooks import CheckpointHooks, DataHooks, ModelHooks
 from lightning.pytorch.core.legacy_module import LegacyModuleAPI
 from lightning.pytorch.core.mixins.hparams_mixin import HyperparametersMixin
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
+from lightning.pytorch.utilities.types import (  # noqa: F401 - public at this path in 2.6.6
+    STEP_OUTPUT,
+    LRSchedulerPLType,
+    LRSchedulerTypeUnion,
+    OptimizerLRScheduler,
+)
 
 log = logging.getLogger("lightning.pytorch")
 _warning_cache = WarningCache()
+warning_cache = _warning_cache  # public name in 2.6.6
+MODULE_OPTIMIZERS = Union[Optimizer, list]  # what `self.optimizers()` returns (LightningOptimizer wrappers)
 
 
 class LightningModule(LegacyModuleAPI, HyperparametersMixin, ModelHooks, DataHooks, CheckpointHooks, nn.Module):

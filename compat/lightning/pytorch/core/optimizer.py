@@ -8,6 +8,7 @@ from torch.optim import Optimizer
 from lightning.fabric.utilities.rank_zero import rank_zero_warn
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
 from lightning.pytorch.utilities.types import LRSchedulerConfig
+from lightning.pytorch.utilities.types import LRSchedulerTypeTuple  # noqa: F401 - public at this path in 2.6.6
 
 _SCHEDULER_KEYS = {"scheduler", "name", "interval", "frequency", "monitor", "strict", "reduce_on_plateau"}
 
@@ -209,3 +210,6 @@ def _init_optimizers_and_lr_schedulers(model: Any, call_hook: Callable) -> tuple
                 " return the optimizer too."
             )
     return optimizers, configs
+
+
+do_nothing_closure = _do_nothing_closure  # public name in 2.6.6

@@ -529,3 +529,15 @@ def _convert_value(value: str) -> Any:
         return ast.literal_eval(value)
     except (ValueError, SyntaxError):
         return value
+
+
+convert = _convert_value  # public name in 2.6.6: a string from a tags CSV as the Python literal it spells
+
+
+def update_hparams(hparams: dict, updates: dict) -> None:
+    """Merge ``updates`` into ``hparams`` in place; nested dicts are merged key by key, not replaced."""
+    for key, value in updates.items():
+        if isinstance(value, dict) and isinstance(hparams.get(key), dict):
+            update_hparams(hparams[key], value)
+        else:
+            hparams[key] = value

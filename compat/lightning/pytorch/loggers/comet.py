@@ -15,6 +15,8 @@ from lightning.pytorch.loggers.logger import Logger, rank_zero_experiment
 from lightning.pytorch.loggers.utilities import _convert_params
 from lightning.pytorch.trainer.legacy_args import accepts_legacy_constructor_arguments
 
+comet_experiment = Union["Experiment", "ExistingExperiment", "OfflineExperiment"]  # comet_ml's experiment types
+
 FRAMEWORK_NAME = "pytorch-lightning"
 
 

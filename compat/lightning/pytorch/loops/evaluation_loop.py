@@ -5,6 +5,7 @@ from typing import Any
 import torch
 
 from lightning.pytorch.loops.fetcher import DataFetcher
+from lightning.pytorch.loops._restart import _EvaluationRestartStage as RestartStage  # noqa: F401 - public at this path in 2.6.6
 from lightning.pytorch.loops.progress import _BatchProgress
 from lightning.pytorch.trainer.results import ResultCollection
 from lightning.pytorch.trainer.states import RunningStage, TrainerFn

@@ -4,6 +4,7 @@ from typing import Any, Optional
 
 from lightning.fabric.utilities.rank_zero import rank_zero_info
 from lightning.pytorch.loops.progress import _Progress, _ProcessedTracker
+from lightning.pytorch.loops._restart import _FitRestartStage as RestartStage  # noqa: F401 - public at this path in 2.6.6
 from lightning.pytorch.loops.rng import checkpoint_safe, collect_rng_states
 from lightning.pytorch.loops.training_epoch_loop import _is_max_limit_reached, _TrainingEpochLoop
 from lightning.pytorch.trainer.results import ResultCollection

@@ -5,6 +5,7 @@ from lightning.fabric.utilities.apply_func import move_data_to_device
 from lightning.fabric.utilities.rank_zero import rank_zero_warn
 from lightning.pytorch.loops.evaluation_loop import _EvaluationLoop
 from lightning.pytorch.loops.fetcher import DataFetcher
+from lightning.pytorch.loops._restart import _TrainingEpochRestartStage as RestartStage  # noqa: F401 - public at this path in 2.6.6
 from lightning.pytorch.loops.optimization import _AutomaticOptimization, _ManualOptimization
 from lightning.pytorch.loops.progress import _BatchProgress, _SchedulerProgress
 from lightning.pytorch.loops.rng import restore_rng_states, snapshot_rng_states

@@ -13,6 +13,7 @@ from torch.optim import Optimizer
 from lightning.fabric.utilities.apply_func import move_data_to_device
 from lightning.pytorch.core.optimizer import LightningOptimizer, _init_optimizers_and_lr_schedulers
 from lightning.pytorch.plugins.precision.precision import Precision
+from lightning.pytorch.utilities.types import STEP_OUTPUT  # noqa: F401 - public at this path in 2.6.6
 
 
 def rank_properties(owner: str) -> tuple:

@@ -9,6 +9,7 @@ from lightning.fabric.utilities.rank_zero import WarningCache
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
 
 _warning_cache = WarningCache()
+warning_cache = _warning_cache  # public name in 2.6.6
 BType = Any
 
 

@@ -13,6 +13,7 @@ from typing import Any, Optional, Union
 
 from lightning.fabric.utilities.rank_zero import rank_zero_debug
 from lightning.pytorch.callbacks.progress.progress_bar import ProgressBar
+from lightning.pytorch.utilities.types import STEP_OUTPUT  # noqa: F401 - public at this path in 2.6.6
 
 _PAD_SIZE = 5
 _tqdm_class: Any = None
