@@ -22,7 +22,7 @@ from libcst._nodes.internal import CodegenState
 from . import legacy_facts as facts
 from .cstutil import FastTransformer
 from .names import Bindings, dotted, import_module_name
-from .report import Change, FileResult
+from .report import NOTHING_TO_DO, Change, FileResult
 
 NOTE_PREFIX = "# lit-migrate: "
 LIGHTNING_MARKERS = ("lightning",)  # files without it are skipped without a parse
@@ -328,7 +328,7 @@ def migrate_source(source: str, path: str = "<string>", options: Options | None 
     options = options or Options()
     result = FileResult(path=path, original=source, output=source)
     if not might_need_migration(source):
-        result.skipped = "does not mention lightning"
+        result.skipped = NOTHING_TO_DO
         return result.finish()
     # Python's own parser first: it is fast, and what it refuses never reaches libcst's native parser (deeply
     # nested brackets crash it); its tree also pairs statements with lines for the report.

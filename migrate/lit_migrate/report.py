@@ -7,14 +7,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+NOTHING_TO_DO = "does not mention lightning"  # the routine skip, not worth a report line
+
+
 @dataclass(frozen=True)
 class Change:
     line: int
     rule: str
     message: str
+    cell: int | None = None  # notebooks: the cell (1-based, all cells counted); `line` is then within the cell
 
     def as_dict(self) -> dict[str, Any]:
-        return {"line": self.line, "rule": self.rule, "message": self.message}
+        where = {"cell": self.cell} if self.cell is not None else {}
+        return {**where, "line": self.line, "rule": self.rule, "message": self.message}
+
+    @property
+    def where(self) -> str:
+        return f"cell {self.cell}, line {self.line}" if self.cell is not None else str(self.line)
 
 
 @dataclass
@@ -82,13 +91,13 @@ class RunReport:
 
     def to_json(self) -> str:
         files = [f.as_dict() for f in self.files if f.changed or f.error or f.notes or
-                 (f.skipped and "symlink" in f.skipped)]
+                 (f.skipped and f.skipped != NOTHING_TO_DO)]
         return json.dumps({"summary": self.summary(), "files": files}, indent=2) + "\n"
 
     def to_text(self) -> str:
         out = []
         for f in self.files:
-            if f.skipped and f.skipped.startswith(("symlink pointing", "broken symlink")):
+            if f.skipped and f.skipped != NOTHING_TO_DO:
                 out.append(f"{f.path}: skipped: {f.skipped}")
             if not (f.changed or f.error or f.notes):
                 continue
@@ -96,11 +105,11 @@ class RunReport:
             if f.error:
                 out.append(f"  error: {f.error}")
             for c in f.changes:
-                out.append(f"  {c.line}: [{c.rule}] {c.message}")
+                out.append(f"  {c.where}: [{c.rule}] {c.message}")
             for n in f.caveats:
-                out.append(f"  {n.line}: CAVEAT [{n.rule}] {n.message}")
+                out.append(f"  {n.where}: CAVEAT [{n.rule}] {n.message}")
             for n in f.notes:
-                out.append(f"  {n.line}: REVIEW [{n.rule}] {n.message}")
+                out.append(f"  {n.where}: REVIEW [{n.rule}] {n.message}")
         s = self.summary()
         out.append(
             f"{s['files_changed']} file(s) changed, {s['changes']} change(s), {s['review_notes']} review note(s), "
