@@ -11,6 +11,14 @@ from rich.style import Style
 from rich.text import Text
 
 
+class CustomInfiniteTask(Task):
+    """A rich ``Task`` without an end (a loader of unknown length): it never estimates the time remaining."""
+
+    @property
+    def time_remaining(self) -> Optional[float]:
+        return None
+
+
 class CustomProgress(Progress):
     """``Progress`` whose tasks may have an infinite total (an iterable dataloader without a length)."""
 

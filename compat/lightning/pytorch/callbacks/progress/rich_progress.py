@@ -16,6 +16,7 @@ from lightning.fabric.utilities.apply_func import apply_to_collection
 from lightning.pytorch.callbacks.progress.progress_bar import ProgressBar
 from lightning.pytorch.callbacks.progress.tqdm_progress import convert_inf
 from lightning.pytorch.trainer.legacy_args import accepts_legacy_constructor_arguments
+from lightning.pytorch.utilities.types import STEP_OUTPUT  # noqa: F401 - public at this path in 2.6.6
 
 _COLUMN_CLASSES = (
     "BatchesProcessedColumn", "CustomBarColumn", "CustomProgress", "CustomTimeColumn", "MetricsTextColumn",
@@ -23,11 +24,18 @@ _COLUMN_CLASSES = (
 )
 
 
+_RICH_NAMES = {"TaskID": "rich.progress", "RenderableType": "rich.console"}  # rich's own, public here in 2.6.6
+
+
 def __getattr__(name: str) -> Any:
-    if name in _COLUMN_CLASSES:  # defined on top of rich, so imported only when asked for
+    if name in _COLUMN_CLASSES or name == "CustomInfiniteTask":  # defined on top of rich: imported when asked for
         from lightning.pytorch.callbacks.progress import _rich_columns
 
         return getattr(_rich_columns, name)
+    if name in _RICH_NAMES:
+        import importlib
+
+        return getattr(importlib.import_module(_RICH_NAMES[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
