@@ -1,0 +1,169 @@
+"""1.x code (pytorch_lightning) with hook overrides whose signatures are generic, decorated or keyword-only, and
+*_step_end hooks returning None: run under the real pytorch-lightning 1.9.5 and under ours (issue 15 items 4, 6)."""
+import functools
+
+import torch
+from torch import nn
+
+import pytorch_lightning as pl
+from common import data, main, trainer_kwargs, weights
+
+
+def counted(fn):
+    """A typical logging decorator: a generic wrapper that keeps the wrapped signature visible (functools.wraps)."""
+
+    @functools.wraps(fn)
+    def wrapper(self, *args, **kwargs):
+        self.calls[fn.__name__] = self.calls.get(fn.__name__, 0) + 1
+        return fn(self, *args, **kwargs)
+
+    return wrapper
+
+
+class Base(pl.LightningModule):
+    def __init__(self):
+        super().__init__()
+        torch.manual_seed(0)
+        self.layer = nn.Linear(3, 1)
+        self.calls = {}
+
+    def count(self, name):
+        self.calls[name] = self.calls.get(name, 0) + 1
+
+    def training_step(self, batch, batch_idx):
+        x, y = batch
+        return {"loss": nn.functional.mse_loss(self.layer(x), y)}
+
+    def validation_step(self, batch, batch_idx):
+        x, y = batch
+        loss = nn.functional.mse_loss(self.layer(x), y)
+        self.log("val_loss", loss)
+        return loss
+
+    def configure_optimizers(self):
+        optimizer = torch.optim.SGD(self.parameters(), lr=0.05, momentum=0.9)
+        return [optimizer], [torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.5)]
+
+
+class Generic(Base):
+    """Every override forwards whatever it gets to the parent: correct whatever the caller's convention is."""
+
+    def transfer_batch_to_device(self, *args, **kwargs):
+        self.count("transfer_batch_to_device")
+        return super().transfer_batch_to_device(*args, **kwargs)
+
+    def on_train_batch_start(self, *args, **kwargs):
+        self.count("on_train_batch_start")
+        return super().on_train_batch_start(*args, **kwargs)
+
+    def on_train_batch_end(self, *args, **kwargs):
+        self.count("on_train_batch_end")
+
+    def on_train_epoch_end(self, *args, **kwargs):
+        self.count("on_train_epoch_end")
+
+    def on_validation_batch_end(self, outputs, *args, **kwargs):
+        self.count("on_validation_batch_end")
+
+    def on_before_optimizer_step(self, optimizer, *args, **kwargs):
+        self.count("on_before_optimizer_step")
+
+    def optimizer_step(self, *args, **kwargs):
+        self.count("optimizer_step")
+        return super().optimizer_step(*args, **kwargs)
+
+    def optimizer_zero_grad(self, epoch, batch_idx, optimizer, *rest):
+        self.count("optimizer_zero_grad")
+        optimizer.zero_grad()
+
+    def backward(self, loss, *args, **kwargs):
+        self.count("backward")
+        loss.backward()
+
+    def lr_scheduler_step(self, scheduler, *args, **kwargs):
+        self.count("lr_scheduler_step")
+        scheduler.step()
+
+    def configure_gradient_clipping(self, optimizer, *args, **kwargs):
+        self.count("configure_gradient_clipping")
+        self.clip_gradients(optimizer, gradient_clip_val=0.5, gradient_clip_algorithm="norm")
+
+
+class Decorated(Base):
+    """1.9.5's own signatures (``optimizer_idx`` ...) behind a functools.wraps decorator."""
+
+    @counted
+    def optimizer_step(self, epoch, batch_idx, optimizer, optimizer_idx, optimizer_closure, on_tpu,
+                       using_lbfgs):
+        optimizer.step(closure=optimizer_closure)
+
+    @counted
+    def optimizer_zero_grad(self, epoch, batch_idx, optimizer, optimizer_idx):
+        optimizer.zero_grad()
+
+    @counted
+    def backward(self, loss, optimizer, optimizer_idx):
+        loss.backward()
+
+    @counted
+    def on_before_optimizer_step(self, optimizer, optimizer_idx):
+        pass
+
+    @counted
+    def transfer_batch_to_device(self, batch, device, dataloader_idx):
+        return super().transfer_batch_to_device(batch, device, dataloader_idx)
+
+    @counted
+    def on_validation_batch_start(self, batch, batch_idx, dataloader_idx):
+        pass
+
+
+class GenericCallback(pl.Callback):
+    def __init__(self):
+        self.calls = {}
+
+    def _count(self, name):
+        self.calls[name] = self.calls.get(name, 0) + 1
+
+    def on_train_batch_end(self, *args, **kwargs):
+        self._count("on_train_batch_end")
+
+    def on_train_epoch_end(self, trainer, pl_module, *args, **kwargs):
+        self._count("on_train_epoch_end")
+
+    def on_validation_batch_start(self, trainer, pl_module, *args):
+        self._count("on_validation_batch_start")
+
+    def on_before_optimizer_step(self, trainer, pl_module, *args, **kwargs):
+        self._count("on_before_optimizer_step")
+
+
+class StepEndNone(Base):
+    """1.x: a *_step_end that returns None leaves the step's own output in place."""
+
+    def training_step_end(self, step_output):
+        self.count("training_step_end")
+
+    def validation_step_end(self, step_output):
+        self.count("validation_step_end")
+
+    def validation_epoch_end(self, outputs):
+        self.calls.setdefault("val_outputs", []).append(round(float(torch.stack(outputs).sum()), 5))
+
+
+def fit(model, root, **kwargs):
+    callback = GenericCallback()
+    trainer = pl.Trainer(callbacks=[callback], **trainer_kwargs(root, **kwargs))
+    trainer.fit(model, data(), data(16, seed=1))
+    return {"weights": weights(model), "calls": model.calls, "callback_calls": callback.calls,
+            "global_step": trainer.global_step}
+
+
+SCENARIOS = {
+    "generic_signatures": lambda root: fit(Generic(), root),
+    "decorated_1x_signatures": lambda root: fit(Decorated(), root),
+    "step_end_returns_none": lambda root: fit(StepEndNone(), root),
+}
+
+if __name__ == "__main__":
+    main(SCENARIOS)
