@@ -10,7 +10,8 @@ def is_param_in_hook_signature(
 
     ``min_args``: also true when the hook accepts at least that many positional arguments.
     """
-    parameters = inspect.getfullargspec(hook_fx)
+    # a decorated hook (functools.wraps) is judged by the function it wraps, one level down as 2.x does
+    parameters = inspect.getfullargspec(getattr(hook_fx, "__wrapped__", hook_fx))
     args = parameters.args[1:]  # drop `self`
     return (
         param in args
