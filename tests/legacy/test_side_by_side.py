@@ -8,7 +8,7 @@ from test_fixture_scripts import close_to
 from tests.reference import L2_PYTHON, PL1_PYTHON
 
 HOOKS_1X = ("generic_signatures", "decorated_1x_signatures", "step_end_returns_none")
-HOOKS_2X = ("generic_signatures", "decorated_2x_signatures", "keyword_only", "former_hooks_as_methods",
+HOOKS_2X = ("generic_signatures", "decorated_2x_signatures", "decorated_steps_without_batch_idx", "keyword_only", "former_hooks_as_methods",
             "training_epoch_end_defined")
 
 

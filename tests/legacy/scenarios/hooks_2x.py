@@ -119,6 +119,24 @@ class Decorated(Base):
         pass
 
 
+class DecoratedSteps(Base):
+    """Steps without ``batch_idx`` behind a generic functools.wraps decorator: 2.x looks through the decorator."""
+
+    @counted
+    def training_step(self, batch):
+        x, y = batch
+        return nn.functional.mse_loss(self.layer(x), y)
+
+    @counted
+    def validation_step(self, batch):
+        x, y = batch
+        self.log("val_loss", nn.functional.mse_loss(self.layer(x), y))
+
+    @counted
+    def predict_step(self, batch):
+        return self.layer(batch[0])
+
+
 class KeywordOnly(Base):
     def transfer_batch_to_device(self, batch, device, dataloader_idx, *, non_blocking=False):
         self.count("transfer_batch_to_device")
@@ -189,6 +207,7 @@ def fit(model, root, predict=False, **kwargs):
 SCENARIOS = {
     "generic_signatures": lambda root: fit(Generic(), root, predict=True),
     "decorated_2x_signatures": lambda root: fit(Decorated(), root),
+    "decorated_steps_without_batch_idx": lambda root: fit(DecoratedSteps(), root, predict=True),
     "keyword_only": lambda root: fit(KeywordOnly(), root),
     "former_hooks_as_methods": lambda root: fit(FormerHooksAsMethods(), root),
     "training_epoch_end_defined": lambda root: fit(EpochEndOutputs(), root),
