@@ -13,9 +13,10 @@ import libcst as cst
 
 from .. import legacy_facts as facts
 from ..cstutil import FastTransformer, code, expr, find_kwarg, is_simple_reference, keyword, make_kwarg, set_args
-from ..engine import Rule, register, with_comments
+from ..engine import FileContext, Rule, register, with_comments
 from ..names import canonical, dotted, is_class
 from ..values import DYNAMIC, literal_value, render_source
+from .trainer_kwargs import ApplyToScope, Scope, as_arguments, from_arguments, shown
 
 
 def trainer_call_kind(rule: Rule, func: cst.BaseExpression) -> tuple[str | None, bool]:
@@ -41,6 +42,22 @@ class TrainerArgsRule(Rule):
     summary = "Trainer(...) arguments: positional order, gpus/tpu_cores/num_processes, precision, strategy names, " \
               "removed flags (A.1-A.6)"
 
+    def __init__(self, ctx: Any) -> None:
+        super().__init__(ctx)
+        self._scopes: list[Scope] = []  # the module and the functions around the node being walked
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._scopes.append(Scope(node))
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._scopes.append(Scope(node))
+
+    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
+        return self._leave_scope(original, updated)
+
+    def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
+        return self._leave_scope(original, updated)
+
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         kind, legacy = trainer_call_kind(self, original.func)
         if kind == "ctor":
@@ -52,7 +69,7 @@ class TrainerArgsRule(Rule):
         return updated
 
     # -- Trainer(...) ------------------------------------------------------------------------------------------------
-    def _constructor(self, original: cst.Call, call: cst.Call, legacy: bool) -> cst.Call:
+    def _constructor(self, original: cst.Call, call: cst.Call, legacy: bool, default_device: bool = True) -> cst.Call:
         args = list(call.args)
         changed = False
         positional = [a for a in args if a.keyword is None and not a.star]
@@ -113,11 +130,12 @@ class TrainerArgsRule(Rule):
             shown = shown or "(dropped)"
             messages.append(f"{name}={render_source(value, self.ctx.quote)} -> {shown}")
 
-        if legacy and any(a.star == "**" for a in args):
+        unpacked = [a.value for a in args if a.star == "**"]
+        if legacy and unpacked and not self._follow_dicts(original, unpacked, set(values)):
             self.ctx.note(original, self, "Trainer(**kwargs): arguments built elsewhere may still use 1.x names "
                                           "(gpus=, resume_from_checkpoint=, ...); check them against the "
                                           "migration table")
-        if legacy and not (facts.DEVICE_SELECTING_ARGS & set(values)) and not any(a.star == "**" for a in args):
+        if legacy and default_device and not (facts.DEVICE_SELECTING_ARGS & set(values)) and not unpacked:
             replacement.setdefault(-1, []).extend(
                 make_kwarg(k, expr(render_source(v, self.ctx.quote)), _first_kwarg(args))
                 for k, v in facts.DEFAULT_DEVICE_1X.items())
@@ -142,6 +160,56 @@ class TrainerArgsRule(Rule):
         for message in messages:
             self.ctx.change(original, self, message)
         return set_args(call.with_changes(args=args), new_args) if new_args or args else call
+
+    # -- Trainer(**kwargs) with kwargs a dict literal of this scope (rules/trainer_kwargs.py) ---------------------------
+    def _follow_dicts(self, call: cst.Call, unpacked: list[cst.BaseExpression], explicit: set[str | None]) -> bool:
+        """Whether every `**name` of a Trainer call is a dict literal of this scope that translates cleanly."""
+        default_device = len(unpacked) == 1 and not (facts.DEVICE_SELECTING_ARGS & explicit)
+        followed = [self._follow(call, value, explicit, default_device) for value in unpacked]
+        return all(followed)
+
+    def _follow(self, call: cst.Call, value: cst.BaseExpression, explicit: set[str | None],
+                default_device: bool) -> bool:
+        if not isinstance(value, cst.Name):
+            return False
+        name = value.value
+        scope = next((s for s in reversed(self._scopes) if s.writes(name) is not None), None)
+        writes = scope.writes(name) if scope is not None else None
+        if writes is None or writes.other or not writes.literals:
+            return False
+        for literal in writes.literals:  # a dry run: the translation must need no review note
+            scratch = FileContext("", self.ctx.options)
+            scratch.bindings = self.ctx.bindings
+            fake = cst.Call(func=cst.Name("Trainer"), args=as_arguments(literal))
+            new = TrainerArgsRule(scratch)._constructor(call, fake, legacy=True, default_device=default_device)
+            if scratch.notes or scratch.caveats or {keyword(a) for a in new.args} & explicit:
+                return False
+        scope.followed[name] = (call, default_device, self.ctx.statement_stack[-1])
+        return True
+
+    def _leave_scope(self, original: Any, updated: Any) -> Any:
+        if not self._scopes or self._scopes[-1].node is not original:
+            return updated  # a function the walk skipped (nothing in it is Lightning code)
+        scope = self._scopes.pop()
+        if not scope.followed:
+            return updated
+
+        def rewrite(name: str, literal: cst.BaseExpression) -> cst.BaseExpression:
+            call, default_device, statement = scope.followed[name]
+            fake = cst.Call(func=cst.Name("Trainer"), args=as_arguments(literal))
+            changes = len(self.ctx.changes)
+            self.ctx.statement_stack.append(statement)  # report the changes on the line of the call
+            try:
+                new = self._constructor(call, fake, legacy=True, default_device=default_device)
+                if len(self.ctx.changes) == changes:
+                    return literal
+                self.ctx.change(call, self, f"{name} = {shown(literal)}: the 1.x Trainer arguments this call "
+                                            "unpacks were rewritten where the dict is built")
+            finally:
+                self.ctx.statement_stack.pop()
+            return from_arguments(literal, list(new.args), self.ctx.quote)
+
+        return updated.visit(ApplyToScope(rewrite, set(scope.followed), isinstance(original, cst.Module)))
 
     def _device_group(self, original: cst.Call, args: list[cst.Arg], named: dict[str | None, cst.Arg],
                       group: dict[str, Any], replacement: dict[int, list[cst.Arg]],
