@@ -1,4 +1,4 @@
-"""Issue 15 (items 4, 6, 9): the same scripts under the real packages and under ours give the same weights, the same
+"""Issue 15 (items 4, 6, 7, 8, 9, 10): the same scripts under the real packages and under ours give the same weights, the same
 hook calls and the same errors. 1.x scripts run against pytorch-lightning 1.9.5, 2.x scripts against lightning 2.6.6.
 """
 import pytest
@@ -7,19 +7,19 @@ from sidebyside import side_by_side
 from test_fixture_scripts import close_to
 from tests.reference import L2_PYTHON, PL1_PYTHON
 
-HOOKS_1X = ("generic_signatures", "decorated_1x_signatures", "step_end_returns_none")
+HOOKS_1X = ("generic_signatures", "decorated_1x_signatures", "step_end_returns_none", "version_branches")
 HOOKS_2X = ("generic_signatures", "decorated_2x_signatures", "decorated_steps_without_batch_idx", "keyword_only", "former_hooks_as_methods",
             "training_epoch_end_defined")
 
 
 @pytest.mark.parametrize("scenario", HOOKS_1X)
 def test_1x_hooks_match_pytorch_lightning_1_9_5(scenario):
-    reference, ours = side_by_side(PL1_PYTHON, "hooks_1x.py")
+    reference, ours = side_by_side(PL1_PYTHON, "scenarios_1x.py")
     close_to(ours[scenario], reference[scenario], scenario)
 
 
 @pytest.mark.parametrize("scenario", HOOKS_2X)
 def test_2x_hooks_match_lightning_2_6_6(scenario):
-    reference, ours = side_by_side(L2_PYTHON, "hooks_2x.py")
+    reference, ours = side_by_side(L2_PYTHON, "scenarios_2x.py")
     close_to(ours[scenario], reference[scenario], scenario)
 

@@ -1,5 +1,6 @@
-"""1.x code (pytorch_lightning) with hook overrides whose signatures are generic, decorated or keyword-only, and
-*_step_end hooks returning None: run under the real pytorch-lightning 1.9.5 and under ours (issue 15 items 4, 6)."""
+"""1.x code (pytorch_lightning), run under the real pytorch-lightning 1.9.5 and under ours (issue 15): hook overrides
+whose signatures are generic or decorated (item 4), *_step_end hooks returning None (6), the learning-rate finder (7),
+1.x Trainer arguments (8) and branches on ``pl.__version__`` (10)."""
 import functools
 
 import torch
@@ -159,10 +160,28 @@ def fit(model, root, **kwargs):
             "global_step": trainer.global_step}
 
 
+def version_branches(root):
+    """The usual 1.x version checks, each choosing the 1.x spelling when the version says 1.x."""
+    from packaging.version import Version
+
+    version = Version(pl.__version__)
+
+    class Model(Base):
+        if version < Version("2.0"):
+            def training_epoch_end(self, outputs):
+                self.calls["epoch_outputs"] = len(outputs)
+
+    device_kwargs = {"gpus": 0} if version < Version("1.7") else {"accelerator": "cpu", "devices": 1}
+    result = fit(Model(), root, **device_kwargs)
+    return dict(result, below_1_6=version < Version("1.6"), below_2_0=version < Version("2.0"),
+                at_least_1_9=version >= Version("1.9"), major=version.major)
+
+
 SCENARIOS = {
     "generic_signatures": lambda root: fit(Generic(), root),
     "decorated_1x_signatures": lambda root: fit(Decorated(), root),
     "step_end_returns_none": lambda root: fit(StepEndNone(), root),
+    "version_branches": version_branches,
 }
 
 if __name__ == "__main__":
