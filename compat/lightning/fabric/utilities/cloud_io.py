@@ -39,17 +39,23 @@ def get_filesystem(path: _PATH, **kwargs: Any) -> Any:
 
 def _load(path_or_url: Union[IO, _PATH], map_location: _MAP_LOCATION_TYPE = None,
           weights_only: Optional[bool] = None) -> Any:
-    """``torch.load`` from a file object, a local path, an ``http(s)`` URL or an fsspec URL."""
-    if not isinstance(path_or_url, (str, Path)):
-        return torch.load(path_or_url, map_location=map_location, weights_only=weights_only)
+    """``torch.load`` from a file object, a local path, an ``http(s)`` URL or an fsspec URL.
+
+    ``weights_only=None`` means True for every source (a downloaded file included): unpickling arbitrary objects
+    runs code from the file, so it takes an explicit ``weights_only=False``.
+    """
+    from lightning.pytorch.utilities.checkpoint_io import torch_load
+
+    if not isinstance(path_or_url, (str, Path)) or _is_local_file_protocol(path_or_url):
+        return torch_load(path_or_url, map_location=map_location, weights_only=weights_only)
     if str(path_or_url).startswith("http"):
-        # a remote pickle is only trusted when the caller says so; default to the permissive load the way 2.x does
-        return torch.hub.load_state_dict_from_url(str(path_or_url), map_location=map_location,
-                                                  weights_only=bool(weights_only))
-    if _is_local_file_protocol(path_or_url):
-        return torch.load(path_or_url, map_location=map_location, weights_only=weights_only)
+        return torch_load(str(path_or_url), map_location=map_location, weights_only=weights_only, load=_load_url)
     with get_filesystem(path_or_url).open(path_or_url, "rb") as f:
-        return torch.load(f, map_location=map_location, weights_only=weights_only)
+        return torch_load(f, map_location=map_location, weights_only=weights_only)
+
+
+def _load_url(url: str, map_location: _MAP_LOCATION_TYPE, weights_only: bool) -> Any:
+    return torch.hub.load_state_dict_from_url(url, map_location=map_location, weights_only=weights_only)
 
 
 def _atomic_save(checkpoint: dict, filepath: _PATH) -> None:

@@ -31,10 +31,17 @@ class _ShardedState(dict):
     """An empty dict standing in, in a loaded sharded checkpoint, for the model / optimizer states. They are read
     from the folder once the model is wrapped (``restore_checkpoint_after_setup``): each rank reads its own shards."""
 
-    def __init__(self, path: Path, key: str) -> None:
+    def __init__(self, path: Path, key: str, weights_only: Optional[bool] = None) -> None:
         super().__init__()
         self.path = path
         self.key = key
+        self.weights_only = weights_only  # as asked of `load_checkpoint`: the shards are read with the same trust
+
+    def load_into(self, target: dict) -> None:
+        """Fill ``target`` (``{key: state dict}``) from the folder's shards (see ``sharded_checkpoint``)."""
+        from lightning.pytorch.utilities.sharded_checkpoint import load_folder
+
+        load_folder(target, self.path, self.weights_only)
 
     def __repr__(self) -> str:
         return f"<sharded {self.key!r} in {self.path}>"
@@ -190,11 +197,10 @@ class FSDPStrategy(DDPStrategy):
                 raise RuntimeError(f"A sharded FSDP checkpoint ({state.path}) can only be loaded by `FSDPStrategy`.")
             return self.lightning_module.load_state_dict(state, strict=strict)
         if isinstance(state, _ShardedState):
-            import torch.distributed.checkpoint as dcp
             from torch.distributed.checkpoint.state_dict import get_model_state_dict
 
             target = {"model": get_model_state_dict(self.model, options=self._options(False))}
-            dcp.load(target, checkpoint_id=state.path)
+            state.load_into(target)
             state = target["model"]
             set_model_state_dict(self.model, state, options=_with_strict(self._options(False), strict))
         else:
@@ -209,11 +215,9 @@ class FSDPStrategy(DDPStrategy):
         for idx, (optimizer, state) in enumerate(zip(self.optimizers, checkpoint["optimizer_states"])):
             optimizer = getattr(optimizer, "_optimizer", optimizer)
             if isinstance(state, _ShardedState):
-                import torch.distributed.checkpoint as dcp
-
                 target = {f"optimizer_{idx}": get_optimizer_state_dict(self.model, optimizer,
                                                                         options=self._options(False))}
-                dcp.load(target, checkpoint_id=state.path)
+                state.load_into(target)
                 set_optimizer_state_dict(self.model, optimizer, target[f"optimizer_{idx}"],
                                          options=self._options(False))
             else:
@@ -257,9 +261,15 @@ class FSDPStrategy(DDPStrategy):
                 raise FileNotFoundError(
                     f"{path} is a folder but not a sharded FSDP checkpoint (it has no {_METADATA_FILENAME})."
                 )
-            checkpoint = torch.load(path / _METADATA_FILENAME, weights_only=bool(weights_only))
-            checkpoint["state_dict"] = _ShardedState(path, "model")
-            checkpoint["optimizer_states"] = [_ShardedState(path, f"optimizer_{i}")
+            from lightning.pytorch.utilities.checkpoint_io import load_checkpoint_file
+
+            checkpoint = load_checkpoint_file(path / _METADATA_FILENAME, weights_only=weights_only)
+            if weights_only is not False:  # refuse a hostile folder now, before any model is set up
+                from lightning.pytorch.utilities.sharded_checkpoint import check_metadata
+
+                check_metadata(path)
+            checkpoint["state_dict"] = _ShardedState(path, "model", weights_only)
+            checkpoint["optimizer_states"] = [_ShardedState(path, f"optimizer_{i}", weights_only)
                                               for i in range(checkpoint.pop("_fsdp_num_optimizers", 0))]
             return checkpoint
         return super().load_checkpoint(path, weights_only=weights_only)

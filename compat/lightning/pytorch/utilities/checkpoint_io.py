@@ -102,23 +102,9 @@ def load_checkpoint_file(path: Any, map_location: Any = None, weights_only: Opti
     """
     _check_path(path)
     map_location = map_location if map_location is not None else _default_map_location
-    safe = True if weights_only is None else bool(weights_only)
     try:
-        if safe:
-            with _legacy_globals_allowed():
-                checkpoint = torch.load(path, map_location=map_location, weights_only=True)
-        else:
-            checkpoint = torch.load(path, map_location=map_location, weights_only=False)
-    except pickle.UnpicklingError as err:
-        if not safe or not _mentions_global(err):
-            raise _not_a_checkpoint(path, err) from None
-        raise pickle.UnpicklingError(
-            f"{path} holds Python objects that a weights-only load refuses to unpickle ({_unsupported_global(err)}). "
-            "Unpickling runs code from the file: only if you trust its source, load it with `weights_only=False` "
-            "(e.g. `Model.load_from_checkpoint(path, weights_only=False)` or `trainer.fit(model, ckpt_path=path, "
-            "weights_only=False)`)."
-        ) from None
-    except (FileNotFoundError, IsADirectoryError, PermissionError):
+        checkpoint = torch_load(path, map_location=map_location, weights_only=weights_only)
+    except (FileNotFoundError, IsADirectoryError, PermissionError, pickle.UnpicklingError):
         raise
     except Exception as err:  # torch raises many kinds for a file that is not a torch archive
         raise _not_a_checkpoint(path, err) from None
@@ -130,9 +116,112 @@ def load_checkpoint_file(path: Any, map_location: Any = None, weights_only: Opti
     return checkpoint
 
 
+def torch_load(source: Any, map_location: Any = None, weights_only: Optional[bool] = None,
+               load: Optional[Callable[..., Any]] = None, name: Optional[str] = None) -> Any:
+    """``torch.load`` (or ``load``, called with the same arguments) where ``weights_only=None`` means True.
+
+    A weights-only load also accepts :data:`legacy_safe_globals`; when it refuses the file, the error names what the
+    file (``name`` in messages, default: ``source``) references, where for a local file, and how to opt in.
+    """
+    safe = True if weights_only is None else bool(weights_only)
+    load = load or torch.load
+    try:
+        if not safe:
+            return load(source, map_location=map_location, weights_only=False)
+        with _legacy_globals_allowed():
+            return load(source, map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError as err:
+        if not safe or not _mentions_global(err):
+            raise _not_a_checkpoint(name or source, err) from None
+        raise pickle.UnpicklingError(refused_pickle_message(source, err, name)) from None
+
+
+def refused_pickle_message(source: Any, err: BaseException, name: Optional[str] = None) -> str:
+    """What a refused weights-only load says: what the file holds (and where), why it is not loaded, how to opt in."""
+    found = re.search(r"GLOBAL ([\w.]+)", str(err))
+    where = _keys_holding(source, found.group(1)) if found else ""
+    what = _unsupported_global(err) + (f" at {where}" if where else "")
+    return (
+        f"{name or source} holds Python objects that a weights-only load refuses to unpickle ({what}). "
+        "Unpickling runs code from the file: only if you trust its source, load it with `weights_only=False` "
+        "(e.g. `Model.load_from_checkpoint(path, weights_only=False)` or `trainer.fit(model, ckpt_path=path, "
+        "weights_only=False)`)."
+    )
+
+
 def _mentions_global(err: BaseException) -> bool:
     text = str(err)
     return "GLOBAL" in text or "global" in text
+
+
+class _Stub:
+    """Stands in for every object while :func:`_keys_holding` reads a pickle: accepts any construction, runs nothing."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def __setstate__(self, state: Any) -> None:
+        pass
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        pass
+
+    def append(self, value: Any) -> None:
+        pass
+
+    def extend(self, values: Any) -> None:
+        pass
+
+
+class _Refused(_Stub):
+    pass
+
+
+class _StubUnpickler(pickle.Unpickler):
+    """Builds the pickle's containers with :class:`_Stub` / :class:`_Refused` for every global: no code of the file's
+    choosing is looked up or called."""
+
+    def __init__(self, file: Any, refused: str) -> None:
+        super().__init__(file)
+        self.refused = refused
+
+    def find_class(self, module: str, name: str) -> type:
+        return _Refused if f"{module}.{name}" == self.refused else _Stub
+
+    def persistent_load(self, pid: Any) -> None:  # tensor storages: not read
+        return None
+
+
+def _keys_holding(source: Any, refused: str, limit: int = 3) -> str:
+    """Where the objects of the global ``refused`` sit in a torch zip file, e.g. ``["hyper_parameters"]["net"]``
+    (up to ``limit`` places), or "" when that cannot be told (not a local zip file, an unusual pickle)."""
+    import zipfile
+
+    if not isinstance(source, (str, Path)):
+        return ""
+    try:
+        with zipfile.ZipFile(source) as archive:
+            name = next(n for n in archive.namelist() if n.endswith("/data.pkl") or n == "data.pkl")
+            with archive.open(name) as f:
+                root = _StubUnpickler(f, refused).load()
+    except Exception:  # only a nicer message is lost
+        return ""
+    found: List[str] = []
+
+    def walk(value: Any, where: str, depth: int) -> None:
+        if len(found) >= limit or depth > 8:
+            return
+        if isinstance(value, _Refused):
+            found.append(where or "the top level")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{where}[{key!r}]", depth + 1)
+        elif isinstance(value, (list, tuple)):
+            for index, item in enumerate(value):
+                walk(item, f"{where}[{index}]", depth + 1)
+
+    walk(root, "", 0)
+    return ", ".join(f"`checkpoint{where}`" if where.startswith("[") else where for where in found)
 
 
 def _unsupported_global(err: BaseException) -> str:

@@ -1,6 +1,6 @@
 """Turn a sharded (FSDP) Trainer checkpoint folder into one file that ``torch.load`` and ``ckpt_path=`` accept:
 
-  python -m lightning.pytorch.utilities.consolidate_checkpoint <folder> [--output_file <file>]
+  python -m lightning.pytorch.utilities.consolidate_checkpoint <folder> [--output_file <file>] [--allow-pickle]
 
 The folder holds the ``torch.distributed.checkpoint`` shards (keys ``model``, ``optimizer_0``, ...) and ``meta.pt``
 with everything else; the output has ``state_dict`` and ``optimizer_states`` like any Trainer checkpoint. The whole
@@ -17,18 +17,20 @@ import torch
 _METADATA_FILENAME = "meta.pt"
 
 
-def _load_distributed_checkpoint(checkpoint_folder: Path) -> dict:
-    """All shards of the folder merged into one CPU state dict, plus ``meta.pt``'s entries."""
-    from torch.distributed.checkpoint import FileSystemReader
-    from torch.distributed.checkpoint.format_utils import _EmptyStateDictLoadPlanner
-    from torch.distributed.checkpoint.state_dict_loader import _load_state_dict
+def _load_distributed_checkpoint(checkpoint_folder: Path, weights_only: Optional[bool] = None) -> dict:
+    """All shards of the folder merged into one CPU state dict, plus ``meta.pt``'s entries. Nothing in the folder is
+    unpickled beyond what a weights-only load allows unless ``weights_only=False`` (``--allow-pickle``)."""
+    from lightning.pytorch.utilities.checkpoint_io import load_checkpoint_file
+    from lightning.pytorch.utilities.sharded_checkpoint import load_folder
 
-    checkpoint: dict = {}
-    _load_state_dict(checkpoint, storage_reader=FileSystemReader(checkpoint_folder),
-                     planner=_EmptyStateDictLoadPlanner(), no_dist=True)
     extra_file = Path(checkpoint_folder) / _METADATA_FILENAME
+    # meta.pt first: a refused file stops the run before the shards are read
+    extra = {}
     if extra_file.is_file():
-        checkpoint.update(torch.load(extra_file, map_location="cpu", weights_only=False))
+        extra = load_checkpoint_file(extra_file, map_location="cpu", weights_only=weights_only)
+    checkpoint: dict = {}
+    load_folder(checkpoint, checkpoint_folder, weights_only, everything=True)
+    checkpoint.update(extra)
     return checkpoint
 
 
@@ -49,6 +51,9 @@ def _parse_cli_args(argv: Optional[list] = None) -> Namespace:
                         help="Folder with the shards saved by `torch.distributed.checkpoint` and Lightning's meta.pt.")
     parser.add_argument("--output_file", type=str,
                         help="Where to write the single file (must not exist). Default: <folder>.consolidated")
+    parser.add_argument("--allow-pickle", action="store_true",
+                        help="Also unpickle arbitrary Python objects (runs code from the folder: only for a folder "
+                             "from a source you trust). Default: only what a weights-only load accepts.")
     return parser.parse_args(argv)
 
 
@@ -66,15 +71,21 @@ def _process_cli_args(args: Namespace) -> Namespace:
     if output.exists():
         sys.exit(f"The path for the converted checkpoint already exists. Choose a different path with `--output_file`"
                  f" or move/delete the file first: {output}")
-    return Namespace(checkpoint_folder=folder, output_file=output)
+    return Namespace(checkpoint_folder=folder, output_file=output, allow_pickle=getattr(args, "allow_pickle", False))
 
 
 def main(argv: Optional[list] = None) -> Any:
     config = _process_cli_args(_parse_cli_args(argv))
-    checkpoint = _format_checkpoint(_load_distributed_checkpoint(config.checkpoint_folder))
+    loaded = _load_distributed_checkpoint(config.checkpoint_folder, False if config.allow_pickle else None)
+    checkpoint = _format_checkpoint(loaded)
     torch.save(checkpoint, config.output_file)
     return config.output_file
 
 
 if __name__ == "__main__":
-    main()
+    import pickle
+
+    try:
+        main()
+    except pickle.UnpicklingError as err:
+        sys.exit(f"{err}\nFrom the command line, opt in with `--allow-pickle`.")
