@@ -74,7 +74,28 @@ def configure_callbacks(callbacks: Any, enable_checkpointing: bool, enable_progr
                 callbacks.append(RichModelSummary())
             else:
                 callbacks.append(ModelSummary())
+    _check_unique_state_keys(callbacks)
     return reorder_callbacks(callbacks)
+
+
+def _check_unique_state_keys(callbacks: list) -> None:
+    """Two stateful callbacks (``state_dict`` overridden) under one ``state_key`` would overwrite each other's state in
+    the checkpoint: refused when the Trainer is built, as in 2.x."""
+    from lightning.pytorch.utilities.model_helpers import is_overridden
+
+    seen: dict = {}
+    for callback in callbacks:
+        if not is_overridden("state_dict", instance=callback, parent=Callback):
+            continue
+        key = callback.state_key
+        if key in seen:
+            raise RuntimeError(
+                f"Found more than one stateful callback of type `{type(callback).__name__}` with the same "
+                f"`state_key` ({key!r}): their states would overwrite each other in the checkpoint. Give them "
+                "settings that make their `state_key` differ (for `ModelCheckpoint`: `monitor`, `mode` or the save "
+                "interval), or keep only one."
+            )
+        seen[key] = callback
 
 
 def reorder_callbacks(callbacks: list) -> list:
