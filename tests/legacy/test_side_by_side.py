@@ -7,19 +7,20 @@ from sidebyside import side_by_side
 from test_fixture_scripts import close_to
 from tests.reference import L2_PYTHON, PL1_PYTHON
 
-HOOKS_1X = ("generic_signatures", "decorated_1x_signatures", "step_end_returns_none", "version_branches")
-HOOKS_2X = ("generic_signatures", "decorated_2x_signatures", "decorated_steps_without_batch_idx", "keyword_only", "former_hooks_as_methods",
-            "training_epoch_end_defined")
+SCENARIOS_1X = ("generic_signatures", "decorated_1x_signatures", "step_end_returns_none", "version_branches",
+                "lr_find_by_tune", "lr_find_by_tuner")
+SCENARIOS_2X = ("generic_signatures", "decorated_2x_signatures", "decorated_steps_without_batch_idx", "keyword_only",
+                "former_hooks_as_methods", "training_epoch_end_defined", "lr_find")
 
 
-@pytest.mark.parametrize("scenario", HOOKS_1X)
-def test_1x_hooks_match_pytorch_lightning_1_9_5(scenario):
+@pytest.mark.parametrize("scenario", SCENARIOS_1X)
+def test_1x_script_matches_pytorch_lightning_1_9_5(scenario):
     reference, ours = side_by_side(PL1_PYTHON, "scenarios_1x.py")
     close_to(ours[scenario], reference[scenario], scenario)
 
 
-@pytest.mark.parametrize("scenario", HOOKS_2X)
-def test_2x_hooks_match_lightning_2_6_6(scenario):
+@pytest.mark.parametrize("scenario", SCENARIOS_2X)
+def test_2x_script_matches_lightning_2_6_6(scenario):
     reference, ours = side_by_side(L2_PYTHON, "scenarios_2x.py")
     close_to(ours[scenario], reference[scenario], scenario)
 

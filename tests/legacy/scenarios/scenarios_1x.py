@@ -160,6 +160,35 @@ def fit(model, root, **kwargs):
             "global_step": trainer.global_step}
 
 
+class LRModel(Base):
+    def __init__(self):
+        super().__init__()
+        self.lr = 0.01
+
+    def configure_optimizers(self):
+        return torch.optim.SGD(self.parameters(), lr=self.lr)
+
+
+def _finder_result(finder, model):
+    return {"suggestion": finder.suggestion(), "suggestion_skip_5": finder.suggestion(skip_begin=5, skip_end=3),
+            "model_lr": model.lr, "losses": [round(v, 6) for v in finder.results["loss"]],
+            "lrs": finder.results["lr"]}
+
+
+def lr_find_by_tune(root):
+    model = LRModel()
+    trainer = pl.Trainer(**trainer_kwargs(root, auto_lr_find=True, max_epochs=1))
+    result = trainer.tune(model, train_dataloaders=data(960, 8))
+    return _finder_result(result["lr_find"], model)
+
+
+def lr_find_by_tuner(root):
+    model = LRModel()
+    trainer = pl.Trainer(**trainer_kwargs(root, max_epochs=1))
+    finder = trainer.tuner.lr_find(model, train_dataloaders=data(960, 8), num_training=60, max_lr=10.0)
+    return _finder_result(finder, model)
+
+
 def version_branches(root):
     """The usual 1.x version checks, each choosing the 1.x spelling when the version says 1.x."""
     from packaging.version import Version
@@ -182,6 +211,8 @@ SCENARIOS = {
     "decorated_1x_signatures": lambda root: fit(Decorated(), root),
     "step_end_returns_none": lambda root: fit(StepEndNone(), root),
     "version_branches": version_branches,
+    "lr_find_by_tune": lr_find_by_tune,
+    "lr_find_by_tuner": lr_find_by_tuner,
 }
 
 if __name__ == "__main__":

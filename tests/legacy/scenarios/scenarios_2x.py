@@ -204,10 +204,31 @@ def fit(model, root, predict=False, **kwargs):
             "global_step": trainer.global_step}
 
 
+class LRModel(Base):
+    def __init__(self):
+        super().__init__()
+        self.lr = 0.01
+
+    def configure_optimizers(self):
+        return torch.optim.SGD(self.parameters(), lr=self.lr)
+
+
+def lr_find(root):
+    """2.x code keeps 2.6.6's suggestion rule (the 1.x one is only for 1.x entry points)."""
+    from lightning.pytorch.tuner import Tuner
+
+    model = LRModel()
+    trainer = L.Trainer(**trainer_kwargs(root, max_epochs=1))
+    finder = Tuner(trainer).lr_find(model, train_dataloaders=data(960, 8))
+    return {"suggestion": finder.suggestion(), "model_lr": model.lr,
+            "losses": [round(v, 6) for v in finder.results["loss"]]}
+
+
 SCENARIOS = {
     "generic_signatures": lambda root: fit(Generic(), root, predict=True),
     "decorated_2x_signatures": lambda root: fit(Decorated(), root),
     "decorated_steps_without_batch_idx": lambda root: fit(DecoratedSteps(), root, predict=True),
+    "lr_find": lr_find,
     "keyword_only": lambda root: fit(KeywordOnly(), root),
     "former_hooks_as_methods": lambda root: fit(FormerHooksAsMethods(), root),
     "training_epoch_end_defined": lambda root: fit(EpochEndOutputs(), root),

@@ -74,10 +74,27 @@ def _parallel(trainer: Any) -> bool:
     return isinstance(trainer.strategy, ParallelStrategy)
 
 
-def _tuner(trainer: Any) -> Any:
-    from lightning.pytorch.tuner import Tuner
+class _LegacyTuner:
+    """1.x ``trainer.tuner``: the 2.x ``Tuner`` with 1.9.5's ``lr_find`` (``update_attr=False`` by default, and the
+    1.9.5 suggestion rule)."""
 
-    return Tuner(trainer)
+    def __init__(self, trainer: Any) -> None:
+        from lightning.pytorch.tuner import Tuner
+
+        self._tuner = Tuner(trainer)
+
+    def lr_find(self, model: Any, *args: Any, update_attr: bool = False, **kwargs: Any) -> Any:
+        from lightning.pytorch.tuner.lr_finder import suggestion_rule_1x
+
+        with suggestion_rule_1x():
+            return self._tuner.lr_find(model, *args, update_attr=update_attr, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._tuner, name)
+
+
+def _tuner(trainer: Any) -> Any:
+    return _LegacyTuner(trainer)
 
 
 _GETTERS: dict = {
@@ -160,7 +177,10 @@ def run_tune(trainer: Any, model: Any, train_dataloaders: Any, val_dataloaders: 
         kwargs.setdefault("update_attr", True)
         if isinstance(find_lr, str):
             kwargs.setdefault("attr_name", find_lr)
-        result["lr_find"] = tuner.lr_find(model, **data, **kwargs)
+        from lightning.pytorch.tuner.lr_finder import suggestion_rule_1x
+
+        with suggestion_rule_1x():
+            result["lr_find"] = tuner.lr_find(model, **data, **kwargs)
     return result
 
 

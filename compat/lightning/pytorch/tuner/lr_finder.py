@@ -1,5 +1,12 @@
 """Learning-rate range test: train ``num_training`` steps while the learning rate grows from ``min_lr`` to
-``max_lr`` (exponentially or linearly), record the smoothed loss, and suggest the rate where it falls fastest."""
+``max_lr`` (exponentially or linearly), record the smoothed loss, and suggest the rate where it falls fastest.
+
+1.x code (``trainer.tune()``, ``trainer.tuner.lr_find()``) runs inside :func:`suggestion_rule_1x`, and its finder
+keeps pytorch-lightning 1.9.5's rule: the steepest point of the loss curve taken per recorded point (unit spacing),
+where 2.x differentiates against the learning rate itself; on the same curve the two pick different rates.
+"""
+import contextlib
+import contextvars
 import logging
 from typing import Any, Optional, Union
 
@@ -31,6 +38,19 @@ def _determine_lr_attr_name(model: Any, attr_name: str = "") -> str:
                          "rate, set it with `.lr_find(attr_name=...)`.")
 
 
+_SUGGESTION_RULE_1X = contextvars.ContextVar("lr_finder_suggestion_rule_1x", default=False)
+
+
+@contextlib.contextmanager
+def suggestion_rule_1x() -> Any:
+    """Finders made inside this block suggest as pytorch-lightning 1.9.5 did (for 1.x entry points)."""
+    token = _SUGGESTION_RULE_1X.set(True)
+    try:
+        yield
+    finally:
+        _SUGGESTION_RULE_1X.reset(token)
+
+
 class _LRFinder:
     """The result of a range test: ``results["lr"]`` and ``results["loss"]``, ``suggestion()`` and ``plot()``."""
 
@@ -44,6 +64,7 @@ class _LRFinder:
         self.results: dict = {}
         self._total_batch_idx = 0
         self._optimal_idx: Optional[int] = None
+        self._rule_1x = _SUGGESTION_RULE_1X.get()
 
     def _exchange_scheduler(self, trainer: Any) -> None:
         """Start every param group at ``lr_min`` and drive it with the range-test scheduler (per step)."""
@@ -88,20 +109,36 @@ class _LRFinder:
     def suggestion(self, skip_begin: int = 10, skip_end: int = 1) -> Optional[float]:
         """The learning rate at the steepest descent of the loss (finite points only, ends skipped); ``None`` (with
         an error logged) when fewer than two points remain."""
+        if self._rule_1x:
+            return self._suggestion_1x(skip_begin, skip_end)
         losses = torch.tensor(self.results["loss"][skip_begin:-skip_end])
         lrs = torch.tensor(self.results["lr"][skip_begin:-skip_end])
         finite = torch.isfinite(losses)
         losses, lrs = losses[finite], lrs[finite]
         if len(losses) < 2:
-            log.error("Failed to compute suggestion for learning rate because there are not enough points. Increase "
-                      "the loop iteration limits or the size of your dataset/dataloader.")
-            self._optimal_idx = None
-            return None
+            return self._too_few_points()
         gradients = torch.gradient(losses, spacing=[lrs])[0]
         steepest = int(torch.argmin(gradients).item())
         kept = torch.arange(len(self.results["loss"]))[skip_begin:-skip_end][finite]
         self._optimal_idx = int(kept[steepest].item())
         return self.results["lr"][self._optimal_idx]
+
+    def _suggestion_1x(self, skip_begin: int, skip_end: int) -> Optional[float]:
+        """1.9.5's rule: the steepest descent per recorded point, in double precision. The index counts the finite
+        points only and is shifted by ``skip_begin`` alone, so it is off when some losses are not finite, as 1.9.5's
+        was; 1.x results stay reproducible that way."""
+        losses = torch.tensor(self.results["loss"][skip_begin:-skip_end], dtype=torch.float64)
+        losses = losses[torch.isfinite(losses)]
+        if len(losses) < 2:
+            return self._too_few_points()
+        self._optimal_idx = int(torch.gradient(losses)[0].argmin()) + skip_begin
+        return self.results["lr"][self._optimal_idx]
+
+    def _too_few_points(self) -> None:
+        log.error("Failed to compute suggestion for learning rate because there are not enough points. Increase the "
+                  "loop iteration limits or the size of your dataset/dataloader.")
+        self._optimal_idx = None
+        return None
 
 
 class _LRCallback(Callback):
