@@ -13,6 +13,8 @@ import re
 import sys
 from typing import Optional
 
+from lightning.fabric.strategies.registry import STRATEGY_REGISTRY  # public here in 2.6.6
+
 _SUPPORTED_ACCELERATORS = ("cpu", "gpu", "cuda", "mps", "auto")
 _PRECISIONS = ("64-true", "32-true", "16-mixed", "bf16-mixed", "16-true", "bf16-true", "transformer-engine",
                "transformer-engine-float16", "64", "32", "16", "bf16")

@@ -7,6 +7,8 @@ script through ``LT_*`` environment variables, which take the place of the argum
 import os
 from typing import Any, Optional
 
+from lightning.fabric.accelerators import ACCELERATOR_REGISTRY  # noqa: F401 - public here in 2.6.6
+from lightning.fabric.strategies.registry import STRATEGY_REGISTRY  # noqa: F401 - public here in 2.6.6
 from lightning.pytorch.trainer.devices import DeviceSetup
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
 

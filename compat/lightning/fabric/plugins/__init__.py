@@ -1,21 +1,12 @@
-"""Fabric's plugins: precision (the Trainer's plugins, re-exported) and, from their own packages, checkpoint I/O and
-cluster environments. Each is imported on first use."""
+"""Fabric's plugins: precision (the Trainer's plugins, re-exported), checkpoint I/O and cluster environments, each
+imported on first use."""
 from lightning.fabric.utilities.lazy import lazy_exports
 
-_HOMES = {"DoublePrecision": "precision", "HalfPrecision": "precision", "MixedPrecision": "precision",
-          "Precision": "precision", "ClusterEnvironment": "environments"}
-__all__ = ["CheckpointIO", "DoublePrecision", "HalfPrecision", "MixedPrecision", "Precision", "TorchCheckpointIO"]
-_IO = ("CheckpointIO", "TorchCheckpointIO")  # live in the Trainer's package, lightning.pytorch.plugins.io
-_getattr, _dir = lazy_exports(__name__, _HOMES)
-
-
-def __getattr__(name: str):
-    if name in _IO:
-        from lightning.pytorch.plugins import io
-
-        return getattr(io, name)
-    return _getattr(name)
-
-
-def __dir__() -> list:
-    return sorted(set(_dir()) | set(_IO))
+_PRECISION = ("BitsandbytesPrecision", "DeepSpeedPrecision", "DoublePrecision", "FSDPPrecision", "HalfPrecision",
+              "MixedPrecision", "Precision", "TransformerEnginePrecision", "XLAPrecision")
+_HOMES = {**{name: "precision" for name in _PRECISION}, "ClusterEnvironment": "environments",
+          "CheckpointIO": "io", "TorchCheckpointIO": "io", "XLACheckpointIO": "io"}
+__all__ = ["BitsandbytesPrecision", "CheckpointIO", "ClusterEnvironment", "DeepSpeedPrecision", "DoublePrecision",
+           "FSDPPrecision", "HalfPrecision", "MixedPrecision", "Precision", "TorchCheckpointIO",
+           "TransformerEnginePrecision", "XLACheckpointIO", "XLAPrecision"]
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES)

@@ -1,21 +1,15 @@
-"""Fabric's strategies: the Trainer's classes (one implementation, two front doors).
+"""Fabric's strategies: the Trainer's implementations, constructed the Fabric way (``precision=`` instead of
+``precision_plugin=``; see :mod:`._spelling`).
 
 ``Fabric(strategy="ddp")`` and ``Trainer(strategy="ddp")`` resolve through the same registry to the same class;
-:mod:`.loop` adapts a strategy to a hand-written loop. Distributed classes are imported on first use.
+:mod:`.loop` adapts a strategy to a hand-written loop. Everything but the registry is imported on first use.
 """
 from lightning.fabric.strategies.registry import STRATEGY_REGISTRY
-from lightning.pytorch.strategies.strategy import SingleDeviceStrategy, Strategy
+from lightning.fabric.utilities.lazy import lazy_exports
 
-__all__ = ["STRATEGY_REGISTRY", "DDPStrategy", "FSDPStrategy", "ParallelStrategy", "SingleDeviceStrategy",
-           "Strategy"]
-
-_DISTRIBUTED = {"DDPStrategy": "ddp", "FSDPStrategy": "fsdp", "ParallelStrategy": "parallel"}
-
-
-def __getattr__(name: str):
-    if name in _DISTRIBUTED:
-        import importlib
-
-        module = importlib.import_module(f"lightning.pytorch.strategies.{_DISTRIBUTED[name]}")
-        return getattr(module, name)
-    raise AttributeError(f"module 'lightning.fabric.strategies' has no attribute {name!r}")
+_HOMES = {"DDPStrategy": "ddp", "DataParallelStrategy": "dp", "DeepSpeedStrategy": "deepspeed",
+          "FSDPStrategy": "fsdp", "ModelParallelStrategy": "model_parallel", "ParallelStrategy": "parallel",
+          "SingleDeviceStrategy": "single_device", "SingleDeviceXLAStrategy": "single_xla", "Strategy": "strategy",
+          "XLAFSDPStrategy": "xla_fsdp", "XLAStrategy": "xla"}
+__all__ = ["STRATEGY_REGISTRY", *sorted(_HOMES)]
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES)

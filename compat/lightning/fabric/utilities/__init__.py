@@ -23,6 +23,7 @@ _LAZY = {
     "ThroughputMonitor": "lightning.fabric.utilities.throughput",
     "measure_flops": "lightning.fabric.utilities.throughput",
     "is_shared_filesystem": "lightning.fabric.utilities.distributed",
+    "suggested_max_num_workers": "lightning.fabric.utilities.data",
 }
 __all__ += list(_LAZY)
 

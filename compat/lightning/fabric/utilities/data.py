@@ -40,3 +40,31 @@ def _num_cpus_available() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
+
+
+def sized_len(dataloader: object) -> "int | None":
+    """``len(dataloader)``, or None when it has no length."""
+    try:
+        return len(dataloader)  # type: ignore[arg-type]
+    except (TypeError, NotImplementedError):
+        return None
+
+
+def has_iterable_dataset(dataloader: object) -> bool:
+    from torch.utils.data import IterableDataset
+
+    return isinstance(getattr(dataloader, "dataset", None), IterableDataset)
+
+
+def has_len(dataloader: object) -> bool:
+    """Whether ``len(dataloader)`` works; warns about a zero length and about a length on an iterable dataset
+    (with several workers each would yield the whole length unless the dataset splits itself per worker)."""
+    from lightning.fabric.utilities.rank_zero import rank_zero_warn
+
+    length = sized_len(dataloader)
+    if length == 0:
+        rank_zero_warn(f"`{type(dataloader).__name__}` returned 0 length: it will yield no batches.")
+    if length is not None and has_iterable_dataset(dataloader):
+        rank_zero_warn("Your `IterableDataset` has `__len__` defined: with several workers that length is only "
+                       "right if each worker yields its own share of the data.")
+    return length is not None
