@@ -27,9 +27,11 @@ def test_fabric_uses_the_trainers_classes():
     import lightning.pytorch.plugins.precision as trainer_precision
     import lightning.pytorch.strategies as trainer_strategies
 
-    assert fabric_strategies.Strategy is trainer_strategies.Strategy
-    assert fabric_strategies.SingleDeviceStrategy is trainer_strategies.SingleDeviceStrategy
-    assert fabric_strategies.DDPStrategy is trainer_strategies.DDPStrategy
+    # Fabric's strategy classes only re-spell the constructor (`precision=`, as in 2.6.6); the implementation is
+    # the Trainer's, and isinstance/issubclass agree both ways
+    for name in ("Strategy", "SingleDeviceStrategy", "DDPStrategy", "FSDPStrategy"):
+        assert issubclass(getattr(fabric_strategies, name), getattr(trainer_strategies, name))
+        assert issubclass(getattr(trainer_strategies, name), getattr(fabric_strategies, name))
     assert fabric_accelerators.CPUAccelerator is trainer_accelerators.CPUAccelerator
     for name in ("Precision", "MixedPrecision", "DoublePrecision", "HalfPrecision"):
         assert getattr(fabric_precision, name) is getattr(trainer_precision, name)
@@ -64,7 +66,7 @@ def test_bad_arguments_name_fabric_in_the_error():
 def test_fsdp_sharded_checkpoints_are_refused_with_a_clear_error():
     from lightning.fabric.strategies import FSDPStrategy
 
-    assert type(L.Fabric(accelerator="cpu", devices=2, strategy="fsdp").strategy) is FSDPStrategy
+    assert isinstance(L.Fabric(accelerator="cpu", devices=2, strategy="fsdp").strategy, FSDPStrategy)
     with pytest.raises(NotImplementedError, match="state_dict_type='full'"):
         L.Fabric(accelerator="cpu", devices=2, strategy=FSDPStrategy(state_dict_type="sharded"))
 
