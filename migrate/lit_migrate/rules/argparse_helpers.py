@@ -7,10 +7,11 @@ parsed as 1.9.5 parsed them (`TRAINER_ARGPARSE_1_9`) with 1.9.5's defaults, exce
 default differently (`--accelerator` defaults to "cpu": a 1.x run without a device flag was a CPU run); a caveat
 says that the other Trainer flags are no longer accepted. `Trainer.from_argparse_args(args, **kw)` becomes
 `Trainer(<flag>=args.<flag>, ..., **kw)`, whose legacy flags (`gpus=`, ...) the `trainer-args` rule maps as in any
-other `Trainer(...)` call. A datamodule class defined in the file gets one flag per `__init__` parameter. Where the
-file shows no flag, `from_argparse_args` gets a namespace of unknown origin (neither a parse result nor an
+other `Trainer(...)` call. Where the file shows no flag (its command lines are in a shell script), the parser gets
+the 1.9.5 flags the 2.x Trainer still takes, and `--gpus`. A datamodule class defined in the file gets one flag per
+`__init__` parameter. Where `from_argparse_args` gets a namespace of unknown origin (neither a parse result nor an
 `argparse.Namespace` built in the file), or the datamodule's parameters cannot be read, the helper keeps a review
-note.
+note. A class's own `add_argparse_args` / `from_argparse_args` is the user's and stays.
 
 The rewrite needs the whole file (flags are read anywhere), so it runs once, on the finished module, and only in
 files where the walk met a helper call or a datamodule class (the walk skips statements no rule reacts to, so a
@@ -37,6 +38,8 @@ _FLAG_LITERAL = re.compile(r"""^[rRbBuU]?(['"])--([A-Za-z_]\w*)\1$""")
 _COMMAND_LINE = re.compile(r"""^[rRuU]?(['"])\s*--[A-Za-z_]""")
 _COMMAND_LINE_FLAG = re.compile(r"(?:^|\s)--([A-Za-z_]\w*)")
 _TRAINER_FLAGS = {name: (default, kind) for name, default, kind in facts.TRAINER_ARGPARSE_1_9}
+# Declared when a file's command lines are not in it: the 1.9 flags the 2.x Trainer still takes, and --gpus
+_FLAGS_KEPT = frozenset(facts.TRAINER_2X_PARAMS | {"gpus"})
 # 1.x defaults the 2.x Trainer does not take with the same meaning: no device flag meant CPU in 1.x.
 _DEFAULT_OVERRIDES = {"accelerator": "cpu", "devices": "auto", "strategy": "auto", "accumulate_grad_batches": 1}
 # How 1.9.5 parsed each kind of flag: (`type=` source, helper function it needs, extra add_argument keywords).
@@ -197,10 +200,16 @@ class _Scan(FastVisitor):
     def lightning_helper_calls(self) -> list[tuple[cst.Call, str, str]]:
         return [(call, owner, method) for call, owner, method in self.helper_calls if owner is not None]
 
-    def trainer_flags(self) -> list[str]:
-        """The Trainer flags the file shows, in the 1.9.5 parser's order."""
+    def trainer_flags(self) -> tuple[list[str], bool]:
+        """The Trainer flags the file shows, in the 1.9.5 parser's order; where it shows none but declares them
+        with Trainer.add_argparse_args, the 1.9.5 flags the 2.x Trainer still takes, and --gpus. True when the
+        second (the command lines are elsewhere)."""
         seen = self.literal_flags | {attr for name, attr in self.reads if name in self.parsed}
-        return [name for name in _TRAINER_FLAGS if name in seen]
+        shown = [name for name in _TRAINER_FLAGS if name in seen]
+        if shown or not any(owner == "trainer" and method == "add_argparse_args"
+                            for _, owner, method in self.helper_calls):
+            return shown, False
+        return [name for name in _TRAINER_FLAGS if name in _FLAGS_KEPT], True
 
 
 class _Rewrite(FastTransformer):
@@ -209,7 +218,7 @@ class _Rewrite(FastTransformer):
     def __init__(self, rule: Rule, scan: _Scan) -> None:
         super().__init__()
         self.rule, self.ctx, self.scan = rule, rule.ctx, scan
-        self.flags = scan.trainer_flags()
+        self.flags, self.all_flags = scan.trainer_flags()
         self.helpers: list[str] = []
         self._count = 0
         # helper calls inside the statement being left: (original call, owner, method, updated call)
@@ -317,11 +326,18 @@ class _Rewrite(FastTransformer):
                 return None
             lines = [self._trainer_flag_line(parser, flag) for flag in self.flags]
             shown = ", ".join(self.flags)
-            self.ctx.change(call, self.rule, f"Trainer.add_argparse_args -> explicit arguments for the Trainer "
-                                             f"flags this file uses ({shown})")
-            self.ctx.caveat(call, self.rule, f"the parser now declares only the Trainer flags this file shows "
-                                             f"({shown}); add a {parser}.add_argument line for any other Trainer "
-                                             f"flag your command lines pass")
+            if self.all_flags:
+                self.ctx.change(call, self.rule, "Trainer.add_argparse_args -> explicit arguments for the 1.9 Trainer "
+                                                 "flags 2.x still takes, and --gpus")
+                dropped = ", ".join(f"--{f}" for f in _TRAINER_FLAGS if f not in _FLAGS_KEPT)
+                self.ctx.caveat(call, self.rule, f"the parser no longer accepts the 1.x-only Trainer flags ({dropped})"
+                                                 f"; add a {parser}.add_argument line for any your command lines pass")
+            else:
+                self.ctx.change(call, self.rule, f"Trainer.add_argparse_args -> explicit arguments for the Trainer "
+                                                 f"flags this file uses ({shown})")
+                self.ctx.caveat(call, self.rule, f"the parser now declares only the Trainer flags this file shows "
+                                                 f"({shown}); add a {parser}.add_argument line for any other Trainer "
+                                                 f"flag your command lines pass")
         else:
             params = self._datamodule_params(owner)
             if params is None:

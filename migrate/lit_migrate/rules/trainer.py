@@ -234,6 +234,20 @@ class TrainerArgsRule(Rule):
             if found is None:
                 return
             new = [make_kwarg(k, expr(v), like) for k, v in found.items()]
+        elif "gpus" in dynamic and set(group) <= _RUNTIME_DEVICE_FLAGS and set(group) == set(dynamic) and \
+                all(is_simple_reference(named[k].value) for k in group):
+            # the flags of a 1.x command line (--gpus with --accelerator/--devices/--strategy): gpus wins when set
+            refs = {k: code(named[k].value) for k in group}
+            gpus = refs["gpus"]
+            q = self.ctx.quote
+            condition = f"{gpus} in {render_source(facts.GPUS_CPU_VALUES, q)}"
+            on_cpu_accelerator = refs.get("accelerator", f"{q}cpu{q}")
+            on_cpu_devices = refs.get("devices", f"{q}auto{q}" if "accelerator" in refs else "1")
+            new = [make_kwarg("accelerator", expr(f"{on_cpu_accelerator} if {condition} else "
+                                                  f"{q}{facts.ACCELERATOR_FOR_GPUS}{q}"), like),
+                   make_kwarg("devices", expr(f"{on_cpu_devices} if {condition} else {gpus}"), like)]
+            if "strategy" in refs:
+                new.append(named["strategy"].with_changes(comma=like.comma))
         else:
             self.ctx.note(original, self, "device arguments " + ", ".join(f"{k}=..." for k in dynamic) +
                           " are computed at run time: rewrite them as accelerator=/devices=/strategy= "
@@ -332,6 +346,8 @@ class TrainerArgsRule(Rule):
         return False
 
 
+# Device flags a 1.x command line could set together (all read at run time)
+_RUNTIME_DEVICE_FLAGS = frozenset({"gpus", "accelerator", "devices", "strategy"})
 # A gpus value no real script uses: translating it shows where the 1.x rule puts the device count.
 _GPUS_PROBE = 7919
 # What 2.x assumes for a device keyword that one outcome of a run-time gpus= value does not set.
