@@ -64,6 +64,27 @@ def _batch_limit(value: Optional[Union[int, float]], name: str) -> Union[int, fl
     return value
 
 
+def _val_check_interval(value: Optional[Union[int, float]], every_n_epoch: Optional[int],
+                        fast_dev_run: int) -> Union[int, float]:
+    """As 2.x: a float in [0.0, 1.0] is a fraction of the epoch, an int or a whole float above 1 a number of batches
+    (2.0 == 2); a float needs epochs (``check_val_every_n_epoch`` not None); ``fast_dev_run`` ignores the value."""
+    if not isinstance(value, (int, float, type(None))) or isinstance(value, bool):
+        raise MisconfigurationException(f"`val_check_interval={value!r}` must be an int or a float.")
+    if every_n_epoch is None and isinstance(value, float):
+        raise MisconfigurationException(
+            f"`val_check_interval={value!r}` should be an integer when `check_val_every_n_epoch=None`: a float is a "
+            "fraction of an epoch, and validation then counts batches across epochs."
+        )
+    if value is None or fast_dev_run or 0 <= value <= 1:
+        return 1.0 if value is None else value
+    if value > 1 and value % 1.0 == 0:
+        return int(value)
+    raise MisconfigurationException(
+        f"`val_check_interval={value!r}` is invalid: it has to be in [0.0, 1.0] or an int (a fraction of the epoch, "
+        "or a number of batches; a whole float such as 2.0 counts as the int)."
+    )
+
+
 class Trainer(LegacyTrainerAPI):
     """Automates the training loop: devices, precision, logging, checkpointing, callbacks."""
 
@@ -150,9 +171,7 @@ class Trainer(LegacyTrainerAPI):
         self.num_sanity_val_steps = 2 if num_sanity_val_steps is None else num_sanity_val_steps
         if self.num_sanity_val_steps == -1:
             self.num_sanity_val_steps = float("inf")
-        if not isinstance(val_check_interval, (int, float, type(None))) or isinstance(val_check_interval, bool):
-            raise MisconfigurationException(f"`val_check_interval={val_check_interval!r}` must be an int or a float.")
-        self.val_check_interval = 1.0 if val_check_interval is None else val_check_interval
+        self.val_check_interval = _val_check_interval(val_check_interval, check_val_every_n_epoch, fast_dev_run)
         if check_val_every_n_epoch is not None and (not isinstance(check_val_every_n_epoch, int)
                                                     or check_val_every_n_epoch < 1):
             raise MisconfigurationException(
