@@ -98,7 +98,9 @@ class DataConnector:
             )
         trainer.training = True
         loaders = self._request(RunningStage.TRAINING)
-        combined = loaders if isinstance(loaders, CombinedLoader) else CombinedLoader(loaders, "max_size_cycle")
+        # 1.x code may have asked for Trainer(multiple_trainloader_mode="min_size") (legacy_translation keeps it)
+        mode = getattr(trainer._legacy_settings, "multiple_trainloader_mode", None) or "max_size_cycle"
+        combined = loaders if isinstance(loaders, CombinedLoader) else CombinedLoader(loaders, mode)
         _check_not_empty_collection(combined, "train_dataloader")
         combined.flattened = [self._prepare(dl, RunningStage.TRAINING, "train_dataloader") for dl in combined.flattened]
         length = _length(combined)
