@@ -9,9 +9,10 @@ __all__ = ["_runif_reasons"]
 
 
 def _runif_reasons(*, min_cuda_gpus: int = 0, min_torch: Optional[str] = None, max_torch: Optional[str] = None,
-                   min_python: Optional[str] = None, bf16_cuda: bool = False, tpu: bool = False, mps: Optional[bool] = None,
+                   min_python: Optional[str] = None, bf16_cuda: bool = False, tpu: bool = False,
+                   mps: Optional[bool] = None,
                    skip_windows: bool = False, standalone: bool = False, deepspeed: bool = False,
-                   dynamo: bool = False, linux_only: bool = False, onnx: bool = False) -> tuple:
+                   dynamo: bool = False, linux_only: bool = False) -> tuple:
     """``(reasons, kwargs)``: the unmet requirements, in words, and the keyword arguments for ``pytest.mark.skipif``
     (empty reasons mean the test can run here)."""
     import os
@@ -46,9 +47,8 @@ def _runif_reasons(*, min_cuda_gpus: int = 0, min_torch: Optional[str] = None, m
     if standalone and os.getenv("PL_RUN_STANDALONE_TESTS", "0") != "1":
         reasons.append("Standalone execution")
         kwargs["standalone"] = True
-    for needed, package in ((deepspeed, "deepspeed"), (onnx, "onnx")):
-        if needed and not package_available(package):
-            reasons.append(package)
+    if deepspeed and not package_available("deepspeed"):
+        reasons.append("deepspeed")
     if dynamo and not hasattr(torch, "compile"):
         reasons.append("torch.dynamo")
     return reasons, kwargs

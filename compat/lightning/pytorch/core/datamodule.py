@@ -17,7 +17,8 @@ class LightningDataModule(LegacyDataModuleAPI, DataHooks, HyperparametersMixin):
     CHECKPOINT_HYPER_PARAMS_NAME = "datamodule_hparams_name"
     CHECKPOINT_HYPER_PARAMS_TYPE = "datamodule_hparams_type"
 
-    def __init__(self) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # 2.6.6 accepts and ignores arguments here, so subclasses may pass theirs up the chain
         super().__init__()
         self.trainer: Any = None
 

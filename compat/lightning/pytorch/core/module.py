@@ -425,7 +425,7 @@ class LightningModule(LegacyModuleAPI, HyperparametersMixin, ModelHooks, DataHoo
             param.requires_grad = True
         self.train()
 
-    def to_onnx(self, file_path: Any, input_sample: Optional[Any] = None, **kwargs: Any) -> Any:
+    def to_onnx(self, file_path: Optional[Any] = None, input_sample: Optional[Any] = None, **kwargs: Any) -> Any:
         """Export to ONNX (needs the ``onnx`` package); ``input_sample`` defaults to ``example_input_array``."""
         from lightning.pytorch.core.exporting import to_onnx
 

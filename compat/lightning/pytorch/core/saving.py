@@ -531,7 +531,9 @@ def _convert_value(value: str) -> Any:
         return value
 
 
-convert = _convert_value  # public name in 2.6.6: a string from a tags CSV as the Python literal it spells
+def convert(val: str) -> Any:
+    """A string from a tags CSV as the Python literal it spells (the string itself when it spells none)."""
+    return _convert_value(val)
 
 
 def update_hparams(hparams: dict, updates: dict) -> None:

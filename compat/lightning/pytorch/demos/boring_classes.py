@@ -156,6 +156,9 @@ class BoringDataModule(LightningDataModule):
 class BoringDataModuleNoLen(LightningDataModule):
     """Datamodule whose loaders wrap iterable datasets without a length (512/128/256/64 samples)."""
 
+    def __init__(self) -> None:  # no arguments, as in 2.6.6 (the base class takes *args, **kwargs)
+        super().__init__()
+
     def setup(self, stage: str) -> None:
         if stage == "fit":
             self.random_train = RandomIterableDataset(32, 512)
@@ -185,6 +188,9 @@ def _loaders(datasets: list) -> Any:
 
 class IterableBoringDataModule(LightningDataModule):
     """Each stage gets two loaders of 4-feature vectors: one map-style, one iterable."""
+
+    def __init__(self) -> None:  # no arguments, as in 2.6.6 (the base class takes *args, **kwargs)
+        super().__init__()
 
     def setup(self, stage: str) -> None:
         if stage == "fit":

@@ -936,13 +936,17 @@ class Trainer(LegacyTrainerAPI):
         return next((c for c in self.callbacks if isinstance(c, ProgressBar)), None)
 
     # ================================================================ checkpoints and init
-    def save_checkpoint(self, filepath: Any, weights_only: bool = False, storage_options: Optional[Any] = None) -> None:
+    def save_checkpoint(self, filepath: Any, weights_only: Optional[bool] = None,
+                        storage_options: Optional[Any] = None) -> None:
         """Write the current state to ``filepath`` (atomically; rank zero only in distributed runs)."""
         if self.model is None:
             raise AttributeError(
                 "Saving a checkpoint is only possible if a model is attached to the Trainer. Call "
                 "`trainer.save_checkpoint()` after `trainer.fit/validate/test/predict(model)`."
             )
+        if weights_only is None:  # as 2.6.6: a full checkpoint, and a note that the choice was made for the user
+            weights_only = False
+            log.info("`weights_only` was not set, defaulting to `False`.")
         from lightning.pytorch.trainer import checkpointing
         checkpoint = checkpointing.build_checkpoint(self, weights_only)
         self.strategy.save_checkpoint(checkpoint, filepath, storage_options=storage_options)
