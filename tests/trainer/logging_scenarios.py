@@ -42,11 +42,28 @@ class Recorder(Callback):
         self.snapshots = []
 
     def _snap(self, trainer, where):
+        callback, logged = trainer.callback_metrics, trainer.logged_metrics
         self.snapshots.append({
             "where": where, "sanity": trainer.sanity_checking, "epoch": trainer.current_epoch,
-            "step": trainer.global_step, "callback": _floats(trainer.callback_metrics),
-            "logged": _floats(trainer.logged_metrics), "pbar": _floats(trainer.progress_bar_metrics),
+            "step": trainer.global_step, "callback": _floats(callback), "logged": _floats(logged),
+            "pbar": _floats(trainer.progress_bar_metrics),
+            "types": sorted({type(v).__name__ for v in list(callback.values()) + list(logged.values())}),
         })
+
+    def on_train_start(self, trainer, pl_module):
+        self._snap(trainer, "train_start")
+
+    def on_train_epoch_start(self, trainer, pl_module):
+        self._snap(trainer, "train_epoch_start")
+
+    def on_train_batch_end(self, trainer, pl_module, outputs, batch, batch_idx):
+        self._snap(trainer, "train_batch_end")
+
+    def on_validation_epoch_start(self, trainer, pl_module):
+        self._snap(trainer, "validation_epoch_start")
+
+    def on_validation_batch_end(self, trainer, pl_module, outputs, batch, batch_idx, dataloader_idx=0):
+        self._snap(trainer, "validation_batch_end")
 
     def on_validation_end(self, trainer, pl_module):
         self._snap(trainer, "validation_end")
@@ -197,6 +214,69 @@ class Reductions(Classifier):
         pass
 
 
+class DictBatches(torch.utils.data.Dataset):
+    def __init__(self, n, seed):
+        self.data = loader(n, seed).dataset
+
+    def __len__(self):
+        return len(self.data)
+
+    def __getitem__(self, i):
+        x, y = self.data[i]
+        return {"x": x, "y": y}
+
+
+class StageHooks(Classifier):
+    """Logging from the start hooks, dict batches, sync_dist on one device, gradient accumulation, two test
+    loaders, and a metric updated in predict_step (which Lightning leaves alone)."""
+
+    def __init__(self):
+        super().__init__()
+        self.pred_acc = torchmetrics.Accuracy(task="multiclass", num_classes=3)
+        self.same_name_from_both_loaders = False
+
+    def on_train_start(self):
+        self.log("train_start_value", 3.0)
+
+    def on_train_epoch_start(self):
+        self.log("train_epoch_start_value", float(self.current_epoch) * 2)
+
+    def on_validation_start(self):
+        self.log("val_start_value", float(self.current_epoch) + 0.25)
+
+    def training_step(self, batch, batch_idx):
+        logits = self(batch["x"])
+        loss = F.cross_entropy(logits, batch["y"])
+        self.train_acc(logits, batch["y"])
+        self.log("train_acc", self.train_acc, on_step=True, on_epoch=True)
+        self.log("train_loss", loss, on_step=True, on_epoch=True, sync_dist=True, prog_bar=True)
+        return loss
+
+    def validation_step(self, batch, batch_idx):
+        logits = self(batch["x"])
+        self.val_acc.update(logits, batch["y"])
+        self.log("val_acc", self.val_acc)
+        self.log("val_loss", F.cross_entropy(logits, batch["y"]), sync_dist=True)
+
+    def on_validation_epoch_end(self):
+        pass
+
+    def test_step(self, batch, batch_idx, dataloader_idx=0):
+        x, y = batch
+        logits = self(x)
+        self.test_acc.update(logits, y)
+        self.log(f"test_acc_{dataloader_idx}", self.test_acc, add_dataloader_idx=False)  # one object, two names
+        if self.same_name_from_both_loaders:
+            self.log("test_loss_both", F.cross_entropy(logits, y), add_dataloader_idx=False)
+        self.log("test_loss", F.cross_entropy(logits, y))
+
+    def predict_step(self, batch, batch_idx):
+        x, y = batch
+        logits = self(x)
+        self.pred_acc.update(logits, y)
+        return logits.argmax(1)
+
+
 def _trainer(out, callbacks, **kwargs):
     loggers = [CSVLogger(out, name="csv", version=0), TensorBoardLogger(out, name="tb", version=0)]
     options = dict(max_epochs=3, logger=loggers, callbacks=callbacks, enable_progress_bar=False,
@@ -215,9 +295,17 @@ def _files(out, trainer, checkpoint):
             rows.append({k: (float(v) if v != "" else None) for k, v in row.items()})
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
-    acc = EventAccumulator(os.path.join(out, "tb", "version_0"))
-    acc.Reload()
-    scalars = {tag: [(e.step, e.value) for e in acc.Scalars(tag)] for tag in acc.Tags()["scalars"]}
+    # one event file per writer; read them in the order they were opened (the name's trailing counter: its
+    # timestamp part differs between two runs, and EventAccumulator on the folder sorts names as text)
+    tb_dir = os.path.join(out, "tb", "version_0")
+    files = sorted((f for f in os.listdir(tb_dir) if "tfevents" in f), key=lambda f: int(f.rsplit(".", 1)[1]))
+    scalars = {}
+    for name in files:
+        acc = EventAccumulator(os.path.join(tb_dir, name))
+        acc.Reload()
+        for tag in acc.Tags()["scalars"]:
+            scalars.setdefault(tag, []).extend((e.step, e.value) for e in acc.Scalars(tag))
+    scalars["_event_files"] = len(files)
     return {
         "csv_header": header, "csv_rows": rows, "tb_scalars": scalars,
         "best_model": os.path.basename(checkpoint.best_model_path),
@@ -226,17 +314,19 @@ def _files(out, trainer, checkpoint):
     }
 
 
-def _run(out, model, monitor, val_loaders, test=True, **trainer_kwargs):
+def _run(out, model, monitor, val_loaders, test=True, train_loader=None, test_loaders=None, **trainer_kwargs):
     recorder = Recorder()
     checkpoint = ModelCheckpoint(dirpath=os.path.join(out, "ckpt"), monitor=monitor, mode="max", save_top_k=2,
                                  filename="{epoch}-{step}", auto_insert_metric_name=False)
     trainer = _trainer(out, [recorder, checkpoint] + trainer_kwargs.pop("callbacks", []), **trainer_kwargs)
-    trainer.fit(model, loader(40, 0), val_loaders)
+    trainer.fit(model, train_loader or loader(40, 0), val_loaders)
+    stopped = {"epoch": trainer.current_epoch, "step": trainer.global_step}
     returned = {"validate": [trainer.validate(model, val_loaders, verbose=False) for _ in range(2)]}
     if test:
-        returned["test"] = [trainer.test(model, loader(30, 2), verbose=False) for _ in range(2)]
+        test_loaders = test_loaders or loader(30, 2)
+        returned["test"] = [trainer.test(model, test_loaders, verbose=False) for _ in range(2)]
     result = {"snapshots": recorder.snapshots, "returned": returned, "final_callback": _floats(trainer.callback_metrics),
-              "final_logged": _floats(trainer.logged_metrics)}
+              "final_logged": _floats(trainer.logged_metrics), "stopped": stopped}
     result.update(_files(out, trainer, checkpoint))
     return result
 
@@ -259,7 +349,29 @@ def reductions(out):
                 log_every_n_steps=1)
 
 
-SCENARIOS = {f.__name__: f for f in (classifier, collection, multi_loader, reductions)}
+def stage_hooks(out):
+    from lightning.pytorch.callbacks import EarlyStopping
+
+    model = StageHooks()
+    dict_loader = lambda n, seed: DataLoader(DictBatches(n, seed), batch_size=8)  # noqa: E731
+    result = _run(out, model, "val_acc", dict_loader(30, 1), train_loader=dict_loader(40, 0),
+                  test_loaders=[loader(30, 2), loader(20, 4, batch_size=6)], accumulate_grad_batches=2,
+                  log_every_n_steps=1, max_epochs=6, callbacks=[EarlyStopping("val_acc", mode="max", patience=1)])
+    trainer = L.Trainer(logger=False, enable_progress_bar=False, enable_model_summary=False, accelerator="cpu")
+    model.same_name_from_both_loaders = True  # not allowed: both dataloaders would write one entry
+    try:
+        trainer.test(model, [loader(30, 2), loader(20, 4, batch_size=6)], verbose=False)
+        result["same_name_error"] = None
+    except Exception as error:
+        result["same_name_error"] = type(error).__name__
+    result["predict_acc"] = []
+    for _ in range(2):
+        trainer.predict(model, loader(30, 1))
+        result["predict_acc"].append(float(model.pred_acc.compute()))
+    return result
+
+
+SCENARIOS = {f.__name__: f for f in (classifier, collection, multi_loader, reductions, stage_hooks)}
 
 
 def main(out_dir, names):

@@ -14,7 +14,7 @@ from tests.reference import L2_PYTHON, require
 
 SCRIPT = Path(__file__).with_name("logging_scenarios.py")
 COMPAT = Path(__file__).resolve().parents[2] / "compat"
-SCENARIOS = ["classifier", "collection", "multi_loader", "reductions"]
+SCENARIOS = ["classifier", "collection", "multi_loader", "reductions", "stage_hooks"]
 
 
 def _env(ours: bool) -> dict:
@@ -75,8 +75,10 @@ def test_logging_matches_real(runs, scenario, part):
     keys = {
         "snapshots": ["snapshots", "final_callback", "final_logged"], "returned": ["returned"],
         "csv": ["csv_header", "csv_rows"], "tensorboard": ["tb_scalars"],
-        "checkpoint": ["best_model", "best_score", "checkpoints"],
+        "checkpoint": ["best_model", "best_score", "checkpoints", "stopped"],
     }[part]
+    if scenario == "stage_hooks" and part == "returned":
+        keys += ["same_name_error", "predict_acc"]
     assert ref["snapshots"], "the scenario recorded nothing"
     for key in keys:
-        assert_same(ref[key], ours[key], key)
+        assert_same(ref[key], ours[key], f"{scenario}: {key}")

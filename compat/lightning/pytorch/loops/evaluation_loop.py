@@ -157,7 +157,7 @@ class _EvaluationLoop:
             dl_outputs.update(epoch_end_outputs)
         flow.log_eval_end_metrics(all_logged)
         hooks.fire(f"on_{self._prefix}_end")
-        self._results.reset()  # torchmetrics objects logged in this run start the next one empty
+        flow.reset_results(self._results)  # torchmetrics objects logged in this run start the next one empty
         hooks.call_module(f"on_{self._prefix}_model_train")
         if self.verbose and trainer.is_global_zero and not trainer.sanity_checking:
             from lightning.pytorch.loops.results_table import print_results_table

@@ -197,7 +197,8 @@ class _TrainingEpochLoop:
             trainer.validating = True
             if not accumulating:
                 trainer._hooks.call_module("on_validation_model_zero_grad")
-            self.val_loop.run()
+            with trainer._metric_flow.nested_loop():
+                self.val_loop.run()
             trainer.training = True
         if self._has_schedulers:
             self.update_lr_schedulers("step", update_plateau_schedulers=True)

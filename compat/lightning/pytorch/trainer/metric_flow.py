@@ -1,7 +1,8 @@
 """When logged values move: from the current ``ResultCollection`` into ``callback_metrics`` /
 ``logged_metrics`` / ``progress_bar_metrics`` and out to the loggers (every ``log_every_n_steps`` in training,
 at epoch ends, after evaluation)."""
-from typing import Any, Optional
+from contextlib import contextmanager
+from typing import Any, Iterator, Optional
 
 from torch import Tensor
 
@@ -14,7 +15,8 @@ class MetricFlow:
         self._callback_metrics: dict = {}
         self._logged_metrics: dict = {}
         self._progress_bar_metrics: dict = {}
-        self._epoch_end_reached = False
+        # None: outside a batch loop (the dictionaries read epoch values), True: in its first batch, False: later
+        # batches (step values)
         self._first_loop_iter: Optional[bool] = None
 
     def reset_metrics(self) -> None:
@@ -29,7 +31,7 @@ class MetricFlow:
         results = self.trainer._results
         if results is None:
             return {}, {}, {}
-        return results.metrics(not self._epoch_end_reached)
+        return results.metrics(self._first_loop_iter is not None)
 
     @property
     def callback_metrics(self) -> dict:
@@ -70,7 +72,7 @@ class MetricFlow:
 
     def _metrics(self) -> tuple:
         results = self.trainer._results
-        return results.metrics(not self._epoch_end_reached)
+        return results.metrics(self._first_loop_iter is not None)
 
     def _merge(self) -> dict:
         log, pbar, callback = self._metrics()
@@ -85,7 +87,7 @@ class MetricFlow:
         results.batch = batch
         results.batch_size = None
         results.dataloader_idx = dataloader_idx
-        self._epoch_end_reached = False
+        self._first_loop_iter = self._first_loop_iter is None
 
     def on_batch_end(self) -> None:
         results = self.trainer._results
@@ -93,7 +95,6 @@ class MetricFlow:
             self._merge()
         results.batch = None
         results.batch_size = None
-        self._first_loop_iter = False
 
     def update_train_step_metrics(self) -> None:
         trainer = self.trainer
@@ -117,7 +118,21 @@ class MetricFlow:
 
     # ------------------------------------------------------------ per epoch
     def epoch_end_reached(self) -> None:
-        self._epoch_end_reached = True
+        self._first_loop_iter = None
+
+    @contextmanager
+    def nested_loop(self) -> Iterator[None]:
+        """Validation inside a training epoch runs its own batch loop; the training one goes on where it was."""
+        first_loop_iter = self._first_loop_iter
+        try:
+            yield
+        finally:
+            self._first_loop_iter = first_loop_iter
+
+    def reset_results(self, results: Any) -> None:
+        """Empty ``results`` for its next epoch or run (torchmetrics objects logged into it included)."""
+        results.reset()
+        self._first_loop_iter = None
 
     def on_epoch_end(self) -> None:
         self._merge()
@@ -125,7 +140,7 @@ class MetricFlow:
     def update_train_epoch_metrics(self) -> None:
         log, _, _ = self._metrics()
         self.log_metrics(log)
-        self.trainer._results.reset()
+        self.reset_results(self.trainer._results)
 
     def update_eval_epoch_metrics(self) -> dict:
         if self.trainer.sanity_checking:

@@ -177,6 +177,7 @@ class ResultCollection:
             entry.reset()
 
     def clear(self) -> None:
+        self.reset()  # a torchmetrics object left mid-epoch by an interrupted run starts empty
         self.entries.clear()
         self._meta_cache.clear()
 
