@@ -93,6 +93,26 @@ _HELPERS: dict[str, str] = {
         return value
 ''',
 }
+_HELPERS["_add_init_arguments"] = '''def _add_init_arguments(parser, cls):
+    """A --flag per str/int/float/bool parameter of cls.__init__, as 1.x add_argparse_args declared them."""
+    for name, param in inspect.signature(cls.__init__).parameters.items():
+        if name in ("self", "args", "kwargs") or param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+            continue
+        declared = getattr(param.annotation, "__args__", None) or (param.annotation,)
+        types = tuple(t for t in (str, int, float, bool) if t in declared)
+        extra = {}
+        if not types:
+            continue
+        if bool in types:
+            extra = {"nargs": "?", "const": True}
+            others = [t for t in types if t is not bool]
+            parse = _str_to_bool_or_int if int in others else _str_to_bool_or_str if str in others else \\
+                others[0] if others else _str_to_bool
+        else:
+            parse = _int_or_float if set(types) == {int, float} else types[0]
+        parser.add_argument(f"--{name}", dest=name, default=param.default, type=parse, **extra)
+    return parser
+'''
 _HELPER_NEEDS = {"_str_to_bool_or_int": ("_str_to_bool",), "_str_to_bool_or_str": ("_str_to_bool",)}
 _PARSE_METHODS = ("parse_args", "parse_known_args")
 _HELPER_METHODS = ("add_argparse_args", "from_argparse_args")
@@ -224,6 +244,7 @@ class _Rewrite(FastTransformer):
         # helper calls inside the statement being left: (original call, owner, method, updated call)
         self._current: list[tuple[cst.Call, str, str, cst.Call]] = []
         self._dm_params: dict[str, list[tuple[str, str, str]] | None] = {}
+        self._comments: list[str] = []  # review notes of the Trainer call a from_argparse_args became
 
     def on_leave(self, original: cst.CSTNode, updated: cst.CSTNode) -> Any:
         if isinstance(original, cst.Call) and isinstance(original.func, cst.Attribute) and \
@@ -234,18 +255,23 @@ class _Rewrite(FastTransformer):
                 self._current.append((*found, updated))  # type: ignore[arg-type]
                 if found[2] == "from_argparse_args":
                     return self._from_argparse_args(found, updated)
+                if self._imported(found[1]):
+                    return self._imported_add_argparse_args(found, updated)
             return updated
         if isinstance(original, cst.SimpleStatementLine) and self._current:
             current, self._current = self._current, []
             return self._statement(updated, current)
         if isinstance(original, cst.BaseCompoundStatement):
-            self._current = []
+            self._current, self._comments = [], []
         return updated
 
     # -- add_argparse_args -------------------------------------------------------------------------------------------
     def _statement(self, stmt: cst.SimpleStatementLine, calls: list[tuple[cst.Call, str, str, cst.Call]]) -> Any:
         notes = [n for n in (self._note_for(call, owner, method) for call, owner, method, _ in calls) if n]
-        adds = [(call, owner, new) for call, owner, method, new in calls if method == "add_argparse_args"]
+        notes += self._comments
+        self._comments = []
+        adds = [(call, owner, new) for call, owner, method, new in calls
+                if method == "add_argparse_args" and not self._imported(owner)]
         if not adds:
             return with_comments(stmt, notes) if notes else stmt
         call, owner, new_call = adds[0]
@@ -283,7 +309,7 @@ class _Rewrite(FastTransformer):
                        "...), or use LightningCLI")
             self.ctx.note(call, self.rule, message, attach=False)
             return message
-        if self._datamodule_params(owner) is not None and not force:
+        if (self._datamodule_params(owner) is not None or self._imported(owner)) and not force:
             return None
         message = (f"LightningDataModule.{method} was removed in 2.0: declare {owner}'s __init__ parameters with "
                    f"parser.add_argument(...) and build it as {owner}(name=args.name, ...), or use LightningCLI")
@@ -376,6 +402,36 @@ class _Rewrite(FastTransformer):
         self._dm_params[owner] = params
         return params
 
+    # -- a datamodule imported from elsewhere: its __init__ is read at run time, as 1.x did -------------------------
+    def _imported(self, owner: str) -> bool:
+        return owner != "trainer" and not owner.startswith("?") and owner not in self.scan.datamodules
+
+    def _imported_add_argparse_args(self, found: tuple[cst.Call, str, str], call: cst.Call) -> cst.BaseExpression:
+        original, owner, _ = found
+        positional = [a for a in call.args if a.keyword is None]
+        if len(positional) != 1 or positional[0].star or \
+                any(keyword(a) not in (None, "use_argument_group") for a in call.args):
+            return call  # noted by _note_for
+        for helper in ("_str_to_bool_or_int", "_str_to_bool_or_str", "_int_or_float", "_add_init_arguments"):
+            self._need_helper(helper)
+        self.ctx.need_module("inspect")
+        self.ctx.change(original, self.rule, f"{owner}.add_argparse_args(parser) -> _add_init_arguments(parser, "
+                                             f"{owner}) (its __init__ parameters as flags, read at run time)")
+        return expr(f"_add_init_arguments({code(positional[0].value)}, {owner})")
+
+    def _imported_from_argparse_args(self, original: cst.Call, owner: str, call: cst.Call) -> cst.BaseExpression:
+        namespace, rest = call.args[0].value, list(call.args[1:])
+        if any(a.star for a in rest):
+            return call  # noted by _note_for
+        given = render_source(tuple(keyword(a) for a in rest))
+        self.ctx.need_module("inspect")
+        skip = f" and k not in {given}" if rest else ""
+        picked = expr(f"{{k: v for k, v in vars({code(namespace)}).items() "
+                      f"if k in inspect.signature({owner}.__init__).parameters{skip}}}")
+        self.ctx.change(original, self.rule, f"{owner}.from_argparse_args({code(namespace)}) -> {owner}(**<the "
+                                             "__init__ parameters the namespace holds>), as 1.x picked them")
+        return set_args(call.with_changes(func=call.func.value), [cst.Arg(value=picked, star="**"), *rest])
+
     # -- from_argparse_args ------------------------------------------------------------------------------------------
     def _from_argparse_args(self, found: tuple[cst.Call, str, str], call: cst.Call) -> cst.BaseExpression:
         original, owner, _ = found
@@ -402,7 +458,13 @@ class _Rewrite(FastTransformer):
             self.ctx.change(original, self.rule, message)
             if not self.ctx.options.enabled(TrainerArgsRule):
                 return new
-            return TrainerArgsRule(self.ctx)._constructor(original, new, legacy=True)  # legacy flags, 1.x device
+            notes, caveats = len(self.ctx.notes), len(self.ctx.caveats)
+            new = TrainerArgsRule(self.ctx)._constructor(original, new, legacy=True)  # legacy flags, 1.x device
+            # the walk has left this statement: its notes are written by _statement
+            self._comments += [m for _, _, m in self.ctx.notes[notes:] + self.ctx.caveats[caveats:]]
+            return new
+        if self._imported(owner):
+            return self._imported_from_argparse_args(original, owner, call)
         params = self._datamodule_params(owner) if not owner.startswith("?") else None
         if params is None:
             return call
