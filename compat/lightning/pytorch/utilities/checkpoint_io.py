@@ -6,6 +6,7 @@ keys); those are allowed by name (:data:`LEGACY_SAFE_GLOBALS`) so such files sti
 arbitrary code. Anything else needs an explicit ``weights_only=False``.
 """
 import contextlib
+import errno
 import functools
 import itertools
 import os
@@ -239,33 +240,90 @@ def _not_a_checkpoint(path: Any, err: BaseException) -> ValueError:
     )
 
 
+class CheckpointWriteError(OSError, RuntimeError):
+    """A checkpoint could not be written (disk full, read-only folder, no permission, file size limit ...). Also a
+    ``RuntimeError``, which is what ``torch.save`` raises for the same failures, so existing handlers still catch it."""
+
+    def __init__(self, errno_: Optional[int], message: str, filename: str) -> None:
+        super().__init__(errno_, message)
+        self.message = message
+        self.filename = filename
+
+    def __str__(self) -> str:
+        return self.message
+
+
 def atomic_save(obj: Any, path: _PATH, save_fn: Optional[Callable[[Any, str], None]] = None) -> None:
     """Write ``obj`` with ``torch.save`` to a temporary file in the same folder, then move it into place at ``path``.
 
     The move is atomic, so a process killed at any point (kill -9 included) leaves either the old file or the new
     one under ``path``, never a half-written file. ``LIGHTNING_CHECKPOINT_FSYNC=1`` also flushes the data to disk
     before the move, so that a power loss cannot leave an empty file either; it is off by default because that
-    flush costs as much as the write itself (see bench/checkpoint_io.py).
+    flush costs as much as the write itself (see bench/checkpoint_io.py). A write that fails (disk full, read-only
+    folder ...) raises :class:`CheckpointWriteError` saying why, for which file, and that the previous file is intact.
     """
     path = os.fspath(path)
     folder, name = os.path.split(path)
     folder = folder or "."
-    os.makedirs(folder, exist_ok=True)
-    if folder not in _CLEANED_FOLDERS:  # leftovers of killed processes: looked for once per folder per process
-        _CLEANED_FOLDERS.add(folder)
-        _remove_stale_temporaries(folder)
     # a name unique to this process and save; torch creates it (mode 0666 & ~umask, like any new file) and writes it
     # through its C++ writer, much faster than through a Python file object
     tmp = os.path.join(folder, f".{name}.{os.getpid()}-{next(_SAVE_COUNTER)}.tmp")
     try:
+        os.makedirs(folder, exist_ok=True)
+        if folder not in _CLEANED_FOLDERS:  # leftovers of killed processes: looked for once per folder per process
+            _CLEANED_FOLDERS.add(folder)
+            _remove_stale_temporaries(folder)
         (save_fn or torch.save)(obj, tmp)
         if _FSYNC:
             _fsync_file(tmp)
         _move_into_place(tmp, path)
-    except BaseException:
+    except BaseException as err:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(err, (OSError, RuntimeError)) and not isinstance(err, CheckpointWriteError):
+            raise _write_failed(path, err) from err
         raise
+
+
+_ERRNO_WORDS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is exhausted",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EFBIG: "the file would exceed the largest file this process may write (`ulimit -f`)",
+    errno.ENOENT: "the folder does not exist",
+}
+
+
+def _write_failed(path: str, err: BaseException) -> CheckpointWriteError:
+    """The error for a failed save of ``path``: what happened (from the errno, or from torch's message and the free
+    space left), and the state of ``path`` afterwards."""
+    code = err.errno if isinstance(err, OSError) else None
+    if code is None:  # torch's writer: "open file failed with strerror: Read-only file system", "unexpected pos ..."
+        code = next((c for c in _ERRNO_WORDS if os.strerror(c) in str(err)), None)
+        if code is None and "open file failed" not in str(err):  # it stopped short without saying why
+            code = _short_write_cause(os.path.dirname(path) or ".")
+    reason = _ERRNO_WORDS.get(code) if code is not None else None
+    reason = reason or f"the write failed ({_first_line(err)})"
+    state = (f"The previous checkpoint at {path} is intact (it is only replaced once the new file is complete)"
+             if os.path.lexists(path) else f"No file was created at {path}")
+    return CheckpointWriteError(code, f"Could not save the checkpoint {path}: {reason}. {state}; no partial file "
+                                      "is left behind.", path)
+
+
+def _short_write_cause(folder: str) -> Optional[int]:
+    """Why a write stopped short when the writer does not say: a full disk, or the file size limit."""
+    import resource
+
+    with contextlib.suppress(OSError):
+        info = os.statvfs(folder)
+        if info.f_bavail * info.f_frsize < 16 * 2**20:  # under 16 MiB left: the write most likely filled it
+            return errno.ENOSPC
+    with contextlib.suppress(OSError, ValueError):
+        if resource.getrlimit(resource.RLIMIT_FSIZE)[0] != resource.RLIM_INFINITY:
+            return errno.EFBIG
+    return None
 
 
 def _move_into_place(tmp: str, path: str) -> None:
