@@ -23,6 +23,7 @@ NO_EQUIVALENT = {
     "tpu_cores": "TPU", "ipus": "lightning-graphcore", "plugins": "fsdp",
     "stochastic_weight_avg": "StochasticWeightAveraging", "truncated_bptt_steps": "manual optimization",
     "early_stop_callback": "EarlyStopping", "weights_save_path": "ModelCheckpoint",
+    "amp_level": "amp_backend='apex'",  # 1.9.5 raised too unless amp_backend='apex' (removed in 2.0)
 }
 
 

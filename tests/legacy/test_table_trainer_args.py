@@ -164,6 +164,8 @@ def test_signature_stays_2x():
     assert "gpus" not in params and "accelerator" in params
 
 
-def test_min_size_train_loader_mode_is_a_clear_error(tmp_path):
-    with pytest.raises(MisconfigurationException, match="CombinedLoader"):
-        build(tmp_path, multiple_trainloader_mode="min_size")
+def test_train_loader_mode_is_kept_and_checked(tmp_path):
+    """1.9.5 ran min_size (test_side_by_side compares the run); an unknown mode is a clear error."""
+    assert build(tmp_path, multiple_trainloader_mode="min_size")._legacy_settings.multiple_trainloader_mode == "min_size"
+    with pytest.raises(MisconfigurationException, match="min_size"):
+        build(tmp_path, multiple_trainloader_mode="sequential")

@@ -2,6 +2,7 @@
 whose signatures are generic or decorated (item 4), *_step_end hooks returning None (6), the learning-rate finder (7),
 1.x Trainer arguments (8) and branches on ``pl.__version__`` (10)."""
 import functools
+import os
 
 import torch
 from torch import nn
@@ -189,6 +190,79 @@ def lr_find_by_tuner(root):
     return _finder_result(finder, model)
 
 
+def _defaults_1_9_5() -> dict:
+    """1.9.5's Trainer defaults: its own signature under the real package, the migration table's copy under ours."""
+    import inspect
+
+    params = inspect.signature(pl.Trainer.__init__).parameters
+    if "gpus" in params:  # the real 1.9.5
+        return {name: p.default for name, p in params.items() if name != "self"}
+    from lit_migrate.legacy_facts import TRAINER_ARGPARSE_1_9
+
+    return dict({name: default for name, default, _ in TRAINER_ARGPARSE_1_9}, callbacks=None, deterministic=None)
+
+
+def _outcome(fn):
+    try:
+        fn()
+        return "ok"
+    except Exception as err:  # noqa: BLE001
+        return type(err).__name__
+
+
+def defaults_written_out(root):
+    """Every 1.9.5 Trainer argument given its default value explicitly: alone, and all together for a fit."""
+    defaults = _defaults_1_9_5()
+    alone = {name: _outcome(lambda: pl.Trainer(**dict({"default_root_dir": root}, **{name: value})))
+             for name, value in defaults.items()}
+    model = Base()
+    trainer = pl.Trainer(**dict(defaults, default_root_dir=root, max_epochs=2, enable_progress_bar=False,
+                                enable_model_summary=False))
+    trainer.fit(model, data(), data(16, seed=1))
+    return {"defaults": {k: repr(v) for k, v in sorted(defaults.items())}, "alone": alone, "weights": weights(model),
+            "global_step": trainer.global_step, "device": str(model.device),
+            "checkpoint": os.path.basename(trainer.checkpoint_callback.best_model_path)}
+
+
+class TwoLoaders(Base):
+    def train_dataloader(self):
+        return {"a": data(32, 8), "b": data(16, 8, seed=2)}
+
+    def training_step(self, batch, batch_idx):
+        (xa, ya), (xb, yb) = batch["a"], batch["b"]
+        return nn.functional.mse_loss(self.layer(xa), ya) + nn.functional.mse_loss(self.layer(xb), yb)
+
+
+def trainloader_mode(root, mode):
+    model = TwoLoaders()
+    trainer = pl.Trainer(**trainer_kwargs(root, multiple_trainloader_mode=mode))
+    trainer.fit(model)
+    return {"weights": weights(model), "global_step": trainer.global_step,
+            "num_training_batches": trainer.num_training_batches}
+
+
+class Logged(Base):
+    def training_step(self, batch, batch_idx):
+        out = super().training_step(batch, batch_idx)
+        self.log("train_loss", out["loss"], on_epoch=True)
+        return out
+
+
+def move_metrics_to_cpu(root):
+    model = Logged()
+    trainer = pl.Trainer(**trainer_kwargs(root, move_metrics_to_cpu=True))
+    trainer.fit(model, data(), data(16, seed=1))
+    metrics = {k: round(float(v), 6) for k, v in sorted(trainer.callback_metrics.items())}
+    devices = sorted({str(v.device) for v in trainer.callback_metrics.values()})
+    return {"weights": weights(model), "metrics": metrics, "devices": devices}
+
+
+def amp_level(root):
+    return {str(kwargs): _outcome(lambda: pl.Trainer(default_root_dir=root, **kwargs)) for kwargs in (
+        {"amp_level": "O2"}, {"amp_level": "O1", "precision": 16}, {"amp_level": None}, {"amp_backend": "native"},
+        {"amp_backend": "native", "amp_level": "O2"})}
+
+
 def version_branches(root):
     """The usual 1.x version checks, each choosing the 1.x spelling when the version says 1.x."""
     from packaging.version import Version
@@ -211,6 +285,11 @@ SCENARIOS = {
     "decorated_1x_signatures": lambda root: fit(Decorated(), root),
     "step_end_returns_none": lambda root: fit(StepEndNone(), root),
     "version_branches": version_branches,
+    "defaults_written_out": defaults_written_out,
+    "trainloader_min_size": lambda root: trainloader_mode(root, "min_size"),
+    "trainloader_max_size_cycle": lambda root: trainloader_mode(root, "max_size_cycle"),
+    "move_metrics_to_cpu": move_metrics_to_cpu,
+    "amp_level": amp_level,
     "lr_find_by_tune": lr_find_by_tune,
     "lr_find_by_tuner": lr_find_by_tuner,
 }

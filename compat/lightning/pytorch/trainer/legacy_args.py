@@ -52,8 +52,22 @@ _VALUE_MAY_BE_LEGACY: dict = {
 }
 
 
+# 1.x wrote "not given" as None for these (its own defaults); 2.x rejects None. Only 1.x code means it that way.
+_NONE_WAS_DEFAULT = ("accelerator", "devices", "strategy")
+
+
+def _none_written_by_1x_code(kwargs: dict) -> bool:
+    if not any(name in kwargs and kwargs[name] is None for name in _NONE_WAS_DEFAULT):
+        return False
+    from lightning.pytorch.callbacks.model_checkpoint import _made_by_1x_code  # the caller decides, as there
+
+    return _made_by_1x_code()
+
+
 def _is_legacy_call(kwargs: dict, params: frozenset) -> bool:
     if any(name not in params for name in kwargs):
+        return True
+    if _none_written_by_1x_code(kwargs):
         return True
     if not any(name in _VALUE_MAY_BE_LEGACY and _VALUE_MAY_BE_LEGACY[name](value) for name, value in kwargs.items()):
         return False

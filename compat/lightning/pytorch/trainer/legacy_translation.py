@@ -20,6 +20,8 @@ class LegacyTrainerSettings:
     track_grad_norm: Any = -1  # the norm type to log, -1 for off
     prepare_data_per_node: Optional[bool] = None  # set on the module/datamodule at run time
     automatic_optimization: Optional[bool] = None  # the 1.0 Trainer flag, set on the module at run time
+    move_metrics_to_cpu: bool = False  # the 1.x epoch-end outputs are kept on the CPU
+    multiple_trainloader_mode: Optional[str] = None  # how several training loaders are combined (1.x: min_size)
     given: dict = field(default_factory=dict)  # every legacy argument as passed (for trainer.default_attributes)
 
 
@@ -35,9 +37,39 @@ _RUNTIME_HANDLED: dict = {
     "track_grad_norm": lambda v: ("track_grad_norm", float(v) if v == "inf" else v),
     "prepare_data_per_node": _store("prepare_data_per_node"),
     "automatic_optimization": _store("automatic_optimization"),
+    "move_metrics_to_cpu": lambda v: ("move_metrics_to_cpu", bool(v)),
+    "multiple_trainloader_mode": lambda v: ("multiple_trainloader_mode", _trainloader_mode(v)),
     "flush_logs_every_n_steps": lambda v: None,  # a logger setting in 2.x; the default loggers flush on their own
     "log_save_interval": lambda v: None,
 }
+
+
+def _trainloader_mode(value: Any) -> str:
+    if value not in ("max_size_cycle", "min_size"):
+        raise MisconfigurationException(f"Trainer(multiple_trainloader_mode={value!r}) is not a valid mode: 1.x "
+                                        "accepted 'max_size_cycle' or 'min_size'.")
+    return value
+
+
+def _check_amp_level(kwargs: dict) -> None:
+    """1.9.5 refused ``amp_level`` unless ``amp_backend='apex'`` (which 2.x removed, and which has its own error)."""
+    level = kwargs.get("amp_level")
+    if level is not None and kwargs.get("amp_backend") != "apex":
+        raise MisconfigurationException(
+            f"Trainer(amp_level={level!r}): `amp_level` is only supported with `amp_backend='apex'` (as in 1.9.5), "
+            "and apex was removed in 2.0. Drop `amp_level`; for native mixed precision use precision='16-mixed'.")
+
+
+def _drop_none_defaults(kwargs: dict) -> dict:
+    """1.x code that writes its defaults out (``accelerator=None``, ``devices=None``, ``strategy=None``) meant "not
+    given"; 2.x rejects None there."""
+    from lightning.pytorch.trainer.legacy_args import _NONE_WAS_DEFAULT
+
+    dropped = [name for name in _NONE_WAS_DEFAULT if name in kwargs and kwargs[name] is None]
+    if dropped:
+        legacy_usage(f"Trainer({', '.join(f'{name}=None' for name in dropped)}) is the 1.x way of leaving them "
+                     "unset: 2.x rejects None there; leave them out (their 2.x default is 'auto').")
+    return {k: v for k, v in kwargs.items() if k not in dropped}
 
 
 def unknown_argument_error(name: str, params: frozenset) -> TypeError:
@@ -109,6 +141,8 @@ def translate(kwargs: dict, params: frozenset) -> tuple:
     for name in kwargs:
         if name not in params and name not in facts.TRAINER_ARGS:
             raise unknown_argument_error(name, params)
+    _check_amp_level(kwargs)
+    kwargs = _drop_none_defaults(kwargs)
     _check_contradictions(kwargs)
     result = facts.translate_trainer_kwargs(kwargs, add_default_device=True)
     settings = LegacyTrainerSettings(given={k: v for k, v in kwargs.items() if k not in params})
