@@ -5,7 +5,10 @@ import contextlib
 import copy
 import csv
 import dataclasses
+import datetime
+import decimal
 import enum
+import fractions
 import functools
 import importlib
 import inspect
@@ -327,11 +330,18 @@ def save_hparams_to_yaml(config_yaml: Any, hparams: Any, use_omegaconf: bool = T
 #   dataclass instance            dict of its init fields      {"kind": "dataclass", "type": ..., "items": {...}}
 #   namedtuple                    tuple                        {"kind": "namedtuple", "type": ..., "items": [...]}
 #   frozenset                     list                         {"kind": "frozenset", "items": [...]}
+#   numpy scalar (np.float64 ...) the Python number / str      {"kind": "numpy", "dtype": "float64"}
+#   numpy array (numbers, str)    nested lists (tolist())      {"kind": "ndarray", "dtype": "float32", "shape": [..]}
+#   date / datetime / time        ISO 8601 string              {"kind": "datetime", "type": "date"}
+#   timedelta                     [days, seconds, microseconds] {"kind": "timedelta"}
+#   Decimal / Fraction            str(value)                   {"kind": "decimal"} / {"kind": "fraction"}
+#   slice                         [start, stop, step]          {"kind": "slice", "items": ...}
 #   a class (e.g. nn.ReLU)        "pkg.mod.QualName"           {"kind": "class"}
 #   dict / list / tuple / set     the same container           {"kind": "dict" | "list" | ..., "items": ...}
 #   holding any of the above      with its items stored as above (an item spec of None: stored as it is)
 #
-# `load_from_checkpoint` rebuilds them. It never imports anything: a type is looked up in the modules already
+# `load_from_checkpoint` rebuilds them. It never imports anything named by the file (numpy is imported to rebuild a
+# numpy value, by name in this module; only number and string dtypes are accepted): a type is looked up in the modules already
 # imported (the model's own module and what it imports), and only a type of the expected kind is accepted (an Enum
 # subclass, a dataclass, a namedtuple class, a path class); a dataclass or namedtuple is rebuilt by calling it with
 # the stored fields. A value that cannot be rebuilt keeps its plain form, with a warning. Values with no plain form
@@ -408,7 +418,39 @@ def _encode(value: Any) -> tuple:
         if specs is None and type(value) is set:
             return value, None
         return plain, {"kind": type(value).__name__, "items": specs}
+    plain_value = _encode_value_type(value)
+    if plain_value is not None:
+        return plain_value
     raise _NoPlainForm(f"a {type(value).__name__}")
+
+
+_NUMPY_KINDS = "biufcUS"  # bool, ints, floats, complex, str, bytes: values a weights-only load reads back as lists
+_TIME_TYPES = {"date": datetime.date, "datetime": datetime.datetime, "time": datetime.time}
+
+
+def _encode_value_type(value: Any) -> Optional[tuple]:
+    """``(plain, spec)`` for the value types of the standard library and numpy (the table above), else None."""
+    if type(value) in _TIME_TYPES.values():
+        if getattr(value, "tzinfo", None) is not None and not isinstance(value.tzinfo, datetime.timezone):
+            raise _NoPlainForm(f"a {type(value).__name__} in the time zone {value.tzinfo!r} (only fixed offsets)")
+        return value.isoformat(), {"kind": "datetime", "type": type(value).__name__}
+    if type(value) is datetime.timedelta:
+        return [value.days, value.seconds, value.microseconds], {"kind": "timedelta"}
+    if type(value) is decimal.Decimal:
+        return str(value), {"kind": "decimal"}
+    if type(value) is fractions.Fraction:
+        return str(value), {"kind": "fraction"}
+    if type(value) is slice:
+        plain, specs = _encode_items([value.start, value.stop, value.step])
+        return plain, {"kind": "slice", "items": specs}
+    numpy = sys.modules.get("numpy")  # a numpy value means numpy is imported
+    if numpy is not None and isinstance(value, (numpy.generic, numpy.ndarray)):
+        if value.dtype.kind not in _NUMPY_KINDS:
+            raise _NoPlainForm(f"a numpy {type(value).__name__} of dtype {value.dtype}")
+        if isinstance(value, numpy.generic):
+            return value.item(), {"kind": "numpy", "dtype": value.dtype.str}
+        return value.tolist(), {"kind": "ndarray", "dtype": value.dtype.str, "shape": list(value.shape)}
+    return None
 
 
 def hparams_for_checkpoint(hparams: Any, owner: str) -> tuple:
@@ -493,6 +535,8 @@ def _decode(plain: Any, spec: Any) -> Any:
             return cls(plain)
         fields = _decode_items(plain, items)
         return cls(**fields) if kind == "dataclass" else cls(*fields)
+    if kind in _VALUE_DECODERS:
+        return _VALUE_DECODERS[kind](plain, spec)
     if kind == "namespace":
         return Namespace(**_decode_items(plain, items))
     if kind == "attribute_dict":
@@ -503,6 +547,41 @@ def _decode(plain: Any, spec: Any) -> Any:
             kind
         ](rebuilt)
     raise _CannotRebuild(f"unknown description {spec!r}")
+
+
+def _numpy_dtype(spec: dict) -> Any:
+    import numpy
+
+    dtype = numpy.dtype(str(spec.get("dtype")))
+    if dtype.kind not in _NUMPY_KINDS:
+        raise _CannotRebuild(f"the numpy dtype {dtype} is not a number or string type")
+    return dtype
+
+
+def _decode_time(plain: Any, spec: dict) -> Any:
+    cls = _TIME_TYPES.get(spec.get("type"))
+    if cls is None or not isinstance(plain, str):
+        raise _CannotRebuild(f"{spec.get('type')!r} is not a date, datetime or time")
+    return cls.fromisoformat(plain)
+
+
+def _decode_slice(plain: Any, spec: dict) -> slice:
+    values = _decode_items(plain, spec.get("items"))
+    if not isinstance(values, (list, tuple)) or len(values) != 3:
+        raise _CannotRebuild("a slice is stored as [start, stop, step]")
+    return slice(*values)
+
+
+_VALUE_DECODERS: dict = {
+    "datetime": _decode_time,
+    "timedelta": lambda plain, spec: datetime.timedelta(*plain),
+    "decimal": lambda plain, spec: decimal.Decimal(str(plain)),
+    "fraction": lambda plain, spec: fractions.Fraction(str(plain)),
+    "slice": _decode_slice,
+    "numpy": lambda plain, spec: _numpy_dtype(spec).type(plain),
+    "ndarray": lambda plain, spec: __import__("numpy").array(plain, dtype=_numpy_dtype(spec)).reshape(
+        [int(n) for n in spec.get("shape", [])]),
+}
 
 
 def _restore_converted_hparams(hparams: Any, converted: Optional[dict]) -> Any:
@@ -516,7 +595,7 @@ def _restore_converted_hparams(hparams: Any, converted: Optional[dict]) -> Any:
             continue
         try:
             hparams[name] = _decode(hparams[name], spec)
-        except (_CannotRebuild, KeyError, TypeError, ValueError) as err:
+        except (_CannotRebuild, KeyError, TypeError, ValueError, ArithmeticError, ImportError) as err:
             rank_zero_warn(
                 f"Hyperparameter {name!r} is passed as it was stored ({type(hparams[name]).__name__}) because it "
                 f"could not be rebuilt: {err}. Pass the value to `load_from_checkpoint({name}=...)` to override it."
