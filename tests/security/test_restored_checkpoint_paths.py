@@ -108,3 +108,31 @@ def test_normal_rotation_across_resume_matches_lightning_2_6_6(tmp_path):
     assert "epoch=0-step=2.ckpt" in ours_files["monitor_top2_last"][0]
     assert "epoch=0-step=2.ckpt" not in ours_files["monitor_top2_last"][1]
     assert "epoch=2-step=6.ckpt" not in ours_files["latest_only_last"][1]
+
+
+def test_save_last_link_never_replaces_a_folder_it_did_not_write(first_run, tmp_path):
+    """`save_last="link"` replaces `last.ckpt` with a link; a folder of that name that this run did not write is
+    refused with a clear error instead of being deleted (2.6.6 deletes it)."""
+    dirpath = tmp_path / "ckpts"
+    (dirpath / "last.ckpt").mkdir(parents=True)
+    (dirpath / "last.ckpt" / "keep.txt").write_text("mine")
+    checkpoint = torch.load(first_run, weights_only=True)
+    key = next(k for k, state in checkpoint["callbacks"].items() if state["monitor"] is None)
+    checkpoint["callbacks"] = {key: dict(checkpoint["callbacks"][key], dirpath=str(dirpath),
+                                         last_model_path=str(dirpath / "last.ckpt"))}
+    torch.save(checkpoint, tmp_path / "downloaded.ckpt")
+    callback = ModelCheckpoint(dirpath=dirpath, filename="latest-{epoch}", save_top_k=1, save_last="link")
+    trainer = pl.Trainer(max_epochs=3, callbacks=[callback], **TRAINER_ARGS)
+    with pytest.raises(FileExistsError, match="would replace the folder .*last.ckpt.* never deleted"):
+        trainer.fit(ScoredModel(), ckpt_path=tmp_path / "downloaded.ckpt")
+    assert (dirpath / "last.ckpt" / "keep.txt").read_text() == "mine"
+
+
+def test_save_last_link_rotation_still_works(tmp_path):
+    dirpath = tmp_path / "ckpts"
+    callback = ModelCheckpoint(dirpath=dirpath, filename="latest-{epoch}", save_top_k=1, save_last="link")
+    pl.Trainer(max_epochs=2, callbacks=[callback], **TRAINER_ARGS).fit(ScoredModel())
+    callback = ModelCheckpoint(dirpath=dirpath, filename="latest-{epoch}", save_top_k=1, save_last="link")
+    pl.Trainer(max_epochs=3, callbacks=[callback], **TRAINER_ARGS).fit(ScoredModel(), ckpt_path=dirpath / "last.ckpt")
+    assert sorted(p.name for p in dirpath.iterdir()) == ["last.ckpt", "latest-epoch=2.ckpt"]
+    assert os.readlink(dirpath / "last.ckpt") == "latest-epoch=2.ckpt"
