@@ -164,7 +164,6 @@ class _Scan(FastVisitor):
         self.helper_calls: list[tuple[cst.Call, str | None, str]] = []
         self.literal_flags: set[str] = set()
         self.parsed: set[str] = set()  # names bound to a parse_args() result
-        self.namespaces: set[str] = set()  # names bound to an `argparse.Namespace(...)` the script builds
         self.reads: list[tuple[str, str]] = []  # (object name, attribute)
         self.datamodules: dict[str, cst.ClassDef] = {}
         self.classes: set[str] = set()  # every class this file defines
@@ -185,8 +184,6 @@ class _Scan(FastVisitor):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         value = node.value
-        if isinstance(value, cst.Call) and (dotted(value.func) or "").rsplit(".", 1)[-1] == "Namespace":
-            self.namespaces.update(t.target.value for t in node.targets if isinstance(t.target, cst.Name))
         if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and \
                 value.func.attr.value in _PARSE_METHODS:
             for target in node.targets:
@@ -293,13 +290,10 @@ class _Rewrite(FastTransformer):
     def _note_for(self, call: cst.Call, owner: str, method: str, force: bool = False) -> str | None:
         """The review note for a helper left as it is (None when it is rewritten)."""
         if owner == "trainer":
-            if self.flags and not force and (method == "add_argparse_args" or self._known_namespace(call)):
+            if not force and ((self.flags and method == "add_argparse_args") or
+                              (method == "from_argparse_args" and _namespace_arg(call) is not None)):
                 return None
             message = facts.TRAINER_METHODS_REMOVED[method]
-            if self.flags and method == "from_argparse_args":
-                message += (f" ({code(call.args[0].value) if call.args else 'the namespace'} is neither a "
-                            "parse_args() result nor an argparse.Namespace built in this file: pass the Trainer "
-                            "flags it holds by keyword)")
             self.ctx.note(call, self.rule, message, attach=False)
             return message
         if owner.startswith("?"):
@@ -315,14 +309,6 @@ class _Rewrite(FastTransformer):
                    f"parser.add_argument(...) and build it as {owner}(name=args.name, ...), or use LightningCLI")
         self.ctx.note(call, self.rule, message, attach=False)
         return message
-
-    def _known_namespace(self, call: cst.Call) -> bool:
-        """Whether the namespace given to from_argparse_args is one whose Trainer flags this file shows."""
-        first = call.args[0] if call.args else None
-        if first is None or first.keyword is not None or first.star:
-            return False
-        name = dotted(first.value)
-        return name in self.scan.parsed or name in self.scan.namespaces
 
     def _add_argument_lines(self, stmt: cst.SimpleStatementLine, call: cst.Call, new_call: cst.Call,
                             owner: str) -> list[str] | None:
@@ -442,24 +428,21 @@ class _Rewrite(FastTransformer):
         func = call.func.value  # type: ignore[attr-defined]
         given = {keyword(a) for a in rest}
         if owner == "trainer":
-            if not self.flags:
-                return call
             name = dotted(namespace)
-            if name in self.scan.parsed:
+            if name in self.scan.parsed and self.flags:
                 by_name = [make_kwarg(f, expr(f"{name}.{f}")) for f in self.flags if f not in given]
                 message = f"Trainer.from_argparse_args({name}) -> Trainer(<flag>={name}.<flag>, ...)"
-            elif name in self.scan.namespaces:
-                # a namespace built by the script (e.g. from the flags that differ from the defaults)
-                by_name = [cst.Arg(value=expr(f"vars({code(namespace)})"), star="**")]
-                message = f"Trainer.from_argparse_args({code(namespace)}) -> Trainer(**vars({code(namespace)}))"
             else:
-                return call  # noted by _note_for
+                # a namespace built by the script, or from elsewhere: its Trainer flags are picked when it runs
+                by_name = [cst.Arg(value=namespace, star="**")]
+                message = f"Trainer.from_argparse_args({code(namespace)}) -> Trainer(**<its Trainer arguments>)"
             new = _one_per_line(call.with_changes(func=func), [*by_name, *rest])
             self.ctx.change(original, self.rule, message)
             if not self.ctx.options.enabled(TrainerArgsRule):
                 return new
             notes, caveats = len(self.ctx.notes), len(self.ctx.caveats)
-            new = TrainerArgsRule(self.ctx)._constructor(original, new, legacy=True)  # legacy flags, 1.x device
+            new = TrainerArgsRule(self.ctx)._constructor(original, new, legacy=True,  # legacy flags, 1.x device
+                                                         namespace=not by_name or by_name[0].star == "**")
             # the walk has left this statement: its notes are written by _statement
             self._comments += [m for _, _, m in self.ctx.notes[notes:] + self.ctx.caveats[caveats:]]
             return new
@@ -481,6 +464,12 @@ class _Rewrite(FastTransformer):
         self.ctx.change(original, self.rule, f"{owner}.from_argparse_args({name}) -> {owner}(<param>={name}.<param>, "
                                              "...)")
         return _one_per_line(call.with_changes(func=func), [*by_name, *rest])
+
+
+def _namespace_arg(call: cst.Call) -> cst.BaseExpression | None:
+    """The namespace of `X.from_argparse_args(namespace, ...)` when it is passed plainly."""
+    first = call.args[0] if call.args else None
+    return first.value if first is not None and first.keyword is None and not first.star else None
 
 
 def _one_per_line(call: cst.Call, args: list[cst.Arg]) -> cst.Call:

@@ -16,6 +16,7 @@ from ..cstutil import FastTransformer, code, expr, find_kwarg, is_simple_referen
 from ..engine import FileContext, Rule, register, with_comments
 from ..names import canonical, dotted, is_class
 from ..values import DYNAMIC, literal_value, render_source
+from . import runtime_args
 from .trainer_kwargs import ApplyToScope, Scope, as_arguments, from_arguments, shown
 
 
@@ -56,7 +57,7 @@ class TrainerArgsRule(Rule):
         return self._leave_scope(original, updated)
 
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:
-        return self._leave_scope(original, updated)
+        return runtime_args.add_helper(self._leave_scope(original, updated), self.ctx, self.ctx.quote)
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         kind, legacy = trainer_call_kind(self, original.func)
@@ -69,7 +70,9 @@ class TrainerArgsRule(Rule):
         return updated
 
     # -- Trainer(...) ------------------------------------------------------------------------------------------------
-    def _constructor(self, original: cst.Call, call: cst.Call, legacy: bool, default_device: bool = True) -> cst.Call:
+    def _constructor(self, original: cst.Call, call: cst.Call, legacy: bool, default_device: bool = True,
+                     namespace: bool = False) -> cst.Call:
+        """The call with its 1.x arguments rewritten (`namespace`: its `**mapping` is an argparse namespace)."""
         args = list(call.args)
         changed = False
         positional = [a for a in args if a.keyword is None and not a.star]
@@ -131,10 +134,16 @@ class TrainerArgsRule(Rule):
             messages.append(f"{name}={render_source(value, self.ctx.quote)} -> {shown}")
 
         unpacked = [a.value for a in args if a.star == "**"]
-        if legacy and unpacked and not self._follow_dicts(original, unpacked, set(values)):
-            self.ctx.note(original, self, "Trainer(**kwargs): arguments built elsewhere may still use 1.x names "
-                                          "(gpus=, resume_from_checkpoint=, ...); check them against the "
-                                          "migration table")
+        at_run_time = None  # the index of a `**mapping` translated when the script runs
+        if legacy and unpacked and not any(runtime_args.is_wrapped(v) for v in unpacked) and \
+                not self._follow_dicts(original, unpacked, set(values)):
+            if len(unpacked) == 1:
+                at_run_time = next(i for i, a in enumerate(args) if a.star == "**")
+                replacement.setdefault(at_run_time, [args[at_run_time]])
+            else:
+                self.ctx.note(original, self, "Trainer(**a, **b): arguments built elsewhere may still use 1.x "
+                                              "names (gpus=, resume_from_checkpoint=, ...); merge them into one "
+                                              "mapping, or check them against the migration table")
         if legacy and default_device and not (facts.DEVICE_SELECTING_ARGS & set(values)) and not unpacked:
             replacement.setdefault(-1, []).extend(
                 make_kwarg(k, expr(render_source(v, self.ctx.quote)), _first_kwarg(args))
@@ -157,6 +166,14 @@ class TrainerArgsRule(Rule):
         for i, arg in enumerate(args):
             new_args.extend(replacement.get(i, [arg]))
         new_args.extend(replacement.get(-1, []))
+        if at_run_time is not None:
+            given = [keyword(a) for a in new_args if a.keyword is not None]
+            position = new_args.index(replacement[at_run_time][0])
+            mapping = new_args[position].value
+            new_args[position] = new_args[position].with_changes(value=runtime_args.wrap(mapping, given, namespace))
+            runtime_args.request(self.ctx)
+            messages.append(f"Trainer(**{code(mapping)}): its 1.x arguments are translated when the script runs "
+                            f"({runtime_args.HELPER_NAME}, added to this file)")
         for message in messages:
             self.ctx.change(original, self, message)
         return set_args(call.with_changes(args=args), new_args) if new_args or args else call

@@ -1,0 +1,169 @@
+"""Trainer arguments only known at run time (a YAML/OmegaConf config, a namespace from another module, a dict
+changed item by item): `Trainer(**cfg)` -> `Trainer(**_trainer_args_2x(cfg))`, with a small function added to the
+file that applies the migration table (A.1-A.6) to the mapping when the script runs.
+
+The function is generated from `legacy_facts` (renames, 1.x defaults, strategy names, precision values) and handles
+the arguments real configs carry: the device group, precision, the progress bar, checkpointing, the model summary,
+the sampler flag; a 1.x-only argument at its 1.x default is dropped; any other 1.x-only argument with a value
+raises a ValueError that names it and its 2.x replacement. `namespace=True` first keeps only the keys that are
+Trainer arguments (1.x `from_argparse_args` passed only those).
+"""
+
+from __future__ import annotations
+
+import weakref
+
+import libcst as cst
+
+from .. import legacy_facts as facts
+from ..cstutil import code, expr
+from ..values import render_source
+
+HELPER_NAME = "_trainer_args_2x"
+
+
+def _tables(quote: str) -> str:
+    legacy = [n for n in facts.TRAINER_ARGS if n not in facts.TRAINER_2X_PARAMS]
+    renames = {n: facts.TRAINER_ARGS[n].rename_to for n in legacy if facts.TRAINER_ARGS[n].rename_to}
+    defaults = {n: d for n, d, _ in facts.TRAINER_ARGPARSE_1_9 if n not in facts.TRAINER_2X_PARAMS}
+    defaults.update({n: None for n in legacy if n not in defaults})
+    advice = {n: facts.TRAINER_ARGS[n].new for n in legacy}
+    params = sorted({n for n, _, _ in facts.TRAINER_ARGPARSE_1_9} | {"callbacks", "deterministic"})
+    strategies = {n: facts.STRATEGY_RENAMES.get(n, n) for n in sorted(facts.LEGACY_ACCELERATOR_STRATEGIES)}
+    precision = {k: v for k, v in facts.PRECISION_MAP.items() if isinstance(k, (int, str))}
+    tables = {"_RENAMED_1X": renames, "_DEFAULTS_1X": defaults, "_REPLACEMENTS_1X": advice,
+              "_TRAINER_PARAMS_1X": tuple(params), "_STRATEGIES_1X": strategies, "_PRECISION_1X": precision,
+              "_GPUS_CPU_1X": facts.GPUS_CPU_VALUES}
+    return "".join(_assignment(name, value, quote) for name, value in tables.items())
+
+
+def _assignment(name: str, value: object, quote: str) -> str:
+    """`NAME = value`, one entry per line when it does not fit on one."""
+    text = f"{name} = {render_source(value, quote)}\n"
+    if len(text) <= 110:
+        return text
+    if isinstance(value, dict):
+        items = [f"    {render_source(k, quote)}: {render_source(v, quote)},\n" for k, v in value.items()]
+        return f"{name} = {{\n{''.join(items)}}}\n"
+    items = [f"    {render_source(v, quote)},\n" for v in value]  # type: ignore[attr-defined]
+    return f"{name} = (\n{''.join(items)})\n"
+
+
+_FUNCTION = '''def _trainer_args_2x(args, namespace=False, given=()):
+    """1.x Trainer arguments known only at run time, as the 2.x Trainer takes them (added by lit-migrate).
+
+    namespace: an argparse namespace (only its Trainer arguments are kept); given: the keywords the call passes
+    itself, which win.
+    """
+    args = {k: v for k, v in (vars(args) if namespace else dict(args)).items() if k not in given}
+    if namespace:
+        args = {k: v for k, v in args.items() if k in _TRAINER_PARAMS_1X}
+    for old, new in _RENAMED_1X.items():
+        if old in args:
+            args.setdefault(new, args.pop(old))
+    backend = args.pop("distributed_backend", None)
+    if args.get("accelerator") in _STRATEGIES_1X:
+        backend = backend or args["accelerator"]
+        args.pop("accelerator")
+    device_keys = ("gpus", "tpu_cores", "num_processes", "devices", "accelerator", "ipus")
+    no_device = all(args.get(k) is None for k in device_keys) and not set(given) & set(device_keys)
+    if backend is not None:
+        if backend == "ddp_cpu":
+            args.setdefault("accelerator", "cpu")
+        args.setdefault("strategy", _STRATEGIES_1X.get(backend, backend))
+    gpus = args.pop("gpus", None)
+    if gpus not in _GPUS_CPU_1X:
+        args["accelerator"], args["devices"] = "cuda", gpus
+        if args.pop("auto_select_gpus", None) and isinstance(gpus, int):
+            from lightning.pytorch.accelerators import find_usable_cuda_devices
+            args["devices"] = find_usable_cuda_devices(gpus)
+    tpu_cores = args.pop("tpu_cores", None)
+    if tpu_cores is not None:
+        args["accelerator"] = "tpu"
+        args["devices"] = [tpu_cores[0] - 1] if isinstance(tpu_cores, list) and len(tpu_cores) == 1 else tpu_cores
+    processes = args.pop("num_processes", None)
+    if processes not in (None, 1):
+        args["accelerator"], args["devices"] = "cpu", processes
+    if no_device:
+        args["accelerator"] = "cpu"  # 1.x ran on the CPU unless told otherwise; 2.x would take every GPU
+    if args.get("precision") in _PRECISION_1X:
+        args["precision"] = _PRECISION_1X[args["precision"]]
+    if args.pop("amp_backend", None) not in (None, "native"):
+        raise ValueError("amp_backend='apex' was removed in 2.0: use precision='16-mixed'")
+    args.pop("amp_level", None)
+    rate = args.pop("progress_bar_refresh_rate", None)
+    if rate == 0:
+        args["enable_progress_bar"] = False
+    elif rate is not None and rate != 1:
+        from lightning.pytorch.callbacks import TQDMProgressBar
+        callbacks = args.get("callbacks") or []
+        args["callbacks"] = [*(callbacks if isinstance(callbacks, (list, tuple)) else [callbacks]),
+                             TQDMProgressBar(refresh_rate=rate)]
+    if "weights_summary" in args:
+        summary = args.pop("weights_summary")
+        if summary is None:
+            args["enable_model_summary"] = False
+        elif summary == "full":
+            from lightning.pytorch.callbacks import ModelSummary
+            args["callbacks"] = [*(args.get("callbacks") or []), ModelSummary(max_depth=-1)]
+    if args.pop("terminate_on_nan", False):
+        args["detect_anomaly"] = True
+    if args.pop("reload_dataloaders_every_epoch", False):
+        args["reload_dataloaders_every_n_epochs"] = 1
+    for name, default in _DEFAULTS_1X.items():
+        if name in args:
+            value = args.pop(name)
+            if value != default and value not in (None, False):
+                raise ValueError(f"Trainer({name}={value!r}) was removed in 2.0: use {_REPLACEMENTS_1X[name]}")
+    return {k: v for k, v in args.items() if k not in given}
+'''
+
+
+def helper_source(quote: str) -> str:
+    """The tables and the function, as module-level source (inserted once per file)."""
+    return _tables(quote) + "\n\n" + _FUNCTION
+
+
+def is_wrapped(value: cst.BaseExpression) -> bool:
+    """`_trainer_args_2x(...)`: a mapping a previous run already translates."""
+    return isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == HELPER_NAME
+
+
+def wrap(value: cst.BaseExpression, given: list[str], namespace: bool = False) -> cst.BaseExpression:
+    """`value` -> `_trainer_args_2x(value[, namespace=True][, given=(...)])`."""
+    extra = ", namespace=True" if namespace else ""
+    if given:
+        extra += f", given={render_source(tuple(given))}"
+    return expr(f"{HELPER_NAME}({code(value)}{extra})")
+
+
+_REQUESTED: "weakref.WeakSet[object]" = weakref.WeakSet()
+
+
+def request(ctx: object) -> None:
+    """The file of `ctx` needs the helper (the trainer-args rule adds it when it leaves the module)."""
+    _REQUESTED.add(ctx)
+
+
+def add_helper(module: cst.Module, ctx: object, quote: str) -> cst.Module:
+    """The helper after the file's last top-level import, once (a previous run's copy is kept)."""
+    if ctx not in _REQUESTED:
+        return module
+    body = list(module.body)
+    if any(isinstance(s, cst.FunctionDef) and s.name.value == HELPER_NAME for s in body):
+        return module
+    at = 0
+    for i, stmt in enumerate(body):
+        if isinstance(stmt, cst.SimpleStatementLine) and all(
+                isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body):
+            at = i + 1
+    new = list(cst.parse_module(helper_source(quote)).body)
+    blank = [cst.EmptyLine(), cst.EmptyLine()]
+    new[0] = new[0].with_changes(leading_lines=blank)
+    for i, stmt in enumerate(new):
+        if isinstance(stmt, cst.FunctionDef):
+            new[i] = stmt.with_changes(leading_lines=blank)
+    if at < len(body):
+        body[at] = body[at].with_changes(leading_lines=blank + [line for line in body[at].leading_lines
+                                                                if line.comment is not None])
+    return module.with_changes(body=body[:at] + new + body[at:])
