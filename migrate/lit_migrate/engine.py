@@ -9,6 +9,8 @@ recorded changes and review notes, imports to add). `migrate_source` never raise
 from __future__ import annotations
 
 import ast
+import bisect
+import gc
 import importlib
 import pkgutil
 import re
@@ -158,27 +160,33 @@ class _Dispatcher(FastTransformer):
         super().__init__()
         self.ctx = ctx
         self.module = module
-        self._spans = _statement_spans(module, source, ctx.first_lines, tree)
+        if tree is None:
+            tree, _ = python_parse(source)
+        self._spans = _Spans(module, tree, ctx.first_lines) if tree is not None else None
         self._lines = _LINE_BREAK.split(source)  # the breaks Python counts (str.splitlines also splits at \f)
+        self._word_lines = [i for i, line in enumerate(self._lines, 1) if _RELEVANT_RE.search(line)]
         self._statement_types = {cst.SimpleStatementLine, cst.FunctionDef, cst.ClassDef, cst.If, cst.For,
                                  cst.While, cst.With, cst.Try}
         self._pattern: re.Pattern[str] | None = None
         self._pattern_for = -1
+        self._name_lines: list[int] = []
         self._visit: dict[str, list[Callable[..., Any]]] = defaultdict(list)
         self._leave: dict[str, list[Callable[..., Any]]] = defaultdict(list)
         for rule in rules:
-            for attr in dir(type(rule)):
-                if attr.startswith("visit_"):
-                    self._visit[attr[6:]].append(getattr(rule, attr))
-                elif attr.startswith("leave_"):
-                    self._leave[attr[6:]].append(getattr(rule, attr))
+            for kind, node_type, attr in _handlers(type(rule)):
+                (self._visit if kind == "visit" else self._leave)[node_type].append(getattr(rule, attr))
+        self._trivia = frozenset(t for t in _TRIVIA if t.__name__ not in self._visit and t.__name__ not in self._leave)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
         cls = type(node)
+        if cls in self._trivia:
+            return False  # nothing below can interest a rule: libcst then keeps the node instead of rebuilding it
         if cls in self._statement_types or isinstance(node, self._STATEMENTS):
             self.ctx.statement_stack.append(node)
             if not self._relevant(node):
                 return False  # nothing in it can need a rewrite: skip the walk of its subtree
+            if self._spans is not None:
+                self._spans.expand(node)
         elif isinstance(node, cst.Import):
             self.ctx.bindings.record_import(node)
         elif isinstance(node, cst.ImportFrom):
@@ -192,23 +200,35 @@ class _Dispatcher(FastTransformer):
         if isinstance(stmt, cst.SimpleStatementLine) and any(
                 isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body):
             return True
-        span = self._spans.get(id(stmt)) if self._spans is not None else None
+        span = self._spans.spans.get(id(stmt)) if self._spans is not None else None
         if span is None:
             text = self.module.code_for_node(stmt)
-        else:
-            text = "\n".join(self._lines[span[0] - 1:span[1]])
-        if any(word in text for word in _RELEVANT_WORDS):
+            if _RELEVANT_RE.search(text):
+                return True
+            self._update_name_pattern()
+            return bool(self._pattern and self._pattern.search(text))
+        if _any_within(self._word_lines, span):
             return True
+        self._update_name_pattern()
+        return _any_within(self._name_lines, span)
+
+    def _update_name_pattern(self) -> None:
+        """Names bound to Lightning by the imports seen so far (and names rules follow), and the lines that
+        mention them; rebuilt only when a new name appears."""
         names = self.ctx.bindings.names
-        if self._pattern_for != len(names) + len(self.ctx.followed_names):
-            bound = [re.escape(k) for k, v in names.items() if v.split(".")[0] in ("pytorch_lightning", "lightning",
-                                                                                   "logging")]
-            bound += [re.escape(k) for k in sorted(self.ctx.followed_names)]
-            self._pattern = re.compile(r"\b(?:" + "|".join(bound) + r")\b") if bound else None
-            self._pattern_for = len(names) + len(self.ctx.followed_names)
-        return bool(self._pattern and self._pattern.search(text))
+        if self._pattern_for == len(names) + len(self.ctx.followed_names):
+            return
+        bound = [re.escape(k) for k, v in names.items() if v.split(".")[0] in ("pytorch_lightning", "lightning",
+                                                                               "logging")]
+        bound += [re.escape(k) for k in sorted(self.ctx.followed_names)]
+        self._pattern = re.compile(r"\b(?:" + "|".join(bound) + r")\b") if bound else None
+        self._pattern_for = len(names) + len(self.ctx.followed_names)
+        pattern = self._pattern
+        self._name_lines = [i for i, line in enumerate(self._lines, 1) if pattern.search(line)] if pattern else []
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
+        if type(original_node) in self._trivia:
+            return updated_node
         result: Any = updated_node
         for fn in self._leave.get(type(original_node).__name__, ()):
             result = fn(original_node, result)
@@ -225,20 +245,42 @@ class _Dispatcher(FastTransformer):
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def _statement_spans(module: cst.Module, source: str, first_lines: dict[int, int],
-                     tree: ast.Module | None = None) -> dict[int, tuple[int, int]] | None:
-    """Pair libcst statements with Python's own (fast) parse of the same source (`tree`, when already parsed).
+def _trivia_types() -> frozenset[type]:
+    """Node types whose subtrees hold only whitespace, comments, punctuation, operators and number literals."""
+    operators = (cst.BaseBinaryOp, cst.BaseBooleanOp, cst.BaseCompOp, cst.BaseUnaryOp, cst.BaseAugOp)
+    named = {"SimpleWhitespace", "ParenthesizedWhitespace", "TrailingWhitespace", "Newline", "EmptyLine", "Comment",
+             "LeftParen", "RightParen", "LeftSquareBracket", "RightSquareBracket", "LeftCurlyBrace",
+             "RightCurlyBrace", "Comma", "Dot", "Colon", "Semicolon", "AssignEqual", "ImportStar", "Integer",
+             "Float", "Imaginary", "Ellipsis"}
+    types = (getattr(cst, name) for name in cst.__all__)
+    return frozenset(t for t in types if isinstance(t, type) and issubclass(t, cst.CSTNode) and not
+                     getattr(t, "__abstractmethods__", None) and (t.__name__ in named or issubclass(t, operators)))
 
-    Fills `first_lines` (statement id -> its line, for the report) and returns statement id -> (first line with
-    decorators, last line), for the relevance filter; None when the source does not parse with `ast`.
+
+_TRIVIA = _trivia_types()
+
+
+def _any_within(lines: list[int], span: tuple[int, int]) -> bool:
+    """Whether the sorted line numbers `lines` hold one in [first, last]."""
+    k = bisect.bisect_left(lines, span[0])
+    return k < len(lines) and lines[k] <= span[1]
+
+
+class _Spans:
+    """libcst statements paired with Python's own parse of the same source, for their lines.
+
+    `spans[id(stmt)]` is (first line with decorators, last line), used by the relevance filter; the pairing also
+    fills `first_lines` (statement id -> its line, for the report). Top-level statements are paired at once, the
+    statements inside a block only when the walk enters it (`expand`): pruned subtrees cost nothing.
     """
-    if tree is None:
-        tree, _ = python_parse(source)
-        if tree is None:
-            return None
-    spans: dict[int, tuple[int, int]] = {}
 
-    def pair(cst_body: Any, ast_body: list[ast.stmt]) -> None:
+    def __init__(self, module: cst.Module, tree: ast.Module, first_lines: dict[int, int]) -> None:
+        self.spans: dict[int, tuple[int, int]] = {}
+        self.first_lines = first_lines
+        self._ast: dict[int, ast.stmt] = {}
+        self._pair(module.body, tree.body)
+
+    def _pair(self, cst_body: Any, ast_body: list[ast.stmt]) -> None:
         i = 0
         for stmt in cst_body:
             count = len(stmt.body) if isinstance(stmt, cst.SimpleStatementLine) else 1
@@ -247,14 +289,18 @@ def _statement_spans(module: cst.Module, source: str, first_lines: dict[int, int
             if len(nodes) != count:
                 return
             node = nodes[0]
-            first_lines[id(stmt)] = node.lineno
+            self.first_lines[id(stmt)] = node.lineno
             first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-            spans[id(stmt)] = (first, nodes[-1].end_lineno or node.lineno)
-            for cst_block, ast_block in _child_blocks(stmt, node):
-                pair(cst_block, ast_block)
+            self.spans[id(stmt)] = (first, nodes[-1].end_lineno or node.lineno)
+            if not isinstance(stmt, cst.SimpleStatementLine):
+                self._ast[id(stmt)] = node
 
-    pair(module.body, tree.body)
-    return spans
+    def expand(self, stmt: cst.CSTNode) -> None:
+        """Pair the statements of the blocks directly inside `stmt` (once)."""
+        node = self._ast.pop(id(stmt), None)
+        if node is not None:
+            for cst_block, ast_block in _child_blocks(stmt, node):
+                self._pair(cst_block, ast_block)
 
 
 def _child_blocks(stmt: Any, node: ast.stmt) -> list[tuple[Any, list[ast.stmt]]]:
@@ -287,6 +333,19 @@ def _relevant_words() -> tuple[str, ...]:
 
 
 _RELEVANT_WORDS = _relevant_words()
+_RELEVANT_RE = re.compile("|".join(re.escape(word) for word in _RELEVANT_WORDS))
+
+
+def _handlers(rule: type[Rule]) -> list[tuple[str, str, str]]:
+    """(visit|leave, node type name, method name) of a rule class, looked up once per class."""
+    found = _HANDLERS.get(rule)
+    if found is None:
+        found = _HANDLERS[rule] = [(attr[:5], attr[6:], attr) for attr in dir(rule)
+                                   if attr.startswith(("visit_", "leave_"))]
+    return found
+
+
+_HANDLERS: dict[type[Rule], list[tuple[str, str, str]]] = {}
 
 
 def with_comments(node: Any, messages: list[str]) -> Any:
@@ -325,6 +384,18 @@ def python_parse(source: str) -> tuple[ast.Module | None, str]:
 
 def migrate_source(source: str, path: str = "<string>", options: Options | None = None) -> FileResult:
     """Rewrite one file's text. Never raises for bad input; `result.error` says why nothing was changed."""
+    # The two syntax trees of a file are acyclic and freed by reference counting; the cyclic collector would only
+    # rescan them over and over while they are built (about 15% of the time), so it waits until the file is done.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _migrate_source(source, path, options)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _migrate_source(source: str, path: str, options: Options | None) -> FileResult:
     options = options or Options()
     result = FileResult(path=path, original=source, output=source)
     if not might_need_migration(source):
