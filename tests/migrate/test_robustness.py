@@ -223,15 +223,17 @@ def test_form_feed_in_indentation_is_python_and_is_migrated(tmp_path):
 
 
 def test_a_second_run_changes_nothing_over_every_fixture(tmp_path):
-    """The idempotence harness: every fixture input and expected file, migrated as one tree, then checked."""
-    sources = sorted((ROOT / "fixtures" / "migrate").glob("*/*.py"))
-    assert len(sources) > 20
+    """The idempotence harness: every legacy file of the fixtures (codemod cases with their expected outputs,
+    end-to-end scripts, legacy scripts), migrated as one tree, then checked: a second run changes no file."""
+    sources = [p for folder in ("migrate", "legacy_scripts") for p in sorted((ROOT / "fixtures" / folder).rglob("*"))
+               if p.suffix in (".py", ".ipynb") and "__pycache__" not in p.parts]
+    assert len(sources) > 50
     for src in sources:
-        dest = tmp_path / src.parent.name / src.name
-        dest.parent.mkdir(exist_ok=True)
+        dest = tmp_path / src.relative_to(ROOT / "fixtures")
+        dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, dest)
     cli.main([str(tmp_path), "-q", "-j", "2"])
-    after_first = {p: p.read_bytes() for p in tmp_path.rglob("*.py")}
+    after_first = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
     report = tmp_path.parent / f"{tmp_path.name}-second.json"
     cli.main(["--check", str(tmp_path), "-q", "-j", "2", "--report", str(report)])
     second = json.loads(report.read_text())
