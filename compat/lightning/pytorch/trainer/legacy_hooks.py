@@ -542,7 +542,7 @@ def legacy_run_callbacks(trainer: Any, model: Any) -> list:
         _strict_epoch_end_error(model)
         return []
     module_1x = written_for_1x(model)
-    if not module_1x:
+    if not module_1x and _extra_names(model, _module_base()):
         _strict_epoch_end_error(model)  # 2.x code: these hooks make Lightning 2.6.6 raise
     settings = trainer._legacy_settings
     state = _RunState(trainer, model)
@@ -559,10 +559,12 @@ def legacy_run_callbacks(trainer: Any, model: Any) -> list:
         state.multi = LegacyMultiOptimization(trainer, state.frequencies)
         trainer.fit_loop.epoch_loop.legacy_optimization = state.multi
 
-    module_removed = {name for name in _MODULE_REMOVED if module_1x and _defined(model, name, parent=_module_base())}
+    # Removed hooks are named in a warning wherever they are (in 2.x code: leftovers of a migration, maybe), but only
+    # 1.x code gets them called.
+    module_removed = {name for name in _MODULE_REMOVED if _defined(model, name, parent=_module_base())}
     callbacks_1x = [callback for callback in trainer.callbacks if written_for_1x(callback)]
     callback_removed: dict = {}
-    for callback in callbacks_1x:
+    for callback in trainer.callbacks:
         for name in _CALLBACK_REMOVED:
             if _defined(callback, name, parent=Callback):
                 callback_removed.setdefault(name, []).append(callback)
@@ -572,7 +574,7 @@ def legacy_run_callbacks(trainer: Any, model: Any) -> list:
     for name, owners in sorted(callback_removed.items()):
         legacy_usage(f"`{type(owners[0]).__name__}.{name}` was removed and 2.x never calls it: "
                      f"{_removed_advice('callback', name)}.")
-    _warn_never_called(model if module_1x else None, callbacks_1x, shims, settings.track_grad_norm if settings is not None else -1)
+    _warn_never_called(model, trainer.callbacks, shims, settings.track_grad_norm if settings is not None else -1)
     if _defined(model, "configure_sharded_model", parent=_module_base()):
         legacy_usage(f"`{type(model).__name__}.configure_sharded_model` is deprecated since 2.1: rename it to "
                      "`configure_model`.")
@@ -589,6 +591,9 @@ def legacy_run_callbacks(trainer: Any, model: Any) -> list:
         if _defined(cb, "on_train_epoch_end", parent=Callback))
     track = settings.track_grad_norm if settings is not None else -1
     _apply_settings(trainer, model, settings)
+    module_removed = module_removed if module_1x else set()
+    callback_removed = {name: kept for name, owners in callback_removed.items()
+                        if (kept := [cb for cb in owners if any(cb is c for c in callbacks_1x)])}
 
     needs_callback = bool(module_removed or callback_removed or collect_eval or train_epoch_end or train_outputs_hook
                           or track not in (-1, None) or state.multi is not None)
@@ -618,16 +623,16 @@ _HANDLED = set(_CALLBACK_REMOVED) | {"on_init_start", "on_init_end", "configure_
 
 def _warn_never_called(model: Any, callbacks: list, shims: LegacyShims, track_grad_norm: Any) -> None:
     """A removed hook nothing replaces at run time (``get_progress_bar_dict``, ``on_hpc_save`` ...): say so, since
-    2.x silently never calls it. ``model`` is None when it is 2.x code (its methods are its own business)."""
+    2.x silently never calls it."""
     module_base = _module_base()
-    if not ((model is not None and _extra_names(model, module_base)) or any(_extra_names(cb, Callback) for cb in callbacks)):
+    if not (_extra_names(model, module_base) or any(_extra_names(cb, Callback) for cb in callbacks)):
         return
     for (owner, name), fact in sorted(legacy_facts().HOOKS.items()):
         if name in _HANDLED or (owner == "module" and name in shims.module_hooks):
             continue
         if name == "log_grad_norm" and track_grad_norm not in (-1, None):
             continue  # called with the norms, as 1.x did
-        objects = ([model] if model is not None else []) if owner == "module" else callbacks
+        objects = [model] if owner == "module" else callbacks
         parent = module_base if owner == "module" else Callback
         for obj in objects:
             if not hasattr(parent, name) and callable(getattr(obj, name, None)):
