@@ -207,7 +207,7 @@ def test_an_unreadable_folder_is_reported_and_the_run_goes_on(tmp_path):
         (tmp_path / "locked").chmod(0o755)
     assert proc.returncode == cli.EXIT_ERRORS, proc.stderr
     assert "Traceback" not in proc.stderr
-    assert f"{tmp_path / 'locked'}:\n  error: cannot " in proc.stderr
+    assert f"{tmp_path / 'locked'}:\n  error: cannot list folder: Permission denied" in proc.stderr
     assert f"{tmp_path / 'open.py'}:\n" in proc.stderr  # the rest was still processed
 
 
