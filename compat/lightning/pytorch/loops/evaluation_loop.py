@@ -194,7 +194,9 @@ def _check_dataloader_idx(fn: Any, name: str, several: bool, owner: str) -> None
             f"`{owner}.{name}` takes `dataloader_idx`, but there is a single dataloader, so it is not passed. Give it a "
             "default: `dataloader_idx=0`."
         )
-    if several and name.endswith("_step") and param is None and not any(
+    # the index is passed positionally: a keyword-only `dataloader_idx` does not take it (2.6.6 raises here too)
+    positional = param is not None and param.kind in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD)
+    if several and name.endswith("_step") and not positional and not any(
         p.kind == inspect.Parameter.VAR_POSITIONAL for p in params.values()
     ):
         raise RuntimeError(
