@@ -224,7 +224,54 @@ def lr_find(root):
             "losses": [round(v, 6) for v in finder.results["loss"]]}
 
 
+def _two_val_loaders(model, root):
+    trainer = L.Trainer(**trainer_kwargs(root, max_epochs=1))
+    trainer.validate(model, [data(16, seed=1), data(8, seed=2)], verbose=False)
+    return {"calls": model.calls}
+
+
+class BatchEndWithoutIdx(Base):
+    def on_validation_batch_end(self, outputs, batch, batch_idx):
+        self.count("on_validation_batch_end")
+
+
+class StepVarArgs(Base):
+    def validation_step(self, *args):
+        self.count("validation_step")
+        return super().validation_step(*args[:2])
+
+    def on_validation_batch_start(self, *args, **kwargs):
+        self.count("on_validation_batch_start")
+
+
+class StepKeywordOnlyIdx(Base):
+    def validation_step(self, batch, batch_idx, *, dataloader_idx=0):
+        self.count("validation_step")
+
+
+class DecoratedStepWithIdx(Base):
+    @counted
+    def validation_step(self, batch, batch_idx, dataloader_idx=0):
+        return super().validation_step(batch, batch_idx)
+
+
+class SingleLoaderRequiredIdx(Base):
+    def validation_step(self, batch, batch_idx, dataloader_idx):
+        self.count("validation_step")
+
+
+def _one_val_loader(model, root):
+    trainer = L.Trainer(**trainer_kwargs(root, max_epochs=1))
+    trainer.validate(model, data(16, seed=1), verbose=False)
+    return {"calls": model.calls}
+
+
 SCENARIOS = {
+    "several_loaders_batch_end_without_idx": lambda root: _two_val_loaders(BatchEndWithoutIdx(), root),
+    "several_loaders_varargs": lambda root: _two_val_loaders(StepVarArgs(), root),
+    "several_loaders_keyword_only_idx": lambda root: _two_val_loaders(StepKeywordOnlyIdx(), root),
+    "several_loaders_decorated_step": lambda root: _two_val_loaders(DecoratedStepWithIdx(), root),
+    "one_loader_required_idx": lambda root: _one_val_loader(SingleLoaderRequiredIdx(), root),
     "generic_signatures": lambda root: fit(Generic(), root, predict=True),
     "decorated_2x_signatures": lambda root: fit(Decorated(), root),
     "decorated_steps_without_batch_idx": lambda root: fit(DecoratedSteps(), root, predict=True),
