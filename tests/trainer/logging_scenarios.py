@@ -1,7 +1,8 @@
 """Seeded logging scenarios run unchanged under the real lightning 2.6.6 and under ours (tests/trainer/
 test_logging_vs_real.py runs this file in one subprocess per interpreter and compares the JSON it writes).
 
-`python logging_scenarios.py OUT_DIR [NAME ...]` writes OUT_DIR/NAME.json for each scenario: snapshots of the three
+`python logging_scenarios.py OUT_DIR [NAME ...]` writes OUT_DIR/NAME.json for each scenario (all of them and
+OUT_DIR/probes.json, the probes of logging_probes.py, when no name is given): snapshots of the three
 metric dictionaries at the hooks a user reads them from, what trainer.validate/test return, metrics.csv rows, the
 TensorBoard scalars read back, and what ModelCheckpoint picked.
 """
@@ -375,6 +376,12 @@ SCENARIOS = {f.__name__: f for f in (classifier, collection, multi_loader, reduc
 
 
 def main(out_dir, names):
+    if not names:  # everything: the scenarios and the edge-case probes of logging_probes.py
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import logging_probes
+
+        with open(os.path.join(out_dir, "probes.json"), "w") as f:
+            json.dump({name: logging_probes.run(name) for name in logging_probes.PROBES}, f, indent=1)
     for name in names or SCENARIOS:
         torch.manual_seed(0)
         out = os.path.join(out_dir, name)

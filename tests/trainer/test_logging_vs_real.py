@@ -82,3 +82,11 @@ def test_logging_matches_real(runs, scenario, part):
     assert ref["snapshots"], "the scenario recorded nothing"
     for key in keys:
         assert_same(ref[key], ours[key], f"{scenario}: {key}")
+
+
+def test_log_edge_cases_match_real(runs):
+    """Errors (by type), warnings (by key phrase), values, dtypes and graphs of self.log's edge cases."""
+    ref, ours = (json.loads((runs[name] / "probes.json").read_text()) for name in ("ref", "ours"))
+    assert len(ref) >= 20
+    for probe in ref:
+        assert_same(ref[probe], ours[probe], probe)

@@ -217,6 +217,12 @@ class LightningModule(LegacyModuleAPI, HyperparametersMixin, ModelHooks, DataHoo
                 "Log from inside the hooks that `trainer.fit/validate/test` call."
             )
             return
+        if trainer.barebones:
+            _warning_cache.warn(
+                "`self.log()` does nothing because `Trainer(barebones=True)` is configured: it turns logging off to "
+                "keep the loop lean. Drop `barebones=True` to log."
+            )
+            return
         results = trainer._results
         if results is None:
             raise MisconfigurationException(
@@ -227,6 +233,11 @@ class LightningModule(LegacyModuleAPI, HyperparametersMixin, ModelHooks, DataHoo
         if fx is None:
             raise MisconfigurationException(
                 "`self.log()` was called from a method the Trainer did not call; log from a Lightning hook instead."
+            )
+        if logger and trainer.logger is None:
+            rank_zero_warn(
+                f"You called `self.log({name!r}, ..., logger=True)` but have no logger configured; pass one with "
+                "`Trainer(logger=...)`, or drop `logger=True`."
             )
         results.log(
             fx, name, value, prog_bar=prog_bar, logger=True if logger is None else logger, on_step=on_step,
@@ -269,6 +280,23 @@ class LightningModule(LegacyModuleAPI, HyperparametersMixin, ModelHooks, DataHoo
                 reduce_fx=reduce_fx, enable_graph=enable_graph, sync_dist=sync_dist, sync_dist_group=sync_dist_group,
                 add_dataloader_idx=add_dataloader_idx, batch_size=batch_size, rank_zero_only=rank_zero_only,
             )
+
+    def _metric_attribute_of(self, metric: Any, name: str) -> str:
+        """The attribute name of a logged torchmetrics object (2.6.6 requires the module to hold it)."""
+        for attempt in range(2):
+            if self._metric_attributes is None or attempt:  # found once, refreshed once when a metric is missing
+                self._metric_attributes = {
+                    id(module): attr for attr, module in self.named_modules() if _is_metric_object(module)
+                }
+            found = self._metric_attributes.get(id(metric))
+            if found is not None:
+                return found
+        raise MisconfigurationException(
+            f"`self.log({name!r}, metric)`: Could not find the `LightningModule` attribute for the `torchmetrics.Metric` "
+            "logged. Assign the metric to an attribute of the module (e.g. `self.acc = Accuracy(...)`) or pass "
+            "`metric_attribute=` naming one of "
+            f"{sorted(self._metric_attributes.values())}."
+        )
 
     def _fabric_log(self, name: str, value: Any) -> bool:
         fabric = self.fabric
@@ -468,6 +496,12 @@ class LightningModule(LegacyModuleAPI, HyperparametersMixin, ModelHooks, DataHoo
             batch = self.transfer_batch_to_device(batch, device, dataloader_idx)
             return self.on_after_batch_transfer(batch, dataloader_idx)
         return trainer._hooks.transfer_batch(batch, device, dataloader_idx)
+
+
+def _is_metric_object(value: Any) -> bool:
+    from lightning.pytorch.trainer.results import _is_metric_object
+
+    return _is_metric_object(value)
 
 
 def _is_metric_collection(value: Any) -> bool:

@@ -17,32 +17,26 @@ _warning_cache = WarningCache()
 # hook -> (allowed on_step, allowed on_epoch, default on_step, default on_epoch); None: logging not allowed there
 _STEP = ((False, True), (False, True), True, False)
 _EVAL_STEP = ((False, True), (False, True), False, True)
-_EPOCH_START = ((False, True), (True,), False, True)
-_EPOCH_END = ((False,), (True,), False, True)
+_EPOCH = ((False,), (True,), False, True)  # start/end hooks of a run or an epoch: one value per epoch
 _FX_OPTIONS: dict = {
     **{fx: _STEP for fx in (
         "training_step", "on_train_batch_start", "on_train_batch_end", "on_before_backward", "backward",
-        "on_after_backward", "on_before_optimizer_step", "optimizer_step", "lr_scheduler_step",
-        "configure_gradient_clipping", "clip_gradients", "on_before_zero_grad", "optimizer_zero_grad",
+        "on_after_backward", "on_before_optimizer_step", "optimizer_step", "configure_gradient_clipping", "clip_gradients", "on_before_zero_grad", "optimizer_zero_grad",
         "manual_backward",
     )},
     **{fx: _EVAL_STEP for fx in (
         "validation_step", "test_step", "on_validation_batch_start", "on_validation_batch_end",
         "on_test_batch_start", "on_test_batch_end",
     )},
-    "on_train_start": ((False,), (True,), False, True),
-    "on_validation_start": ((False,), (True,), False, True),
-    "on_test_start": ((False,), (True,), False, True),
-    "on_train_epoch_start": _EPOCH_START,
-    "on_validation_epoch_start": _EPOCH_START,
-    "on_test_epoch_start": _EPOCH_START,
-    "on_train_epoch_end": _EPOCH_END,
-    "on_validation_epoch_end": _EPOCH_END,
-    "on_test_epoch_end": _EPOCH_END,
+    **{fx: _EPOCH for fx in (
+        "on_train_start", "on_validation_start", "on_test_start", "on_train_epoch_start", "on_validation_epoch_start",
+        "on_test_epoch_start", "on_train_epoch_end", "on_validation_epoch_end", "on_test_epoch_end",
+    )},
 }
 
 _REDUCE_FX = {"mean": "mean", "avg": "mean", "sum": "sum", "max": "max", "min": "min"}
-_TORCH_REDUCE = {torch.mean: "mean", torch.sum: "sum", torch.max: "max", torch.min: "min"}
+_TORCH_REDUCE = {torch.mean: "mean", torch.sum: "sum", torch.max: "max", torch.min: "min", sum: "sum", max: "max",
+                 min: "min"}
 
 
 def _no_reduction(tensor: Tensor, group: Any, op: str) -> Tensor:
@@ -60,6 +54,14 @@ def _resolve_reduce_fx(reduce_fx: Union[str, Callable]) -> str:
             "(or log a torchmetrics `Metric` for a custom reduction)."
         )
     return key
+
+
+def _warn_not_floating(name: str) -> None:
+    _warning_cache.warn(
+        f"`self.log({name!r}, ...)`: the value needs to be floating to be reduced; it is converted to "
+        f"{_reduction_dtype()}. Log a float to silence this, or send values that are not to be reduced (a step or "
+        f"epoch number) with `self.logger.log_metrics` instead."
+    )
 
 
 def _reduction_dtype() -> torch.dtype:
@@ -206,6 +208,8 @@ class ResultCollection:
                                  sync_dist, sync_dist_group, dataloader_idx, add_dataloader_idx, rank_zero_only)
         entry = self.entries[key]
         if not isinstance(value, Tensor) and _is_metric_object(value):
+            if metric_attribute is None and module is not None and entry.metric_object is not value:
+                module._metric_attribute_of(value, name)  # raises when the module does not hold the metric
             entry.metric_object = value
             entry.last = value._forward_cache  # the step value is this batch's forward result, taken now
             entry.has_step_value = True
@@ -246,6 +250,11 @@ class ResultCollection:
                 f"`self.log({name!r}, on_epoch={on_epoch})` is not allowed in `{fx}`: allowed on_epoch values are "
                 f"{allowed_epoch}."
             )
+        if not on_step and not on_epoch:
+            raise MisconfigurationException(
+                f"`self.log({name!r}, on_step=False, on_epoch=False)` is not useful: the value would be kept nowhere. "
+                "Set one of them to True."
+            )
         reduce = _resolve_reduce_fx(reduce_fx)
         suffix = f"/dataloader_idx_{dataloader_idx}" if add_dataloader_idx and dataloader_idx is not None else ""
         key = f"{fx}.{name}{suffix}"
@@ -272,9 +281,11 @@ class ResultCollection:
                     f"Reduce it first, e.g. `self.log({name!r}, value.mean())`."
                 )
             if value.dtype not in (torch.float32, torch.float64):  # ints, half, bfloat16: reduced in float32+
+                if not value.is_floating_point():
+                    _warn_not_floating(name)
                 value = value.to(_reduction_dtype())
             return value if value.ndim == 0 else value.squeeze()
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if not isinstance(value, (int, float)):  # python numbers (bool included) become floats without a warning
             if isinstance(value, dict):
                 raise ValueError(
                     f"`self.log({name!r}, <dict>)`: dict values cannot be logged; use `self.log_dict` instead."
@@ -330,5 +341,5 @@ _NO_LOGGING = {
     "on_save_checkpoint", "on_load_checkpoint", "state_dict", "load_state_dict", "on_exception",
     "train_dataloader", "val_dataloader", "test_dataloader", "predict_dataloader", "on_validation_model_eval",
     "on_validation_model_train", "on_test_model_eval", "on_test_model_train", "on_predict_model_eval",
-    "on_validation_model_zero_grad",
+    "on_validation_model_zero_grad", "lr_scheduler_step",
 }
