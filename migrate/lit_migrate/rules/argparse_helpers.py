@@ -35,6 +35,7 @@ from .trainer import TrainerArgsRule, trainer_call_kind
 
 _FLAG_LITERAL = re.compile(r"""^[rRbBuU]?(['"])--([A-Za-z_]\w*)\1$""")
 # A whole command line in one string (`parser.parse_args("--gpus 0 --max_epochs 3".split())`): its --flags
+_DATAMODULE_VARIABLE = re.compile(r"(?:^|_)(?:dm|datamodule|data_module)(?:_|$)", re.IGNORECASE)
 _COMMAND_LINE = re.compile(r"""^[rRuU]?(['"])\s*--[A-Za-z_]""")
 _COMMAND_LINE_FLAG = re.compile(r"(?:^|\s)--([A-Za-z_]\w*)")
 _TRAINER_FLAGS = {name: (default, kind) for name, default, kind in facts.TRAINER_ARGPARSE_1_9}
@@ -167,6 +168,7 @@ class _Scan(FastVisitor):
         self.reads: list[tuple[str, str]] = []  # (object name, attribute)
         self.datamodules: dict[str, cst.ClassDef] = {}
         self.classes: set[str] = set()  # every class this file defines
+        self.assumed: set[str] = set()  # variables taken for datamodule classes by their name (dm_cls)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self.classes.add(node.name.value)
@@ -211,7 +213,15 @@ class _Scan(FastVisitor):
             owner = func.value.value
         elif dotted(func.value) not in (None, "self", "cls", "super") and \
                 (dotted(func.value) or "").split(".")[0] not in self.classes:
-            owner = "?" + code(func.value)  # a class held in a variable or imported: maybe a LightningDataModule
+            path = dotted(func.value) or ""
+            last = path.rsplit(".", 1)[-1]
+            if "DataModule" in last:
+                owner = path  # a datamodule class from a library (pl_bolts.datamodules.MNISTDataModule)
+            elif _DATAMODULE_VARIABLE.search(last):
+                owner = path  # `dm_cls`: a datamodule class chosen at run time
+                self.assumed.add(path)
+            else:
+                owner = "?" + code(func.value)  # a class held in a variable or imported: maybe a LightningDataModule
         self.helper_calls.append((node, owner, method))
 
     def lightning_helper_calls(self) -> list[tuple[cst.Call, str, str]]:
@@ -392,6 +402,13 @@ class _Rewrite(FastTransformer):
     def _imported(self, owner: str) -> bool:
         return owner != "trainer" and not owner.startswith("?") and owner not in self.scan.datamodules
 
+    def _assumed(self, call: cst.Call, owner: str) -> None:
+        if owner in self.scan.assumed:
+            message = (f"{owner} is taken for a LightningDataModule class (its name says so): if it defines its own "
+                       "argparse helpers, restore this call")
+            self.ctx.caveat(call, self.rule, message)
+            self._comments.append(message)
+
     def _imported_add_argparse_args(self, found: tuple[cst.Call, str, str], call: cst.Call) -> cst.BaseExpression:
         original, owner, _ = found
         positional = [a for a in call.args if a.keyword is None]
@@ -403,6 +420,7 @@ class _Rewrite(FastTransformer):
         self.ctx.need_module("inspect")
         self.ctx.change(original, self.rule, f"{owner}.add_argparse_args(parser) -> _add_init_arguments(parser, "
                                              f"{owner}) (its __init__ parameters as flags, read at run time)")
+        self._assumed(original, owner)
         return expr(f"_add_init_arguments({code(positional[0].value)}, {owner})")
 
     def _imported_from_argparse_args(self, original: cst.Call, owner: str, call: cst.Call) -> cst.BaseExpression:
@@ -416,6 +434,7 @@ class _Rewrite(FastTransformer):
                       f"if k in inspect.signature({owner}.__init__).parameters{skip}}}")
         self.ctx.change(original, self.rule, f"{owner}.from_argparse_args({code(namespace)}) -> {owner}(**<the "
                                              "__init__ parameters the namespace holds>), as 1.x picked them")
+        self._assumed(original, owner)
         return set_args(call.with_changes(func=call.func.value), [cst.Arg(value=picked, star="**"), *rest])
 
     # -- from_argparse_args ------------------------------------------------------------------------------------------

@@ -625,7 +625,7 @@ def _gan_rewrite(step: cst.FunctionDef, original: cst.FunctionDef) -> cst.Functi
     block = step.body
     if not isinstance(block, cst.IndentedBlock):
         return "training_step is a one-liner"
-    body = list(block.body)
+    body = _fold_result_variable(list(block.body))
     preamble: list[Any] = []
     branches: dict[int, list[Any]] = {}
     i = 0
@@ -683,8 +683,6 @@ def _gan_rewrite(step: cst.FunctionDef, original: cst.FunctionDef) -> cst.Functi
         if value is None or (isinstance(value, cst.Name) and value.value == "None"):
             return f"branch {k} returns None"
         kind = _value_kind(value, step)
-        if kind == "unknown":
-            return f"branch {k} returns a value that may be a tensor or a dict"
         loss = f"loss_{k}"
         loss_expr = _dict_loss(value) if kind == "dict" else code(value)
         if loss_expr is None:
@@ -693,8 +691,18 @@ def _gan_rewrite(step: cst.FunctionDef, original: cst.FunctionDef) -> cst.Functi
         section = parse_lines([f"self.toggle_optimizer({opt})"])
         # 1.x ran the whole training_step (preamble included) once per optimizer, in index order.
         section += preamble + stmts[:-1]
-        section += parse_lines([f"{loss} = {loss_expr}", f"{opt}.zero_grad()", f"self.manual_backward({loss})",
-                                f"{opt}.step()", f"self.untoggle_optimizer({opt})"])
+        if kind == "unknown":
+            # a tensor, a dict with "loss", or None (1.x then skipped this optimizer's backward and step)
+            out = f"output_{k}"
+            section += parse_lines([
+                f"{out} = {loss_expr}",
+                f'{loss} = {out}["loss"] if isinstance({out}, dict) else {out}',
+                f"if {loss} is not None:\n    {opt}.zero_grad()\n    self.manual_backward({loss})\n"
+                f"    {opt}.step()",
+                f"self.untoggle_optimizer({opt})"])
+        else:
+            section += parse_lines([f"{loss} = {loss_expr}", f"{opt}.zero_grad()", f"self.manual_backward({loss})",
+                                    f"{opt}.step()", f"self.untoggle_optimizer({opt})"])
         section[0] = section[0].with_changes(leading_lines=[cst.EmptyLine(indent=True, comment=cst.Comment(
             f"# optimizer {k} (was `optimizer_idx == {k}`)"))] if k else [])
         new_body += section
@@ -703,6 +711,44 @@ def _gan_rewrite(step: cst.FunctionDef, original: cst.FunctionDef) -> cst.Functi
         [params[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)]
     return step.with_changes(params=step.params.with_changes(params=params),
                              body=block.with_changes(body=new_body))
+
+
+def _fold_result_variable(body: list[Any]) -> list[Any]:
+    """`r = None; if optimizer_idx == 0: ... r = a; if optimizer_idx == 1: ... r = b; return r` -> the same
+    branches ending `return a` / `return b` (the shape the GAN rewrite reads); other bodies come back as they are."""
+    if len(body) < 4 or not (isinstance(body[-1], cst.SimpleStatementLine) and isinstance(body[-1].body[0], cst.Return)
+                             and isinstance(body[-1].body[0].value, cst.Name)):
+        return body
+    name = body[-1].body[0].value.value
+    start = next((j for j, stmt in enumerate(body) if isinstance(stmt, cst.If) and _idx_test(stmt.test) is not None),
+                 None)
+    if start is None or start == 0 or _assigned_value(body[start - 1], name) != "None":
+        return body
+    branches = body[start:-1]
+    folded = []
+    for stmt in branches:
+        if not (isinstance(stmt, cst.If) and _idx_test(stmt.test) is not None and stmt.orelse is None and
+                isinstance(stmt.body, cst.IndentedBlock) and stmt.body.body):
+            return body
+        inner = list(stmt.body.body)
+        value = _assigned_value(inner[-1], name)
+        if value is None or value == "None" or any(_uses(s, name) for s in inner[:-1]):
+            return body
+        inner[-1] = inner[-1].with_changes(body=[cst.Return(value=inner[-1].body[0].value)])
+        folded.append(stmt.with_changes(body=stmt.body.with_changes(body=inner)))
+    if any(_uses(s, name) for s in body[:start - 1]):
+        return body
+    return body[:start - 1] + folded
+
+
+def _assigned_value(stmt: Any, name: str) -> str | None:
+    """The source of `value` when `stmt` is exactly `name = value`."""
+    if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Assign):
+        assign = stmt.body[0]
+        if len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Name) and \
+                assign.targets[0].target.value == name:
+            return code(assign.value)
+    return None
 
 
 def _has_else(chain: cst.If) -> bool:

@@ -265,6 +265,18 @@ class TrainerArgsRule(Rule):
                    make_kwarg("devices", expr(f"{on_cpu_devices} if {condition} else {gpus}"), like)]
             if "strategy" in refs:
                 new.append(named["strategy"].with_changes(comma=like.comma))
+        elif len(dynamic) <= 2 and (split := _literal_choice(named, dynamic)) is not None:
+            # `accelerator="ddp" if args.gpus > 1 else None`: each outcome translated, joined on the same test
+            key, choice = split
+            caveats: list[str] = []
+            outcomes = [self._group_sources(original, named, {**group, key: literal_value(branch)}, imports,
+                                            caveats) for branch in (choice.body, choice.orelse)]
+            if outcomes[0] is None or outcomes[1] is None:
+                return
+            for caveat in dict.fromkeys(caveats):
+                self.ctx.caveat(original, self, caveat)
+            found = _join_branches(_as_test(choice.test), outcomes[0], outcomes[1], self.ctx.quote)
+            new = [make_kwarg(k, expr(v), like) for k, v in found.items()]
         else:
             self.ctx.note(original, self, "device arguments " + ", ".join(f"{k}=..." for k in dynamic) +
                           " are computed at run time: rewrite them as accelerator=/devices=/strategy= "
@@ -275,6 +287,24 @@ class TrainerArgsRule(Rule):
             replacement[i] = []
         before = ", ".join(code(args[i]).rstrip(", \n") for i in positions)
         messages.append(f"{before} -> {', '.join(code(a) for a in new)}")
+
+    def _group_sources(self, original: cst.Call, named: dict[str | None, cst.Arg], group: dict[str, Any],
+                       imports: list[facts.ObjectSpec], caveats: list[str]) -> dict[str, str] | None:
+        """keyword -> source for a device group that is literal, or literal but for gpus (None: noted)."""
+        dynamic = [k for k, v in group.items() if v is DYNAMIC]
+        if dynamic == ["gpus"]:
+            rest = {k: v for k, v in group.items() if k != "gpus"}
+            return self._dynamic_gpus_kwargs(original, named["gpus"].value, rest, imports, caveats)
+        if dynamic:
+            self.ctx.note(original, self, "device arguments " + ", ".join(f"{k}=..." for k in dynamic) +
+                          " are computed at run time: rewrite them as accelerator=/devices=/strategy= "
+                          "(see the gpus/tpu_cores/num_processes rules of the migration table, A.3-A.5)")
+            return None
+        try:
+            return self._translate_devices(caveats, group, imports)
+        except facts.LegacyFactError as err:
+            self.ctx.note(original, self, err.advice)
+            return None
 
     def _dynamic_gpus(self, original: cst.Call, value: cst.BaseExpression, rest: dict[str, Any],
                       imports: list[facts.ObjectSpec]) -> dict[str, str] | None:
@@ -299,7 +329,7 @@ class TrainerArgsRule(Rule):
                                                                 literal_value(value.orelse)):
                 when_true = self._translate_devices(caveats, {**rest, "gpus": literal_value(value.body)}, imports)
                 when_false = self._translate_devices(caveats, {**rest, "gpus": literal_value(value.orelse)}, imports)
-                return _join_branches(_parenthesized(value.test), when_true, when_false, q)
+                return _join_branches(_as_test(value.test), when_true, when_false, q)
             if not _repeatable(value):
                 self.ctx.note(original, self, f"gpus={code(value)} calls a function lit-migrate cannot repeat: "
                                               "assign it to a variable and pass gpus=<variable>, or rewrite it as "
@@ -391,6 +421,22 @@ def _repeatable(node: cst.BaseExpression) -> bool:
     if isinstance(node, cst.Comparison):
         return _repeatable(node.left) and all(_repeatable(c.comparator) for c in node.comparisons)
     return False
+
+
+def _literal_choice(named: dict[str | None, cst.Arg], dynamic: list[str]) -> tuple[str, cst.IfExp] | None:
+    """A device argument other than gpus written `a if test else b` with literal a and b."""
+    for key in dynamic:
+        value = named[key].value
+        if key != "gpus" and isinstance(value, cst.IfExp) and \
+                DYNAMIC not in (literal_value(value.body), literal_value(value.orelse)):
+            return key, value
+    return None
+
+
+def _as_test(node: cst.BaseExpression) -> str:
+    """`node` as the test of a conditional expression."""
+    text = code(node)
+    return f"({text})" if isinstance(node, (cst.IfExp, cst.Lambda, cst.NamedExpr)) and not node.lpar else text
 
 
 def _parenthesized(node: cst.BaseExpression) -> str:
