@@ -111,6 +111,10 @@ class _BatchProgress(_Progress):
 
     is_last_batch: bool = False
 
+    def reset(self) -> None:
+        super().reset()
+        self.is_last_batch = False
+
     def reset_on_run(self) -> None:
         super().reset_on_run()
         self.is_last_batch = False
