@@ -518,6 +518,7 @@ class Trainer(LegacyTrainerAPI):
         from lightning.pytorch.trainer import checkpointing
 
         checkpoint = None
+        resuming_fit_loop = False
         if ckpt_path is not None:
             checkpoint = checkpointing.load_for_resume(self, ckpt_path, weights_only)
             if not self.strategy.restore_checkpoint_after_setup:
@@ -531,6 +532,7 @@ class Trainer(LegacyTrainerAPI):
 
             _log_hyperparams(self)
         if checkpoint is not None:
+            resuming_fit_loop = self.state.fn == TrainerFn.FITTING and "fit_loop" in (checkpoint.get("loops") or {})
             if self.strategy.restore_checkpoint_after_setup:
                 checkpointing.restore_modules_and_callbacks(self, checkpoint)
             checkpointing.restore_training_state(self, checkpoint)
@@ -538,7 +540,7 @@ class Trainer(LegacyTrainerAPI):
         self.profiler._lightning_module = model  # PyTorchProfiler records module names and reads batch counts
         self.profiler.setup(stage=self.state.fn.value, local_rank=self.local_rank if self.world_size > 1 else None,
                              log_dir=self.log_dir)
-        results = self._run_stage()
+        results = self._run_stage(resuming_fit_loop)
         self._teardown()
         if self.state.fn == TrainerFn.FITTING:
             hooks.fire("on_fit_end")
@@ -598,7 +600,7 @@ class Trainer(LegacyTrainerAPI):
                     self.precision_plugin.module_init_context():
                 self._hooks.call_module("configure_model")
 
-    def _run_stage(self) -> Any:
+    def _run_stage(self, resuming_fit_loop: bool = False) -> Any:
         self.strategy.barrier("run-stage")
         self.lightning_module.zero_grad()
         if self.state.fn in (TrainerFn.VALIDATING, TrainerFn.TESTING):
@@ -608,8 +610,9 @@ class Trainer(LegacyTrainerAPI):
             return self.predict_loop.run()
         from lightning.pytorch.utilities.seed import isolate_rng
 
-        with isolate_rng():
-            self._run_sanity_check()
+        if not resuming_fit_loop:  # as 2.6.6: a resumed loop state is not disturbed by a sanity check
+            with isolate_rng():
+                self._run_sanity_check()
         with torch.autograd.set_detect_anomaly(self._detect_anomaly):
             self.fit_loop.run()
         return None
