@@ -91,7 +91,6 @@ class _TrainingEpochLoop:
             self.batch_progress.reset_on_run()
             self.scheduler_progress.reset_on_run()
             self.automatic_optimization.optim_progress.reset_on_run()
-            self.manual_optimization.optim_step_progress.reset_on_run()
             self.val_loop.batch_progress.total.reset()  # validation progress counts per epoch, as in 2.x
         if not trainer.lightning_module.automatic_optimization:
             self.manual_optimization.on_run_start()
