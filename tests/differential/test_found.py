@@ -1,0 +1,32 @@
+"""Divergences the harness found, each pinned as the smallest scenario that showed it and run side by side with
+the real package (one process per package for all of them)."""
+from __future__ import annotations
+
+import pytest
+
+from tests.reference import L2_PYTHON, require
+
+from .harness import Harness, report
+from .scenarios import OFF, normalize
+
+FOUND = {
+    # a sanity check's last validation batch left `is_last_batch` set in every checkpoint of the epoch
+    "sanity_check_resets_is_last_batch": {"checkpoint": "every_n_steps"},
+    # resuming a fit skips the sanity check, which would disturb the restored loop state
+    "resume_skips_sanity_check": {"interrupt_at": 2},
+    # manual optimization counts its optimizer steps over the whole fit, not per epoch
+    "manual_step_count_spans_epochs": {"manual": True, "checkpoint": "every_n_steps", "max_epochs": 3},
+}
+
+
+def test_found_divergences_stay_fixed():
+    require(L2_PYTHON)
+    names = sorted(FOUND)
+    scenarios = [normalize({"seed": 1, "api": "2.x", **OFF, **FOUND[name]}) for name in names]
+    for name, s in zip(names, scenarios):  # normalize must not have switched the pinned feature off
+        assert all(s[k] == v for k, v in FOUND[name].items()), name
+    with Harness() as harness:
+        results = harness.run(scenarios)
+    failed = [f"{name}:\n{report(r)}" for name, r in zip(names, results) if r.diffs]
+    if failed:
+        pytest.fail("\n".join(failed), pytrace=False)
