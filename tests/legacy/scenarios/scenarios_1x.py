@@ -263,6 +263,51 @@ def amp_level(root):
         {"amp_backend": "native", "amp_level": "O2"})}
 
 
+def _plain_init(fn):
+    @functools.wraps(fn)
+    def wrapper(self, *args, **kwargs):
+        return fn(self, *args, **kwargs)
+
+    return wrapper
+
+
+class DMGeneric(pl.LightningDataModule):
+    def __init__(self, data_dir: str = "data", batch_size: int = 4, *args, **kwargs):
+        super().__init__()
+        self.data_dir, self.batch_size = data_dir, batch_size
+
+
+class DMKeywordOnly(pl.LightningDataModule):
+    def __init__(self, data_dir: str = "data", *, batch_size: int = 4, shuffle: bool = False):
+        super().__init__()
+        self.data_dir, self.batch_size, self.shuffle = data_dir, batch_size, shuffle
+
+
+class DMDecorated(pl.LightningDataModule):
+    @_plain_init
+    def __init__(self, data_dir: str = "data", batch_size: int = 4):
+        super().__init__()
+        self.data_dir, self.batch_size = data_dir, batch_size
+
+
+def argparse_signatures(root):
+    """1.x ``add_argparse_args`` / ``from_argparse_args`` of classes with generic, keyword-only and decorated
+    ``__init__`` signatures."""
+    from argparse import ArgumentParser
+
+    out = {}
+    for cls in (DMGeneric, DMKeywordOnly, DMDecorated):
+        try:
+            parser = cls.add_argparse_args(ArgumentParser())
+            args = parser.parse_args(["--batch_size", "16"])
+            dm = cls.from_argparse_args(args, data_dir="elsewhere")
+            out[cls.__name__] = {"args": {k: repr(v) for k, v in sorted(vars(args).items())},
+                                 "built": {k: repr(getattr(dm, k)) for k in ("data_dir", "batch_size")}}
+        except BaseException as err:  # noqa: BLE001  (argparse exits with SystemExit)
+            out[cls.__name__] = {"error": type(err).__name__}
+    return out
+
+
 def version_branches(root):
     """The usual 1.x version checks, each choosing the 1.x spelling when the version says 1.x."""
     from packaging.version import Version
@@ -290,6 +335,7 @@ SCENARIOS = {
     "trainloader_max_size_cycle": lambda root: trainloader_mode(root, "max_size_cycle"),
     "move_metrics_to_cpu": move_metrics_to_cpu,
     "amp_level": amp_level,
+    "argparse_signatures": argparse_signatures,
     "lr_find_by_tune": lr_find_by_tune,
     "lr_find_by_tuner": lr_find_by_tuner,
 }

@@ -266,7 +266,61 @@ def _one_val_loader(model, root):
     return {"calls": model.calls}
 
 
+def _init_counted(fn):
+    @functools.wraps(fn)
+    def wrapper(self, *args, **kwargs):
+        return fn(self, *args, **kwargs)
+
+    return wrapper
+
+
+class HpVarArgs(Base):
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+        self.save_hyperparameters()
+
+
+class HpKeywordOnly(Base):
+    def __init__(self, hidden=4, *, lr=0.1):
+        super().__init__()
+        self.save_hyperparameters()
+
+
+class HpDecorated(Base):
+    @_init_counted
+    def __init__(self, hidden=4, lr=0.1):
+        super().__init__()
+        self.save_hyperparameters()
+
+
+class HpExtraKwargs(Base):
+    def __init__(self, hidden=4, **kwargs):
+        super().__init__()
+        self.save_hyperparameters()
+
+
+def hparams_signatures(root):
+    """save_hyperparameters / load_from_checkpoint with generic, keyword-only and decorated __init__ signatures."""
+    out = {}
+    for cls, args, kwargs in ((HpVarArgs, (1, 2), {"lr": 0.2}), (HpKeywordOnly, (8,), {"lr": 0.3}),
+                              (HpDecorated, (5,), {"lr": 0.4}), (HpExtraKwargs, (), {"hidden": 6, "extra": "x"})):
+        name = cls.__name__
+        try:
+            model = cls(*args, **kwargs)
+            hparams = {k: repr(v) for k, v in sorted(model.hparams.items())}
+            trainer = L.Trainer(**trainer_kwargs(root, max_steps=1))
+            trainer.fit(model, data())
+            path = f"{root}/{name}.ckpt"
+            trainer.save_checkpoint(path)
+            loaded = {k: repr(v) for k, v in sorted(cls.load_from_checkpoint(path).hparams.items())}
+            out[name] = {"hparams": hparams, "loaded": loaded}
+        except Exception as err:  # noqa: BLE001
+            out[name] = {"error": type(err).__name__}
+    return out
+
+
 SCENARIOS = {
+    "hparams_signatures": hparams_signatures,
     "several_loaders_batch_end_without_idx": lambda root: _two_val_loaders(BatchEndWithoutIdx(), root),
     "several_loaders_varargs": lambda root: _two_val_loaders(StepVarArgs(), root),
     "several_loaders_keyword_only_idx": lambda root: _two_val_loaders(StepKeywordOnlyIdx(), root),
