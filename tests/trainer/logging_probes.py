@@ -140,6 +140,11 @@ def train_start_on_step(m):
     m.log("train_start", 1.0, on_step=True)
 
 
+@probe("training_step", phrase="when logging on epoch level in distributed setting")
+def distributed_epoch_level_without_sync(m):  # run with a one-process gloo group initialized
+    m.log("unsynced", 1.0, on_epoch=True)
+
+
 class Probe(L.LightningModule):
     def __init__(self, hook, body):
         super().__init__()
@@ -182,12 +187,21 @@ def run(name):
         del options["enable_checkpointing"], options["enable_progress_bar"], options["enable_model_summary"]
     trainer = L.Trainer(**options)
     error = None
+    if name.startswith("distributed_"):
+        import socket
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        torch.distributed.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=0, world_size=1)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             trainer.fit(Probe(hook, body), data)
         except Exception as e:  # the type is what is compared
             error = type(e).__name__
+    if torch.distributed.is_initialized():
+        torch.distributed.destroy_process_group()
     metrics = {k: [float(v), str(v.dtype), bool(v.requires_grad)] for k, v in trainer.callback_metrics.items()}
     return {"error": error, "metrics": metrics,
             "warned": None if phrase is None else any(phrase in str(w.message) for w in caught)}

@@ -64,6 +64,10 @@ def _warn_not_floating(name: str) -> None:
     )
 
 
+def _distributed_is_initialized() -> bool:
+    return torch.distributed.is_available() and torch.distributed.is_initialized()
+
+
 def _reduction_dtype() -> torch.dtype:
     """The default dtype, but at least float32: logged values are stored and reduced in it."""
     dtype = torch.get_default_dtype()
@@ -134,6 +138,14 @@ class LoggedMetric:
             return self.computed
         if self.total is None:
             return None
+        if not self.sync_dist and _distributed_is_initialized():
+            from lightning.fabric.utilities.warnings import PossibleUserWarning
+
+            _warning_cache.warn(
+                f"It is recommended to use `self.log({self.name!r}, ..., sync_dist=True)` when logging on epoch level "
+                "in distributed setting: without it each process keeps the mean of its own share of the data.",
+                category=PossibleUserWarning,
+            )
         if self.reduce == "mean":
             total, count = self.total, self.count
             if self.sync_dist:
