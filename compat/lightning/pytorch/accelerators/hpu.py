@@ -1,0 +1,5 @@
+"""``lightning.pytorch.accelerators.hpu``: a module path of the removed HPU classes that 2.6.6 still answers to (see
+:mod:`lightning.pytorch._graveyard`)."""
+from lightning.pytorch._graveyard import HPUAccelerator
+
+__all__ = ["HPUAccelerator"]
