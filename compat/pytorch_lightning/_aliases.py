@@ -139,14 +139,14 @@ class LegacyOverlay(types.ModuleType):
 
 def _moved_name(old: str, move: facts.ImportMove) -> Any:
     """A name that 1.x had at ``old``: the 2.x object it became, or an error that says what replaced it."""
-    if move.new is None:
-        raise AttributeError(f"`{old}` was removed from Lightning: {move.advice} (run `lit-migrate` to rewrite it).")
     swapped = swap_root(old)
     if strict_mode():
-        try:  # real 2.x: the name still exists under its 2.x meaning (ProgressBar is now the base class)
-            return resolve_dotted(swapped)
+        try:  # real 2.x: the name still exists under its 2.x meaning (ProgressBar is now the base class; the
+            return resolve_dotted(swapped)  # removed TPU/HPU classes 2.6.6 keeps as deprecated or raising stubs)
         except ImportError:
             pass
+    if move.new is None:
+        raise AttributeError(f"`{old}` was removed from Lightning: {move.advice} (run `lit-migrate` to rewrite it).")
     note = f" ({move.review})" if move.review else ""
     legacy_usage(f"`{old}` is a 1.x name; in Lightning 2.x it is `{move.new}`{note}.", error=AttributeError,
                  stacklevel=5)

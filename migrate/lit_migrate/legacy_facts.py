@@ -1118,6 +1118,12 @@ class ImportMove:
 _L = NEW_ROOT
 _P = OLD_ROOT
 
+_IPU = "IPU (Graphcore) support was removed in 2.0 (it lives on in the separate `lightning-graphcore` package)"
+_COLOSSALAI = "Colossal-AI support was removed in 2.0 (it lives on in the separate `lightning-colossalai` package)"
+_FSDP_PRECISION = "use lightning.pytorch.plugins.precision.FSDPPrecision (strategy='fsdp' picks it)"
+_FAIRSCALE_SHARDING = ("FairScale sharding was removed in 2.0: use strategy='fsdp' "
+                       "(lightning.pytorch.strategies.FSDPStrategy)")
+
 # Module prefixes: `old.mod` -> `new.mod`, longest prefix wins, the rest of the path is kept.
 MODULE_MOVES: dict[str, ImportMove] = {m.old: m for m in [
     ImportMove(f"{_P}.core.lightning", f"{_L}.core.module"),
@@ -1158,6 +1164,55 @@ MODULE_MOVES: dict[str, ImportMove] = {m.old: m for m in [
     ImportMove(f"{_P}.utilities.argparse_utils", None, "argparse helpers were removed: use LightningCLI"),
     ImportMove(f"{_P}.utilities.meta", None, "use `with trainer.init_module(empty_init=True):` or "
                "LightningModule.configure_model"),
+    # the rest of 1.9.5's public module paths that 2.x has no module for (issue 17.7)
+    ImportMove(f"{_P}.accelerators.ipu", None, _IPU),
+    ImportMove(f"{_P}.strategies.ipu", None, _IPU),
+    ImportMove(f"{_P}.plugins.precision.ipu", None, _IPU),
+    ImportMove(f"{_P}.callbacks.fault_tolerance", None, "fault-tolerant training was removed in 2.0: checkpoint with "
+               "ModelCheckpoint (or OnExceptionCheckpoint) and resume with trainer.fit(ckpt_path=...)"),
+    ImportMove(f"{_P}.utilities.auto_restart", None, "fault-tolerant auto-restart was removed in 2.0: resume with "
+               "trainer.fit(ckpt_path=...)"),
+    ImportMove(f"{_P}.callbacks.quantization", None, "QuantizationAwareTraining was removed in 2.0: use "
+               "torch.ao.quantization directly"),
+    ImportMove(f"{_P}.core.mixins.device_dtype_mixin", None,
+               "DeviceDtypeModuleMixin is private in 2.x (lightning.fabric.utilities.device_dtype_mixin)"),
+    ImportMove(f"{_P}.overrides.base", None, "the module wrappers were removed: strategies wrap the model "
+               "themselves; use trainer.lightning_module to get the unwrapped module"),
+    ImportMove(f"{_P}.plugins.environments.bagua_environment", None, "Bagua support was removed in 2.0"),
+    ImportMove(f"{_P}.strategies.bagua", None, "Bagua support was removed in 2.0"),
+    ImportMove(f"{_P}.plugins.precision.apex_amp", None, "NVIDIA Apex AMP was removed in 2.0: use "
+               "precision='16-mixed' (lightning.pytorch.plugins.precision.MixedPrecision)"),
+    ImportMove(f"{_P}.plugins.precision.colossalai", None, _COLOSSALAI),
+    ImportMove(f"{_P}.strategies.colossalai", None, _COLOSSALAI),
+    ImportMove(f"{_P}.plugins.precision.fsdp_native_native_amp", None, _FSDP_PRECISION),
+    ImportMove(f"{_P}.plugins.precision.fully_sharded_native_amp", None, _FSDP_PRECISION),
+    ImportMove(f"{_P}.plugins.precision.sharded_native_amp", None, _FAIRSCALE_SHARDING),
+    ImportMove(f"{_P}.strategies.sharded", None, _FAIRSCALE_SHARDING),
+    ImportMove(f"{_P}.strategies.sharded_spawn", None, _FAIRSCALE_SHARDING),
+    ImportMove(f"{_P}.strategies.fully_sharded", None, _FAIRSCALE_SHARDING),
+    ImportMove(f"{_P}.strategies.ddp_spawn", None, "DDPSpawnStrategy became "
+               "lightning.pytorch.strategies.DDPStrategy(start_method='spawn') (or strategy='ddp_spawn')"),
+    ImportMove(f"{_P}.strategies.dp", None, "DataParallelStrategy (strategy='dp') was removed from the Trainer in "
+               "2.0: use strategy='ddp' (lightning.pytorch.strategies.DDPStrategy)"),
+    ImportMove(f"{_P}.strategies.hivemind", None, "Hivemind support was removed in 2.0 (it lives on in the "
+               "separate `lightning-hivemind` package)"),
+    ImportMove(f"{_P}.strategies.horovod", None, "Horovod support was removed in 2.0: use strategy='ddp'"),
+    ImportMove(f"{_P}.strategies.tpu_spawn", None, "TPUSpawnStrategy became lightning.pytorch.strategies.XLAStrategy"),
+    ImportMove(f"{_P}.strategies.utils", None, "the strategy helpers were removed or made private in 2.0"),
+    ImportMove(f"{_P}.trainer.progress", None, "the progress trackers are private in 2.x "
+               "(lightning.pytorch.loops.progress)"),
+    ImportMove(f"{_P}.utilities.device_parser", None, "device parsing is private in 2.x: pass devices= and "
+               "accelerator= to the Trainer (lightning.fabric.utilities.device_parser)"),
+    ImportMove(f"{_P}.utilities.fetching", None, "the data fetchers are private in 2.x "
+               "(lightning.pytorch.loops.fetchers)"),
+    ImportMove(f"{_P}.utilities.finite_checks", None, "utilities.finite_checks was removed in 2.0: use "
+               "torch.isfinite, or Trainer(detect_anomaly=True)"),
+    ImportMove(f"{_P}.utilities.logger", None, "the logger helpers are private in 2.x "
+               "(lightning.fabric.utilities.logger)"),
+    ImportMove(f"{_P}.utilities.metrics", None, "metrics_to_scalars became "
+               "lightning.fabric.utilities.apply_func.convert_tensors_to_scalars"),
+    ImportMove(f"{_P}.utilities.optimizer", None, "the optimizer helpers are private in 2.x "
+               "(lightning.fabric.utilities.optimizer)"),
 ]}
 
 # Individual names: exact matches win over MODULE_MOVES.
