@@ -14,6 +14,7 @@ import gc
 import importlib
 import pkgutil
 import re
+import warnings
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Callable, ClassVar
@@ -382,6 +383,26 @@ def python_parse(source: str) -> tuple[ast.Module | None, str]:
         return None, f"{type(err).__name__}: {_first_line(err)}"
 
 
+def _does_not_parse(output: str, path: str) -> str | None:
+    """Why `output` is not valid Python, or None. Compiling to bytecode is the fast check (no syntax tree objects
+    are built); only when the compiler objects is the parser asked, so a compiler-only complaint (`return`
+    outside a function, as in the input) does not count."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the compiler's SyntaxWarnings are about the user's code, not ours
+            compile(output, path, "exec", dont_inherit=True)
+        return None
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        pass
+    try:
+        ast.parse(output, filename=path)
+    except SyntaxError as err:
+        return err.msg
+    except (ValueError, RecursionError, MemoryError) as err:
+        return f"{type(err).__name__}: {_first_line(err)}"
+    return None
+
+
 def migrate_source(source: str, path: str = "<string>", options: Options | None = None) -> FileResult:
     """Rewrite one file's text. Never raises for bad input; `result.error` says why nothing was changed."""
     # The two syntax trees of a file are acyclic and freed by reference counting; the cyclic collector would only
@@ -429,10 +450,9 @@ def _migrate_source(source: str, path: str, options: Options | None) -> FileResu
         result.error = f"internal error in lit-migrate, file left untouched: {type(err).__name__}: {err}"
         return result.finish()
     if output != source:
-        try:
-            ast.parse(output, filename=path)
-        except SyntaxError as err:
-            result.error = f"internal error: the rewrite did not parse ({err.msg}), file left untouched"
+        problem = _does_not_parse(output, path)
+        if problem:
+            result.error = f"internal error: the rewrite did not parse ({problem}), file left untouched"
             return result.finish()
     result.output = output
     if ctx.changes or ctx.notes or ctx.caveats:
