@@ -18,6 +18,7 @@ import functools
 import inspect
 import re
 import sys
+import weakref
 from types import ModuleType
 from typing import Any, Callable, Optional
 
@@ -102,10 +103,16 @@ def written_for_1x(obj: Any) -> bool:
     makes it 1.x code. Classes are looked at from the most derived one up (the user's own classes only); none that
     tells means 2.x code, which then behaves as on Lightning 2.6.6.
     """
-    return _class_written_for_1x(type(obj))
+    cls = type(obj)
+    verdict = _VERDICTS.get(cls)
+    if verdict is None:
+        verdict = _VERDICTS[cls] = _class_written_for_1x(cls)
+    return verdict
 
 
-@functools.lru_cache(maxsize=None)
+_VERDICTS: "weakref.WeakKeyDictionary[type, bool]" = weakref.WeakKeyDictionary()  # classes made at run time may go
+
+
 def _class_written_for_1x(cls: type) -> bool:
     for klass in cls.__mro__:
         module = sys.modules.get(klass.__module__)
