@@ -54,3 +54,15 @@ def test_our_own_classes_are_2x_code():
     from lightning.pytorch.callbacks import ModelCheckpoint
 
     assert not written_for_1x(ModelCheckpoint())
+
+
+def test_none_device_arguments_are_1x_defaults_only_in_1x_code(make_module, tmp_path):
+    """1.9.5 took accelerator/devices/strategy=None as "not given"; 2.6.6 rejects None (the side-by-side run of the
+    1.x case is test_side_by_side.py::...[defaults_written_out])."""
+    source = "def build(root):\n    return {ns}.Trainer(accelerator=None, devices=None, strategy=None, logger=False, " \
+             "default_root_dir=root)\n"
+    old = make_module("build_pl", "import pytorch_lightning as pl\n" + source.format(ns="pl"))
+    new = make_module("build_l", "import lightning as L\n" + source.format(ns="L"))
+    assert type(old.build(str(tmp_path)).accelerator).__name__ == "CPUAccelerator"
+    with pytest.raises(Exception, match="None"):
+        new.build(str(tmp_path))
