@@ -9,7 +9,8 @@ from tests.reference import L2_PYTHON, PL1_PYTHON
 
 SCENARIOS_1X = ("generic_signatures", "decorated_1x_signatures", "step_end_returns_none", "version_branches",
                 "lr_find_by_tune", "lr_find_by_tuner", "defaults_written_out", "trainloader_min_size",
-                "trainloader_max_size_cycle", "move_metrics_to_cpu", "amp_level", "argparse_signatures")
+                "trainloader_max_size_cycle", "move_metrics_to_cpu", "amp_level", "argparse_signatures",
+                "lr_find_diverging")
 SCENARIOS_2X = ("generic_signatures", "decorated_2x_signatures", "decorated_steps_without_batch_idx", "keyword_only",
                 "former_hooks_as_methods", "training_epoch_end_defined", "lr_find",
                 "several_loaders_batch_end_without_idx", "several_loaders_varargs", "several_loaders_keyword_only_idx",

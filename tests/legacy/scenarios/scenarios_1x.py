@@ -308,6 +308,18 @@ def argparse_signatures(root):
     return out
 
 
+def lr_find_diverging(root):
+    """A range that blows the loss up to inf/nan: the non-finite points are dropped before the steepest one is
+    picked (1.9.5 then shifted the index by skip_begin only)."""
+    model = LRModel()
+    trainer = pl.Trainer(**trainer_kwargs(root, max_epochs=1))
+    finder = trainer.tuner.lr_find(model, train_dataloaders=data(960, 8), num_training=80, max_lr=1e8,
+                                   early_stop_threshold=None)
+    result = _finder_result(finder, model)
+    result["losses"] = [v if v == v and abs(v) != float("inf") else repr(v) for v in result["losses"]]
+    return result
+
+
 def version_branches(root):
     """The usual 1.x version checks, each choosing the 1.x spelling when the version says 1.x."""
     from packaging.version import Version
@@ -336,6 +348,7 @@ SCENARIOS = {
     "move_metrics_to_cpu": move_metrics_to_cpu,
     "amp_level": amp_level,
     "argparse_signatures": argparse_signatures,
+    "lr_find_diverging": lr_find_diverging,
     "lr_find_by_tune": lr_find_by_tune,
     "lr_find_by_tuner": lr_find_by_tuner,
 }
