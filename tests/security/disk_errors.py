@@ -1,10 +1,11 @@
 """A Trainer checkpoint save that fails for lack of room or a read-only folder, in its own process (it sets a file
-size limit, or mounts a tmpfs in its own mount namespace). Prints one JSON line: the error's type and text, whether
-it is a RuntimeError, and whether the previous checkpoint is byte-for-byte intact with no temporary files left.
+size limit, or mounts a tmpfs in its own mount namespace). Prints one JSON line, {mode: the error's type and text,
+whether it is a RuntimeError, whether the previous checkpoint is byte-for-byte intact with no temporary files left}.
 
-  python disk_errors.py fsize FOLDER       RLIMIT_FSIZE below the second file's size (works for root too)
-  python disk_errors.py full FOLDER        a 1 MiB tmpfs: the real ENOSPC   (needs `unshare -m` around it)
-  python disk_errors.py readonly FOLDER    the tmpfs remounted read-only     (needs `unshare -m` around it)
+  python disk_errors.py FOLDER MODE...   in FOLDER/MODE for each MODE, in order:
+    full       a 1 MiB tmpfs: the real ENOSPC                 (needs `unshare -m` around the process)
+    readonly   a tmpfs remounted read-only: the real EROFS    (needs `unshare -m` around the process)
+    fsize      RLIMIT_FSIZE below the second file's size (works for root too; it stays for the process: last)
 """
 import hashlib
 import json
@@ -21,8 +22,8 @@ import lightning.pytorch as pl
 from lightning.pytorch.demos.boring_classes import BoringModel
 
 
-def main(mode, folder):
-    warnings.simplefilter("ignore")
+def probe(mode, folder):
+    os.makedirs(folder)
     if mode in ("full", "readonly"):
         subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "none", folder], check=True)
     model = BoringModel()
@@ -43,15 +44,19 @@ def main(mode, folder):
         error = None
     except Exception as err:
         error = err
-    result = {
+    return {
         "type": type(error).__name__, "message": str(error), "is_runtime_error": isinstance(error, RuntimeError),
         "errno": getattr(error, "errno", None), "filename": getattr(error, "filename", None),
         "previous_intact": hashlib.sha256(open(path, "rb").read()).hexdigest() == before,
         "previous_loads": set(torch.load(path)["state_dict"]) == {"layer.weight", "layer.bias"},
         "files": sorted(os.listdir(folder)),
     }
-    print(json.dumps(result))
+
+
+def main(root, modes):
+    warnings.simplefilter("ignore")
+    print(json.dumps({mode: probe(mode, os.path.join(root, mode)) for mode in modes}))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2:])

@@ -1,10 +1,7 @@
 """Paths restored from a checkpoint are data, not authority: a tampered checkpoint cannot make ModelCheckpoint delete
 anything outside its own folder, a folder, or a file that is not a `.ckpt` file; the normal top-k rotation (which
 deletes restored files inside the folder) is unchanged, side by side with the real 2.6.6."""
-import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +9,7 @@ import torch
 
 import lightning.pytorch as pl
 from lightning.pytorch.callbacks import ModelCheckpoint
-from tests.reference import L2_PYTHON, require
+from tests.security.side_by_side import run_both
 from tests.security.topk_rotation import ScoredModel
 
 HERE = Path(__file__).resolve().parent
@@ -92,17 +89,9 @@ def test_tampered_paths_never_delete_outside_files_or_folders(first_run, tmp_pat
 
 def test_normal_rotation_across_resume_matches_lightning_2_6_6(tmp_path):
     """Restored files inside dirpath are still rotated out exactly as 2.6.6 does (top-k, monitor, last)."""
-    python = require(L2_PYTHON)
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    script = str(HERE / "topk_rotation.py")
     (tmp_path / "ours").mkdir()
     (tmp_path / "ref").mkdir()
-    ours = subprocess.run([sys.executable, script, str(tmp_path / "ours")], capture_output=True, text=True, env=env)
-    ref = subprocess.run([str(python), script, str(tmp_path / "ref")], capture_output=True, text=True, env=env,
-                         cwd=tmp_path)
-    assert ours.returncode == 0, ours.stderr[-3000:]
-    assert ref.returncode == 0, ref.stderr[-3000:]
-    ours_files, ref_files = json.loads(ours.stdout.splitlines()[-1]), json.loads(ref.stdout.splitlines()[-1])
+    ours_files, ref_files = run_both(HERE / "topk_rotation.py", [tmp_path / "ours"], [tmp_path / "ref"], cwd=tmp_path)
     assert ours_files == ref_files
     # the resumed runs did delete files restored from the first run (the guard did not switch rotation off)
     assert "epoch=0-step=2.ckpt" in ours_files["monitor_top2_last"][0]

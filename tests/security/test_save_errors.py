@@ -18,15 +18,29 @@ from lightning.pytorch.utilities.checkpoint_io import CheckpointWriteError, atom
 SCRIPT = str(Path(__file__).resolve().parent / "disk_errors.py")
 
 
-def _run(mode, folder, wrap=()):
-    run = subprocess.run([*wrap, sys.executable, SCRIPT, mode, str(folder)], capture_output=True, text=True,
-                         timeout=120)
+def _mount_namespace_available():
+    if shutil.which("unshare") is None:
+        return False
+    return subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode == 0
+
+
+NAMESPACE = _mount_namespace_available()
+
+
+@pytest.fixture(scope="module")
+def real_failures(tmp_path_factory):
+    """{mode: outcome} of disk_errors.py, all modes in one process (under `unshare -m` where it is available)."""
+    folder = tmp_path_factory.mktemp("disk")
+    wrap, modes = (("unshare", "-m"), ["full", "readonly", "fsize"]) if NAMESPACE else ((), ["fsize"])
+    run = subprocess.run([*wrap, sys.executable, SCRIPT, str(folder), *modes], capture_output=True, text=True,
+                         timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]
-    return json.loads(run.stdout.splitlines()[-1])
+    return folder, json.loads(run.stdout.splitlines()[-1])
 
 
-def _assert_clear(result, folder, reason, code):
-    path = str(Path(folder) / "model.ckpt")
+def _assert_clear(real_failures, mode, reason, code):
+    folder, results = real_failures
+    result, path = results[mode], str(folder / mode / "model.ckpt")
     assert result["type"] == "CheckpointWriteError" and result["is_runtime_error"]  # torch raised RuntimeError
     assert result["errno"] == code and result["filename"] == path
     assert f"Could not save the checkpoint {path}: {reason}" in result["message"]
@@ -34,22 +48,15 @@ def _assert_clear(result, folder, reason, code):
     assert result["previous_intact"] and result["previous_loads"] and result["files"] == ["model.ckpt"]
 
 
-def test_file_size_limit(tmp_path):
-    _assert_clear(_run("fsize", tmp_path), tmp_path, "the file would exceed the largest file", errno.EFBIG)
+def test_file_size_limit(real_failures):
+    _assert_clear(real_failures, "fsize", "the file would exceed the largest file", errno.EFBIG)
 
 
-def _mount_namespace_available():
-    if shutil.which("unshare") is None:
-        return False
-    return subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode == 0
-
-
-@pytest.mark.skipif(not _mount_namespace_available(),
-                    reason="needs `unshare -m` (a private mount namespace for a tiny or read-only tmpfs)")
+@pytest.mark.skipif(not NAMESPACE, reason="needs `unshare -m` (a private mount namespace for a tiny or read-only tmpfs)")
 @pytest.mark.parametrize("mode, reason, code", [("full", "the disk is full", errno.ENOSPC),
                                                 ("readonly", "the file system is read-only", errno.EROFS)])
-def test_real_full_and_read_only_file_systems(tmp_path, mode, reason, code):
-    _assert_clear(_run(mode, tmp_path, wrap=("unshare", "-m")), tmp_path, reason, code)
+def test_real_full_and_read_only_file_systems(real_failures, mode, reason, code):
+    _assert_clear(real_failures, mode, reason, code)
 
 
 def _failing_writer(error):

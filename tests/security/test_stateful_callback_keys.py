@@ -1,31 +1,19 @@
 """Two stateful callbacks under one ``state_key`` would overwrite each other's state in the checkpoint (after a resume,
 ``save_top_k=1`` kept two files): the Trainer refuses them when built, for every callback exactly where the real
 2.6.6 does (side by side over every callback class, plus a user's own)."""
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import lightning.pytorch as pl
 from lightning.pytorch.callbacks import ModelCheckpoint
-from tests.reference import L2_PYTHON, require
+from tests.security.side_by_side import run_both
 
-SCRIPT = str(Path(__file__).resolve().parent / "stateful_callbacks.py")
-
-
-def _outcomes(python, cwd):
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    run = subprocess.run([str(python), SCRIPT], capture_output=True, text=True, env=env, cwd=cwd)
-    assert run.returncode == 0, run.stderr[-3000:]
-    return json.loads(run.stdout.splitlines()[-1])
+SCRIPT = Path(__file__).resolve().parent / "stateful_callbacks.py"
 
 
 def test_duplicate_state_keys_refused_as_in_lightning_2_6_6(tmp_path):
-    ref = _outcomes(require(L2_PYTHON), tmp_path)
-    ours = _outcomes(sys.executable, tmp_path)
+    ours, ref = run_both(SCRIPT, cwd=tmp_path)
     assert ours == ref
     refused = {case for case, result in ours.items() if result.startswith("raises: Found more than one")}
     assert {"ModelCheckpoint twice", "EarlyStopping twice", "Timer twice", "StochasticWeightAveraging twice",
