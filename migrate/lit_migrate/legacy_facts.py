@@ -682,6 +682,7 @@ def translate_device_kwargs(kwargs: Mapping[str, Any]) -> Mapped:
     mapped. Only keys of `DEVICE_GROUP` are read.
     """
     out = Mapped()
+    kwargs = _without_single_device_dp(kwargs)
     backend = kwargs.get("distributed_backend")
     accelerator = kwargs.get("accelerator")
     gpus = kwargs.get("gpus")
@@ -729,6 +730,15 @@ def translate_device_kwargs(kwargs: Mapping[str, Any]) -> Mapped:
         result["strategy"] = map_strategy_name(strategy) if isinstance(strategy, str) else strategy
     out.trainer_kwargs = result
     return out
+
+
+def _without_single_device_dp(kwargs: Mapping[str, Any]) -> Mapping[str, Any]:
+    """DataParallel over one GPU only ran on that GPU: 2.x's single-device run is the same (2.x has no "dp")."""
+    count = kwargs.get("gpus", kwargs.get("devices"))
+    single = count == 1 and not isinstance(count, bool) or (isinstance(count, (list, tuple)) and len(count) == 1)
+    if not single or "dp" not in (kwargs.get("distributed_backend"), kwargs.get("accelerator"), kwargs.get("strategy")):
+        return kwargs
+    return {k: v for k, v in kwargs.items() if v != "dp" or k not in ("distributed_backend", "accelerator", "strategy")}
 
 
 def _is_cpu_gpus(value: Any) -> bool:
