@@ -32,6 +32,7 @@ from ..engine import Rule, register, with_comments
 from ..names import canonical, dotted, is_class
 from ..values import render_source
 from .trainer import TrainerArgsRule, trainer_call_kind
+from .trainer_kwargs import Scope
 
 _FLAG_LITERAL = re.compile(r"""^[rRbBuU]?(['"])--([A-Za-z_]\w*)\1$""")
 # A whole command line in one string (`parser.parse_args("--gpus 0 --max_epochs 3".split())`): its --flags
@@ -252,8 +253,16 @@ class _Rewrite(FastTransformer):
         self._current: list[tuple[cst.Call, str, str, cst.Call]] = []
         self._dm_params: dict[str, list[tuple[str, str, str]] | None] = {}
         self._comments: list[str] = []  # review notes of the Trainer call a from_argparse_args became
+        self._scopes: list[Scope] = []  # the module and functions around the node, for the Trainer rule
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if isinstance(node, (cst.Module, cst.FunctionDef)):
+            self._scopes.append(Scope(node))
+        return super().on_visit(node)
 
     def on_leave(self, original: cst.CSTNode, updated: cst.CSTNode) -> Any:
+        if isinstance(original, (cst.Module, cst.FunctionDef)):
+            self._scopes.pop()
         if isinstance(original, cst.Call) and isinstance(original.func, cst.Attribute) and \
                 original.func.attr.value in _HELPER_METHODS:
             index, self._count = self._count, self._count + 1
@@ -460,8 +469,10 @@ class _Rewrite(FastTransformer):
             if not self.ctx.options.enabled(TrainerArgsRule):
                 return new
             notes, caveats = len(self.ctx.notes), len(self.ctx.caveats)
-            new = TrainerArgsRule(self.ctx)._constructor(original, new, legacy=True,  # legacy flags, 1.x device
-                                                         namespace=not by_name or by_name[0].star == "**")
+            trainer_rule = TrainerArgsRule(self.ctx)
+            trainer_rule._scopes = list(self._scopes)  # what the scopes around the call bind
+            new = trainer_rule._constructor(original, new, legacy=True,  # legacy flags, 1.x device
+                                            namespace=not by_name or by_name[0].star == "**")
             # the walk has left this statement: its notes are written by _statement
             self._comments += [m for _, _, m in self.ctx.notes[notes:] + self.ctx.caveats[caveats:]]
             return new

@@ -43,6 +43,8 @@ class HooksRule(Rule):
             cls.step_end()
             cls.epoch_end()
         cls.epoch_hooks()
+        if owner == "callback":
+            cls.keyboard_interrupt()
         cls.signatures()
         return cls.result()
 
@@ -293,6 +295,27 @@ class _Class:
         elif isinstance(hook.body, cst.IndentedBlock):
             self.replace(hook, hook.with_changes(body=hook.body.with_changes(body=[*hook.body.body, *lines])))
 
+    # -- on_keyboard_interrupt -> on_exception ---------------------------------------------------------------------
+    def keyboard_interrupt(self) -> None:
+        """1.x called `on_keyboard_interrupt(trainer, pl_module)` on Ctrl-C only; 2.x calls `on_exception` for every
+        exception: the hook becomes on_exception with its body under a KeyboardInterrupt check."""
+        hook = self.method(_KEYBOARD_HOOK)
+        params = [p.name.value for p in hook.params.params] if hook is not None else []
+        if hook is None or len(params) != 3 or self.method("on_exception") is not None or \
+                not isinstance(hook.body, cst.IndentedBlock) or _uses(hook.body, "exception"):
+            return  # the signatures step leaves its review note
+        check = cst.parse_statement("if isinstance(exception, KeyboardInterrupt):\n    pass\n")
+        body = list(hook.body.body)
+        doc = body[:1] if body and _is_docstring(body[0]) else []
+        guarded = check.with_changes(body=check.body.with_changes(body=body[len(doc):]))
+        self.replace(hook, hook.with_changes(
+            name=cst.Name("on_exception"),
+            params=hook.params.with_changes(params=[*hook.params.params[:-1], hook.params.params[-1].with_changes(
+                comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))), cst.Param(name=cst.Name("exception"))]),
+            body=hook.body.with_changes(body=[*doc, guarded])))
+        self.change(_KEYBOARD_HOOK, f"{_KEYBOARD_HOOK}(self, {', '.join(params[1:])}) -> on_exception(..., exception) "
+                                    "under `if isinstance(exception, KeyboardInterrupt):` (2.x calls it for any error)")
+
     # -- signatures and renamed hooks ------------------------------------------------------------------------------
     def signatures(self) -> None:
         for stmt in list(self.body):
@@ -322,6 +345,9 @@ class _Class:
             if used:
                 self.note(name, f"{name}: 2.x no longer passes {', '.join(used)} ({fact.advice}); the body "
                                 "still uses it, rewrite that part")
+
+
+_KEYBOARD_HOOK = "on_keyboard_interrupt"
 
 
 def _param_names(fn: cst.FunctionDef) -> list[str]:

@@ -192,7 +192,7 @@ class TrainerArgsRule(Rule):
         name = value.value
         scope = next((s for s in reversed(self._scopes) if s.writes(name) is not None), None)
         writes = scope.writes(name) if scope is not None else None
-        if writes is None or writes.other or not writes.literals:
+        if writes is None or not writes.only_dicts:
             return False
         for literal in writes.literals:  # a dry run: the translation must need no review note
             scratch = FileContext("", self.ctx.options)
@@ -203,6 +203,11 @@ class TrainerArgsRule(Rule):
                 return False
         scope.followed[name] = (call, default_device, self.ctx.statement_stack[-1])
         return True
+
+    def _is_list_variable(self, name: str) -> bool:
+        """Whether this scope binds `name` only to list displays (`callbacks = [...]`, `callbacks += [...]`)."""
+        scope = next((s for s in reversed(self._scopes) if s.writes(name) is not None), None)
+        return scope is not None and scope.writes(name).only_lists  # type: ignore[union-attr]
 
     def _leave_scope(self, original: Any, updated: Any) -> Any:
         if not self._scopes or self._scopes[-1].node is not original:
@@ -387,6 +392,9 @@ class TrainerArgsRule(Rule):
             return True
         if isinstance(value, cst.Name) and value.value == "None":
             replacement[index] = [existing.with_changes(value=expr("[" + ", ".join(rendered) + "]"))]
+            return True
+        if isinstance(value, cst.Name) and self._is_list_variable(value.value):
+            replacement[index] = [existing.with_changes(value=expr(f"[*{value.value}, " + ", ".join(rendered) + "]"))]
             return True
         self.ctx.note(original, self, "add " + ", ".join(rendered) + " to the callbacks list (it is built "
                                                                       "elsewhere, so lit-migrate left it alone)")

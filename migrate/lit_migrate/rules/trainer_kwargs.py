@@ -23,7 +23,16 @@ class DictWrites:
     """The writes to one name in one scope (original nodes, source order)."""
 
     literals: list[cst.BaseExpression] = field(default_factory=list)  # dict(...) / {...} values assigned
+    lists: int = 0  # [...] list displays assigned
     other: bool = False  # any other write: a non-literal assignment, item assignment, update(), |=, del
+
+    @property
+    def only_dicts(self) -> bool:
+        return bool(self.literals) and not self.lists and not self.other
+
+    @property
+    def only_lists(self) -> bool:
+        return bool(self.lists) and not self.literals and not self.other
 
 
 class Scope:
@@ -80,6 +89,8 @@ def _record(small: cst.BaseSmallStatement, writes: dict[str, DictWrites]) -> Non
                 entry = writes.setdefault(target.value, DictWrites())
                 if small.value is not None and is_dict_literal(small.value):
                     entry.literals.append(small.value)
+                elif isinstance(small.value, cst.List):
+                    entry.lists += 1
                 else:
                     entry.other = True
             elif isinstance(target, cst.Subscript) and isinstance(target.value, cst.Name):
@@ -89,7 +100,11 @@ def _record(small: cst.BaseSmallStatement, writes: dict[str, DictWrites]) -> Non
                     if isinstance(element.value, cst.Name):
                         writes.setdefault(element.value.value, DictWrites()).other = True
     elif isinstance(small, cst.AugAssign) and isinstance(small.target, cst.Name):
-        writes.setdefault(small.target.value, DictWrites()).other = True
+        entry = writes.setdefault(small.target.value, DictWrites())
+        if isinstance(small.operator, cst.AddAssign) and isinstance(small.value, cst.List):
+            entry.lists += 1  # `callbacks += [...]` keeps a list a list
+        else:
+            entry.other = True
     elif isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
         func = small.value.func
         if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and \
