@@ -22,6 +22,7 @@ from typing import Any, Callable, ClassVar
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
+from . import formfeeds
 from . import legacy_facts as facts
 from .cstutil import FastTransformer
 from .names import Bindings, dotted, import_module_name
@@ -410,7 +411,13 @@ def migrate_source(source: str, path: str = "<string>", options: Options | None 
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _migrate_source(source, path, options)
+        held = formfeeds.hold(source) if might_need_migration(source) else None
+        if held is None:
+            return _migrate_source(source, path, options)
+        result = _migrate_source(held.text, path, options)
+        result.original = source
+        result.output = source if result.error or result.output == held.text else held.put_back(result.output)
+        return result.finish()
     finally:
         if was_enabled:
             gc.enable()

@@ -222,6 +222,19 @@ def test_form_feed_in_indentation_is_python_and_is_migrated(tmp_path):
                                 '\x0c    t = pl.Trainer(accelerator="cpu")\n')
 
 
+def test_form_feeds_starting_a_statement_line_are_kept(tmp_path):
+    """libcst alone drops a form feed that starts a statement's line; untouched lines must keep theirs, and a
+    form feed inside a string is string content."""
+    source = ('\x0cimport pytorch_lightning as pl\n\x0cdef f():\n  \x0c    return pl.Trainer(gpus=0)\n'
+              'DOC = """\n\x0cpage two\n"""\n\x0cy = 1\n')
+    path = tmp_path / "ff.py"
+    path.write_text(source)
+    assert cli.main([str(path), "-q"]) == cli.EXIT_OK
+    assert path.read_text() == ('\x0cimport lightning.pytorch as pl\n\x0cdef f():\n'
+                                '  \x0c    return pl.Trainer(accelerator="cpu")\nDOC = """\n\x0cpage two\n"""\n\x0cy = 1\n')
+    assert cli.main(["--check", str(path)]) == cli.EXIT_OK
+
+
 def test_a_second_run_changes_nothing_over_every_fixture(tmp_path):
     """The idempotence harness: every legacy file of the fixtures (codemod cases with their expected outputs,
     end-to-end scripts, legacy scripts), migrated as one tree, then checked: a second run changes no file."""
