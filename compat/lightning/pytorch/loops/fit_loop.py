@@ -108,12 +108,18 @@ class _FitLoop:
         self._results.clear()
         self._results.device = trainer.strategy.root_device
         self._results.reduce_across = trainer._reduce_across
-        self._on_run_start()
-        while not self.done:
-            self._advance_epoch(mid_epoch)
-            mid_epoch = False
-        trainer._hooks.fire("on_train_end")
-        trainer.strategy.on_train_end()
+        try:
+            self._on_run_start()
+            while not self.done:
+                self._advance_epoch(mid_epoch)
+                mid_epoch = False
+            trainer._hooks.fire("on_train_end")
+            trainer.strategy.on_train_end()
+        finally:
+            from lightning.pytorch.trainer.data import shutdown_workers
+
+            shutdown_workers(self._combined_loader)
+            shutdown_workers(self.epoch_loop.val_loop._combined_loader)
 
     def _on_run_start(self) -> None:
         trainer = self.trainer
@@ -175,6 +181,8 @@ class _FitLoop:
                 # beyond the real layout: what bit-exact resume needs (RNG at epoch start and now)
                 "rng_epoch_start": _checkpoint_safe_or_none(getattr(epoch_loop, "_rng_epoch_start", None)),
                 "rng": collect_rng_states(),
+                # and the training loaders' own generators, and where their persistent workers' seed came from
+                **self._loader_generator_state(),
             },
             "epoch_loop.state_dict": epoch_loop.state_dict(),
             "epoch_loop.batch_progress": epoch_loop.batch_progress.state_dict(),
@@ -211,7 +219,17 @@ class _FitLoop:
             self.epoch_progress.load_state_dict(state["epoch_progress"])
         extra = state.get("state_dict") or {}
         self._restarting = True
-        epoch_loop._resume = {"rng_epoch_start": extra.get("rng_epoch_start"), "rng": extra.get("rng")}
+        epoch_loop._resume = {key: extra.get(key) for key in (
+            "rng_epoch_start", "rng", "generators_epoch_start", "generators", "rng_workers_start")}
+
+    def _loader_generator_state(self) -> dict:
+        from lightning.pytorch.trainer.data import generator_states
+
+        epoch_loop = self.epoch_loop
+        loaders = self._combined_loader.flattened if self._combined_loader is not None else []
+        state = {"generators": generator_states(loaders), "generators_epoch_start": epoch_loop._generators_epoch_start,
+                 "rng_workers_start": epoch_loop._rng_workers_start}
+        return {key: value for key, value in state.items() if value}  # nothing added for loaders without them
 
 
 def _set_sampler_epoch(dataloader: Any, epoch: int) -> None:

@@ -1,6 +1,8 @@
 """One training epoch: fetch a batch, move it, run the hooks and the optimization, validate when due."""
 from typing import Any, Optional
 
+import torch
+
 from lightning.fabric.utilities.apply_func import move_data_to_device
 from lightning.fabric.utilities.rank_zero import rank_zero_warn
 from lightning.pytorch.loops.evaluation_loop import _EvaluationLoop
@@ -37,6 +39,9 @@ class _TrainingEpochLoop:
                                         inference_mode=False)
         self._batches_that_stepped = 0
         self._resume: Optional[dict] = None  # set when restoring a checkpoint saved inside an epoch
+        self._rng_epoch_start: Optional[dict] = None  # RNG states and loader generator states when the epoch's
+        self._generators_epoch_start: Optional[dict] = None  # iterator was made (a mid-epoch resume re-makes it)
+        self._rng_workers_start: Optional[dict] = None  # {"epoch", "torch", "generators"} when persistent workers began
         self._opened: Optional[DataFetcher] = None  # an iterator opened ahead of its epoch (open_first_epoch)
         self._validation_enabled: Optional[bool] = None  # trainer.enable_validation, cached while an epoch runs
         self.legacy_optimization: Any = None  # set per run by the legacy layer for the 1.x multi-optimizer pattern
@@ -107,6 +112,10 @@ class _TrainingEpochLoop:
             fetcher = self.open_epoch_data(combined_loader, resume)
         if resume is not None and resume.get("rng") is not None:
             restore_rng_states(resume["rng"])  # the RNG state of the save, after every draw of the setup
+        if mid_epoch:
+            from lightning.pytorch.trainer.data import restore_generator_states
+
+            restore_generator_states(combined_loader.flattened, resume.get("generators"))
         if mid_epoch and self.batch_progress.current.completed < self.batch_progress.current.ready:
             # saved in on_train_batch_end: that batch's end-of-step work (a due validation ...) has not run yet
             self.batch_progress.increment_completed()
@@ -125,14 +134,50 @@ class _TrainingEpochLoop:
     def open_epoch_data(self, combined_loader: Any, resume: Optional[dict]) -> DataFetcher:
         """Create the epoch's iterator. Resuming inside an epoch recreates the same order (the RNG state of the
         epoch's start) and skips the batches already trained on."""
+        from lightning.pytorch.trainer.data import generator_states, persistent_worker_loaders, restore_generator_states
+
         mid_epoch = resume is not None and resume.get("rng_epoch_start") is not None
+        loaders = combined_loader.flattened
+        if resume is not None:
+            self._rng_workers_start = resume.get("rng_workers_start")
+            self._start_persistent_workers(combined_loader)
+            # the loaders' own generators: as at this epoch's start (its order is re-created), or as at the save
+            restore_generator_states(loaders, resume.get("generators_epoch_start" if mid_epoch else "generators"))
         if mid_epoch:
             restore_rng_states(resume["rng_epoch_start"])
         self._rng_epoch_start = snapshot_rng_states()
+        self._generators_epoch_start = generator_states(loaders)
+        if any(dl._iterator is None for dl in persistent_worker_loaders(loaders)):
+            # this epoch starts the persistent workers, whose base seed is drawn now, once for the whole fit
+            self._rng_workers_start = {"epoch": self.trainer.current_epoch, "torch": self._rng_epoch_start["torch"],
+                                       "generators": self._generators_epoch_start}
         fetcher = DataFetcher(combined_loader, self.trainer.num_training_batches)
         if mid_epoch and not self._num_ready_batches_reached():
             fetcher.skip(self.batch_progress.current.ready)
         return fetcher
+
+    def _start_persistent_workers(self, combined_loader: Any) -> None:
+        """Resuming after the epoch that started the persistent workers: start them now, with the base seed drawn
+        from the state it was drawn from then, and leave every generator as it is (in the uninterrupted run, later
+        epochs only reset these iterators, which draws no base seed)."""
+        record = self._rng_workers_start
+        if not record or record["epoch"] >= self.trainer.current_epoch:
+            return  # started in this epoch: re-creating the epoch's start re-draws the same seed
+        from lightning.pytorch.trainer.data import generator_states, persistent_worker_loaders, restore_generator_states
+
+        loaders = combined_loader.flattened
+        pending = [dl for dl in persistent_worker_loaders(loaders) if dl._iterator is None]
+        if not pending:
+            return
+        torch_state, generators = torch.get_rng_state(), generator_states(loaders)
+        torch.set_rng_state(record["torch"])
+        restore_generator_states(loaders, record["generators"])
+        # every loader up to the last pending one, in the order `iter(combined_loader)` makes them: the draws of
+        # the loaders before it come first in the stream
+        for loader in loaders[:max(loaders.index(dl) for dl in pending) + 1]:
+            iter(loader)
+        torch.set_rng_state(torch_state)
+        restore_generator_states(loaders, generators)
 
     def open_first_epoch(self, combined_loader: Any) -> None:
         """Create the first epoch's iterator now: 2.x draws its seed right after loading the training data, before

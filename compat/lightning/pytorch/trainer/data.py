@@ -4,6 +4,7 @@ import multiprocessing
 import os
 from typing import Any, Optional
 
+import torch
 from torch.utils.data import DataLoader, RandomSampler, SequentialSampler
 
 from lightning.fabric.utilities.rank_zero import rank_zero_warn
@@ -220,3 +221,80 @@ def _worker_arguments(loader: DataLoader) -> dict:
         multiprocessing_context=loader.multiprocessing_context,
     )
 
+
+
+# ---------------------------------------------------------------- generator state of the training loaders
+# Where a DataLoader keeps the torch.Generators that decide its order and its workers' base seed: its own, its
+# sampler's (RandomSampler or a user sampler with a `generator` attribute), its batch sampler's, and the user
+# sampler inside the wrapper that shards it across processes. Written out: checkpoint keys are never discovered.
+_GENERATOR_PATHS = ("generator", "sampler.generator", "batch_sampler.generator", "batch_sampler.sampler.generator",
+                    "sampler.dataset._sampler.generator")
+
+
+def loader_generators(loaders: Any) -> list:
+    """``(key, generator)`` for every ``torch.Generator`` the ``loaders`` draw from, each object once (a loader's
+    generator is usually its RandomSampler's too), keyed ``"<loader index>.<attribute path>"``."""
+    found, seen = [], set()
+    for index, loader in enumerate(loaders):
+        for path in _GENERATOR_PATHS:
+            obj = loader
+            for name in path.split("."):
+                obj = getattr(obj, name, None)
+            if isinstance(obj, torch.Generator) and id(obj) not in seen:
+                seen.add(id(obj))
+                found.append((f"{index}.{path}", obj))
+    return found
+
+
+def generator_states(loaders: Any) -> dict:
+    """The states of the ``loaders``' generators (uint8 tensors: plain checkpoint data)."""
+    return {key: generator.get_state() for key, generator in loader_generators(loaders)}
+
+
+def restore_generator_states(loaders: Any, states: Optional[dict]) -> None:
+    """Put back states taken by ``generator_states``; keys the current loaders do not have are ignored."""
+    if not states:
+        return
+    for key, generator in loader_generators(loaders):
+        state = states.get(key)
+        if state is None:
+            continue
+        if not isinstance(state, torch.Tensor) or state.dtype != torch.uint8:
+            raise TypeError(
+                f"The checkpoint's state of the training dataloader's generator `{key}` is not a uint8 tensor "
+                f"({type(state).__name__}); the file is damaged or not a checkpoint of this project. Resume from "
+                "another checkpoint, or delete `loops.fit_loop.state_dict.loader_generators*` from it."
+            )
+        try:
+            generator.set_state(state.cpu())
+        except RuntimeError as err:
+            raise RuntimeError(
+                f"Cannot restore the training dataloader's generator `{key}` from the checkpoint: {err}. Was the "
+                "generator created on another device or of another kind than in the run that saved it?"
+            ) from None
+
+
+def persistent_worker_loaders(loaders: Any) -> list:
+    """The loaders whose worker processes (and base seed) live across epochs."""
+    return [dl for dl in loaders if isinstance(dl, DataLoader) and dl.num_workers > 0
+            and getattr(dl, "persistent_workers", False)]
+
+
+def shutdown_workers(combined_loader: Optional[CombinedLoader]) -> None:
+    """End the worker processes of ``combined_loader``'s iterators (the current epoch's, and the ones persistent
+    workers keep), as 2.6.6 does when ``fit`` ends: the next ``iter`` of a persistent loader starts new workers and
+    draws a new base seed. Left to the garbage collector (the Trainer is a reference cycle), the worker queues may
+    be finalized before the iterator, which then waits several seconds for workers that never get its stop signal."""
+    if combined_loader is None:
+        return
+    from torch.utils.data.dataloader import _MultiProcessingDataLoaderIter
+
+    iterators = list(getattr(getattr(combined_loader, "_iterator", None), "iterators", None) or [])
+    iterators += [getattr(loader, "_iterator", None) for loader in combined_loader.flattened]
+    for iterator in iterators:
+        if isinstance(iterator, _MultiProcessingDataLoaderIter):
+            iterator._shutdown_workers()
+    combined_loader.reset()
+    for loader in combined_loader.flattened:
+        if isinstance(loader, DataLoader):
+            loader._iterator = None
