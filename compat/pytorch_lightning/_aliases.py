@@ -157,16 +157,38 @@ def _moved_name(old: str, move: facts.ImportMove) -> Any:
 
 
 class _AliasLoader(importlib.abc.Loader):
-    """Loads a ``pytorch_lightning.*`` name as an existing module object (alias) or as a fresh overlay."""
+    """Loads a ``pytorch_lightning.*`` name as an existing module object (alias) or as a fresh overlay.
 
-    def __init__(self, make: Any) -> None:
+    ``target`` is the 2.x module an alias stands for: ``python -m pytorch_lightning.x`` (runpy) asks the loader for
+    code to run as ``__main__``, and gets the 2.x module's."""
+
+    def __init__(self, make: Any, target: Optional[str] = None) -> None:
         self._make = make
+        self._target = target
+        self._own_spec: Any = None
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
-        return self._make()
+        module = self._make()
+        self._own_spec = getattr(module, "__spec__", None)
+        return module
 
     def exec_module(self, module: types.ModuleType) -> None:
-        pass
+        # importlib has just set module.__spec__ to the alias spec; an alias is the 2.x module itself, which keeps its
+        # own spec (else find_spec("lightning.pytorch.x") would answer with this loader)
+        if self._own_spec is not None and module.__name__ != module.__spec__.name:
+            module.__spec__ = self._own_spec
+
+    def get_code(self, fullname: str) -> Any:
+        target = importlib.util.find_spec(self._target) if self._target else None
+        get_code = getattr(target.loader, "get_code", None) if target is not None else None
+        if get_code is None:
+            raise ImportError(f"`{fullname}` has no code to run as a script here; run the Lightning 2.x module "
+                              f"instead{f' (python -m {self._target})' if self._target else ''}.")
+        return get_code(self._target)
+
+    def is_package(self, fullname: str) -> bool:
+        target = importlib.util.find_spec(self._target) if self._target else None
+        return target is not None and target.submodule_search_locations is not None
 
 
 class LegacyFinder(importlib.abc.MetaPathFinder):
@@ -219,7 +241,9 @@ def _alias_spec(fullname: str, new: str) -> Optional[importlib.machinery.ModuleS
     target = importlib.util.find_spec(new)
     if target is None:
         return None
-    return importlib.machinery.ModuleSpec(fullname, _AliasLoader(lambda: importlib.import_module(new)),
+    # origin: the 2.x file (what runpy puts in sys.argv[0] for `python -m pytorch_lightning.x`)
+    return importlib.machinery.ModuleSpec(fullname, _AliasLoader(lambda: importlib.import_module(new), new),
+                                          origin=target.origin,
                                           is_package=target.submodule_search_locations is not None)
 
 
