@@ -111,8 +111,13 @@ class LoggedMetric:
         if self.metric_object is not None:
             self.metric_object.reset()
 
-    def update(self, value: Tensor, batch_size: int) -> None:
-        self.last = value
+    def update(self, value: Tensor, batch_size: int, reduce_across: Callable[[Tensor, Any, str], Tensor]) -> None:
+        if self.sync_dist and self.on_step:
+            # synced now, once per logged value, as 2.6.6 does (not when the dictionaries are read: every process
+            # must take part). On a copy: the collective works in place, and `value` may be logged under other names
+            self.last = reduce_across(value.clone(), self.sync_dist_group, self.reduce)
+        else:
+            self.last = value
         self.has_step_value = True
         if not self.on_epoch:
             return
@@ -149,22 +154,17 @@ class LoggedMetric:
         if self.reduce == "mean":
             total, count = self.total, self.count
             if self.sync_dist:
-                total = reduce_across(total, self.sync_dist_group, "sum")
+                total = reduce_across(total.clone(), self.sync_dist_group, "sum")
                 count = reduce_across(torch.as_tensor(count, device=total.device, dtype=total.dtype),
                                       self.sync_dist_group, "sum")
             value = total / count
         else:
-            value = reduce_across(self.total, self.sync_dist_group, self.reduce) if self.sync_dist else self.total
+            value = reduce_across(self.total.clone(), self.sync_dist_group, self.reduce) if self.sync_dist else self.total
         self.computed = value
         return value
 
-    def step_value(self, reduce_across: Callable[[Tensor, Any, str], Tensor]) -> Optional[Tensor]:
-        value = self.last
-        if self.metric_object is not None:
-            return value
-        if value is not None and self.sync_dist:
-            value = reduce_across(value, self.sync_dist_group, self.reduce)
-        return value
+    def step_value(self) -> Optional[Tensor]:
+        return self.last
 
     def key(self, on_step: bool) -> str:
         if not self.forked:
@@ -231,7 +231,7 @@ class ResultCollection:
         value = self._to_tensor(name, value).detach()
         if batch_size is None:
             batch_size = self._current_batch_size() if (entry.on_epoch and entry.reduce == "mean") else 1
-        entry.update(value, batch_size)
+        entry.update(value, batch_size, self.reduce_across)
 
     def _register(self, cache_key: tuple, fx: str, name: str, prog_bar: bool, logger: bool, on_step: Optional[bool],
                   on_epoch: Optional[bool], reduce_fx: Any, enable_graph: bool, sync_dist: bool,
@@ -324,7 +324,7 @@ class ResultCollection:
             if on_step:
                 if not (entry.on_step and entry.has_step_value):
                     continue
-                value = entry.step_value(self.reduce_across)
+                value = entry.step_value()
             else:
                 if not entry.on_epoch or not entry.has_step_value:
                     continue
