@@ -155,8 +155,6 @@ def families() -> list[str]:
 class _Dispatcher(FastTransformer):
     """One walk: each node goes to the visit/leave methods of every rule that has one for its type."""
 
-    _STATEMENTS = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
-
     def __init__(self, rules: list[Rule], ctx: FileContext, module: cst.Module, source: str,
                  tree: ast.Module | None = None) -> None:
         super().__init__()
@@ -167,8 +165,6 @@ class _Dispatcher(FastTransformer):
         self._spans = _Spans(module, tree, ctx.first_lines) if tree is not None else None
         self._lines = _LINE_BREAK.split(source)  # the breaks Python counts (str.splitlines also splits at \f)
         self._word_lines = [i for i, line in enumerate(self._lines, 1) if _RELEVANT_RE.search(line)]
-        self._statement_types = {cst.SimpleStatementLine, cst.FunctionDef, cst.ClassDef, cst.If, cst.For,
-                                 cst.While, cst.With, cst.Try}
         self._pattern: re.Pattern[str] | None = None
         self._pattern_for = -1
         self._name_lines: list[int] = []
@@ -183,16 +179,19 @@ class _Dispatcher(FastTransformer):
         cls = type(node)
         if cls in self._trivia:
             return False  # nothing below can interest a rule: libcst then keeps the node instead of rebuilding it
-        if cls in self._statement_types or isinstance(node, self._STATEMENTS):
+        kind = _KINDS.get(cls)
+        if kind is None:
+            kind = _KINDS[cls] = _kind_of(cls)
+        if kind is _STATEMENT:
             self.ctx.statement_stack.append(node)
             if not self._relevant(node):
                 return False  # nothing in it can need a rewrite: skip the walk of its subtree
             if self._spans is not None:
                 self._spans.expand(node)
-        elif isinstance(node, cst.Import):
-            self.ctx.bindings.record_import(node)
-        elif isinstance(node, cst.ImportFrom):
-            self.ctx.bindings.record_import_from(node)
+        elif kind is _IMPORT:
+            self.ctx.bindings.record_import(node)  # type: ignore[arg-type]
+        elif kind is _IMPORT_FROM:
+            self.ctx.bindings.record_import_from(node)  # type: ignore[arg-type]
         for fn in self._visit.get(cls.__name__, ()):
             fn(node)
         return True
@@ -236,7 +235,7 @@ class _Dispatcher(FastTransformer):
             result = fn(original_node, result)
             if not isinstance(result, type(original_node)):
                 break  # replaced by another node type or removed: later rules do not apply
-        if isinstance(original_node, self._STATEMENTS):
+        if _KINDS.get(type(original_node)) is _STATEMENT:  # every visited type has its kind by now
             self.ctx.statement_stack.pop()
             comments = self.ctx.comments_for(original_node)
             if comments:
@@ -245,6 +244,16 @@ class _Dispatcher(FastTransformer):
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_STATEMENT, _IMPORT, _IMPORT_FROM, _OTHER = "statement", "import", "import-from", "other"
+_KINDS: dict[type, str] = {}  # node class -> what the walk does with it (isinstance on libcst's ABCs is slow)
+
+
+def _kind_of(cls: type) -> str:
+    if issubclass(cls, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        return _STATEMENT
+    if issubclass(cls, cst.Import):
+        return _IMPORT
+    return _IMPORT_FROM if issubclass(cls, cst.ImportFrom) else _OTHER
 
 
 def _trivia_types() -> frozenset[type]:
