@@ -5,7 +5,8 @@ the global torch RNG is drawn from between the loader's draws. ``uninterrupted(k
 keeps a checkpoint after every batch and at every epoch end; ``resume(kind, path)`` finishes a fresh Trainer from
 one. The file also runs as a script, to train ``kind`` under another interpreter (the real Lightning):
 
-    python loader_resume.py OUT.pt KIND [KIND ...] [refit] [KIND=CHECKPOINT]  -> {argument: final state_dict}
+    python loader_resume.py OUT.pt KIND [KIND ...] [refit] [overfit] [KIND=CHECKPOINT]
+        -> {argument: final state_dict}
 """
 import functools
 import os
@@ -95,16 +96,27 @@ class SaveEverywhere(L.Callback):
         trainer.save_checkpoint(os.path.join(self.folder, f"e{trainer.current_epoch}-end.ckpt"))
 
 
+_COMMON = dict(max_epochs=MAX_EPOCHS, logger=False, enable_checkpointing=False, enable_progress_bar=False,
+               enable_model_summary=False, accelerator="cpu", devices=1, num_sanity_val_steps=1)
+
+
 def make_trainer(root: str, callbacks=()) -> L.Trainer:
-    return L.Trainer(default_root_dir=root, max_epochs=MAX_EPOCHS, logger=False, enable_checkpointing=False,
-                     enable_progress_bar=False, enable_model_summary=False, accelerator="cpu", devices=1,
-                     num_sanity_val_steps=1, callbacks=list(callbacks))
+    return L.Trainer(default_root_dir=root, callbacks=list(callbacks), **_COMMON)
 
 
-def train(kind: str, root: str, callbacks=(), ckpt_path=None) -> dict:
+def overfit_with_generator() -> dict:
+    """`overfit_batches` replaces the shuffling sampler; the loader's generator (its base seed's source) stays."""
+    with tempfile.TemporaryDirectory() as folder:
+        return train("loader_generator", folder, overfit_batches=2)
+
+
+def train(kind: str, root: str, callbacks=(), ckpt_path=None, **trainer_args) -> dict:
     L.seed_everything(11, verbose=False)
     model = DropoutModel(kind)
-    make_trainer(root, callbacks).fit(model, ckpt_path=ckpt_path)
+    trainer = make_trainer(root, callbacks)
+    if trainer_args:  # arguments beyond the common ones: a Trainer made with them
+        trainer = L.Trainer(**{**_COMMON, "default_root_dir": root, **trainer_args})
+    trainer.fit(model, ckpt_path=ckpt_path)
     return {key: value.detach().clone() for key, value in model.state_dict().items()}
 
 
@@ -147,6 +159,8 @@ if __name__ == "__main__":
             kind, _, path = run.partition("=")
             if kind == "refit":
                 results[run] = refit_same_loader()
+            elif kind == "overfit":
+                results[run] = overfit_with_generator()
             else:
                 results[run] = train(kind, folder, ckpt_path=path or None)
     torch.save(results, out)

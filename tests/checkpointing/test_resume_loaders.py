@@ -14,7 +14,7 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from loader_resume import MAX_EPOCHS, refit_same_loader, resume, uninterrupted
+from loader_resume import MAX_EPOCHS, overfit_with_generator, refit_same_loader, resume, uninterrupted
 from tests.reference import L2_PYTHON, require
 
 SCRIPT = os.path.join(os.path.dirname(__file__), "loader_resume.py")
@@ -77,8 +77,9 @@ def test_damaged_generator_state_is_a_clear_error(tmp_path):
 
 
 class _RealRuns:
-    """The real 2.6.6 trains every kind uninterrupted, fits twice on one persistent loader, and resumes from one of
-    our mid-epoch checkpoints: one subprocess, started once, in the background."""
+    """The real 2.6.6 trains every kind uninterrupted, fits twice on one persistent loader, overfits batches of a
+    loader with a generator, and resumes from one of our mid-epoch checkpoints: one subprocess, started once, in
+    the background."""
 
     def __init__(self, folder) -> None:
         self.folder = folder
@@ -91,7 +92,7 @@ class _RealRuns:
         ours = uninterrupted("persistent_workers_generator")[1]["e2-b1"]
         env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the real package, not ours
         env["OMP_NUM_THREADS"] = "1"
-        runs = [*IN_PROCESS, *WORKERS, "refit", f"persistent_workers_generator={ours}"]
+        runs = [*IN_PROCESS, *WORKERS, "refit", "overfit", f"persistent_workers_generator={ours}"]
         self.proc = subprocess.Popen([str(python), SCRIPT, str(self.folder / "real.pt"), *runs], env=env,
                                      cwd=self.folder, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
@@ -114,9 +115,10 @@ def real_runs(tmp_path_factory):
         runs.proc.kill()
 
 
-def test_uninterrupted_runs_and_refit_match_real_lightning(real_runs):
+def test_uninterrupted_runs_refit_and_overfit_match_real_lightning(real_runs):
     ours = {kind: uninterrupted(kind)[0] for kind in IN_PROCESS + WORKERS}
     ours["refit"] = refit_same_loader()
+    ours["overfit"] = overfit_with_generator()
     real = real_runs.result()
     for run, weights in ours.items():
         for key, value in weights.items():

@@ -202,8 +202,9 @@ def _check_num_workers(loader: DataLoader, name: str, trainer: Any) -> None:
 
 def _rebuild_with_sampler(loader: DataLoader, sampler: Any) -> DataLoader:
     """A copy of ``loader`` with another sampler (all other constructor arguments kept)."""
+    # the loader's generator stays: its workers' base seed is drawn from it (2.6.6 keeps it too)
     return DataLoader(loader.dataset, batch_size=loader.batch_size, sampler=sampler, drop_last=loader.drop_last,
-                      **_worker_arguments(loader))
+                      generator=loader.generator, **_worker_arguments(loader))
 
 
 def _rebuild_with_batch_sampler(loader: DataLoader, batch_sampler: Any) -> DataLoader:
@@ -218,7 +219,7 @@ def _worker_arguments(loader: DataLoader) -> dict:
         num_workers=loader.num_workers, collate_fn=loader.collate_fn, pin_memory=loader.pin_memory,
         timeout=loader.timeout, worker_init_fn=loader.worker_init_fn,
         persistent_workers=getattr(loader, "persistent_workers", False),
-        multiprocessing_context=loader.multiprocessing_context,
+        multiprocessing_context=loader.multiprocessing_context, prefetch_factor=loader.prefetch_factor,
     )
 
 
