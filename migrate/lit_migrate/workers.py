@@ -27,23 +27,31 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-def _serve(conn: Connection, job: Job) -> None:
-    """Worker loop: receive a path, send back its result; `None` ends the loop."""
+def _serve(conn: Connection, job: Job, parent: int) -> None:
+    """Worker loop: receive a path, send back its result; `None` ends the loop, and so does the parent's death
+    (a forked worker holds copies of the parent's pipe ends, so it would not see end-of-file)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     while True:
         try:
+            while not conn.poll(1.0):
+                if os.getppid() != parent:
+                    return
             path = conn.recv()
         except EOFError:
             return
         if path is None:
             return
-        conn.send(job(path))
+        result = job(path)
+        try:
+            conn.send(result)
+        except OSError:  # the parent is gone
+            return
 
 
 class _Worker:
     def __init__(self, ctx: Any, job: Job) -> None:
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_serve, args=(child, job), daemon=True)
+        self.process = ctx.Process(target=_serve, args=(child, job, os.getpid()), daemon=True)
         self.process.start()
         child.close()
         self.index: int | None = None  # the input position of the file it is on
