@@ -125,3 +125,31 @@ def test_save_last_link_rotation_still_works(tmp_path):
     pl.Trainer(max_epochs=3, callbacks=[callback], **TRAINER_ARGS).fit(ScoredModel(), ckpt_path=dirpath / "last.ckpt")
     assert sorted(p.name for p in dirpath.iterdir()) == ["last.ckpt", "latest-epoch=2.ckpt"]
     assert os.readlink(dirpath / "last.ckpt") == "latest-epoch=2.ckpt"
+
+
+def _resume_with_state(first_run, tmp_path, save_top_k=2, **changes):
+    dirpath = tmp_path / "ckpts"
+    checkpoint = torch.load(first_run, weights_only=True)
+    key = next(k for k, state in checkpoint["callbacks"].items() if state["monitor"] == "score")
+    checkpoint["callbacks"] = {key: dict(checkpoint["callbacks"][key], dirpath=str(dirpath), **changes)}
+    torch.save(checkpoint, tmp_path / "downloaded.ckpt")
+    callback = ModelCheckpoint(dirpath=dirpath, filename="best-{epoch}", monitor="score", save_top_k=save_top_k)
+    trainer = pl.Trainer(max_epochs=4, callbacks=[callback], **TRAINER_ARGS)
+    trainer.fit(ScoredModel(), ckpt_path=tmp_path / "downloaded.ckpt")
+    return dirpath, callback
+
+
+@pytest.mark.parametrize("changes", [dict(best_k_models=["a.ckpt"]), dict(best_k_models={"a.ckpt": "high"}),
+                                     dict(best_model_path=None), dict(kth_best_model_path=7)])
+def test_malformed_state_is_a_clear_error(first_run, tmp_path, changes):
+    with pytest.raises(ValueError, match="ModelCheckpoint state is malformed"):
+        _resume_with_state(first_run, tmp_path, **changes)
+
+
+def test_inconsistent_kth_entry_is_repaired(first_run, tmp_path):
+    """A `kth_best_model_path` missing from a full `best_k_models` (a KeyError in the middle of training in 2.6.6) is
+    taken as the worst of them; the top-k then works: the better score of epoch 1 (1.0) replaces the restored 2.0."""
+    dirpath, callback = _resume_with_state(first_run, tmp_path, save_top_k=1, kth_best_model_path="elsewhere.ckpt",
+                                           best_k_models={str(tmp_path / "ckpts" / "old.ckpt"): torch.tensor(2.0)})
+    assert sorted(p.name for p in dirpath.iterdir()) == ["best-epoch=1.ckpt"]
+    assert list(callback.best_k_models) == [str(dirpath / "best-epoch=1.ckpt")]

@@ -266,6 +266,26 @@ class ModelCheckpoint(Checkpoint):
                 "starts afresh in the new folder."
             )
         self.best_model_path = state_dict["best_model_path"]
+        self._check_restored_topk()
+
+    def _check_restored_topk(self) -> None:
+        """A hand-edited or corrupt state fails here, saying what is wrong, rather than in the middle of training."""
+        models = self.best_k_models
+        if not isinstance(models, dict) or not all(
+            isinstance(path, str) and isinstance(score, (Tensor, int, float)) and not isinstance(score, bool)
+            for path, score in models.items()
+        ):
+            raise ValueError(
+                "The checkpoint's ModelCheckpoint state is malformed: `best_k_models` must map file paths to scores. "
+                "Resume from another checkpoint, or load only the weights with `Model.load_from_checkpoint(path)`."
+            )
+        for name in ("best_model_path", "kth_best_model_path", "last_model_path"):
+            if not isinstance(getattr(self, name), str):
+                raise ValueError(f"The checkpoint's ModelCheckpoint state is malformed: `{name}` must be a path.")
+        if models and self.kth_best_model_path not in models:  # the entry to evict next must be one of them
+            pick_worst = max if self.mode == "min" else min
+            self.kth_best_model_path = pick_worst(models, key=lambda path: float(models[path]))
+            self.kth_value = models[self.kth_best_model_path]
 
     # -------------------------------------------------------------------------------------------- decisions
     def _should_skip_saving_checkpoint(self, trainer: Any) -> bool:
