@@ -118,3 +118,18 @@ def test_cloud_io_load_of_a_url_is_weights_only_by_default(served, tmp_path):
     assert _load(f"{url}/good.ckpt")["lr"] == 0.1
     _load(f"{url}/evil.ckpt", weights_only=False)  # the caller's explicit trust
     assert (tmp_path / "marker-url").is_dir()
+
+
+@pytest.mark.parametrize("reference", [("enum", "Enum"), ("torch.distributed.checkpoint.metadata", "Enum"),
+                                       ("builtins", "eval"), ("torch", "load"), ("pathlib", "Path")])
+def test_metadata_reader_builds_only_checkpoint_descriptions(tmp_path, reference):
+    """`.metadata` may name torch's description classes and dtypes; anything else is refused before torch reads it,
+    including names that are merely imported into the metadata module."""
+    from lightning.pytorch.utilities.sharded_checkpoint import check_metadata
+
+    folder = sharded_folder(tmp_path / "f", tmp_path / "unused", "none")
+    check_metadata(folder)  # what torch wrote passes
+    module, name = reference
+    (folder / ".metadata").write_bytes(f"c{module}\n{name}\n(tR.".encode())  # GLOBAL, empty tuple, REDUCE
+    with pytest.raises(pickle.UnpicklingError, match=f"references `{module}.{name}`"):
+        check_metadata(folder)

@@ -32,8 +32,9 @@ _TORCH_VALUES = (torch.dtype, torch.layout, torch.memory_format)
 
 class _MetadataUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
-        if module in _METADATA_MODULES:
-            allowed = isinstance(getattr(sys.modules.get(module), name, None), type)
+        if module in _METADATA_MODULES:  # the classes defined there (not what it imports, such as `Enum`)
+            found = getattr(sys.modules.get(module), name, None)
+            allowed = isinstance(found, type) and found.__module__ == module
         elif module == "torch":
             allowed = name == "Size" or isinstance(getattr(torch, name, None), _TORCH_VALUES)
         else:
