@@ -141,7 +141,9 @@ def _walk_dir(root: Path, folder: Path, shown: Path, ignores: list[GitIgnoreFile
                     nested = [*ignores, GitIgnoreFile(path, _read_lines(path / ".gitignore"))]
                 yield from _walk_dir(root, path, shown, nested, git)
             elif entry.name.endswith(SOURCE_SUFFIXES):
-                yield _file_target(display, entry.stat(follow_symlinks=False).st_mode)
+                # the directory entry's type says "regular file" without a stat call; anything else is looked at
+                yield Target(display) if entry.is_file(follow_symlinks=False) else \
+                    _file_target(display, entry.stat(follow_symlinks=False).st_mode)
         except OSError as err:  # e.g. a folder whose contents we may not see: report it, go on
             yield Target(display, error=f"cannot read: {err.strerror or err}")
 
