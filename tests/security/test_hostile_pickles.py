@@ -133,3 +133,14 @@ def test_metadata_reader_builds_only_checkpoint_descriptions(tmp_path, reference
     (folder / ".metadata").write_bytes(f"c{module}\n{name}\n(tR.".encode())  # GLOBAL, empty tuple, REDUCE
     with pytest.raises(pickle.UnpicklingError, match=f"references `{module}.{name}`"):
         check_metadata(folder)
+
+
+@pytest.mark.parametrize("relative", ["../outside.distcp", "/etc/hostname"])
+def test_metadata_pointing_a_shard_outside_the_folder_is_refused(tmp_path, relative):
+    folder = sharded_folder(tmp_path / "f", tmp_path / "unused", "none")
+    metadata = pickle.loads((folder / ".metadata").read_bytes())  # torch's own file, written above
+    for info in metadata.storage_data.values():
+        info.relative_path = relative
+    (folder / ".metadata").write_bytes(pickle.dumps(metadata))
+    with pytest.raises(ValueError, match="points a shard outside its folder"):
+        FSDPStrategy().load_checkpoint(folder)

@@ -7,6 +7,7 @@ checkpoint-description classes, and :func:`load_planner` loads non-tensor entrie
 the same bytes succeeded. Imported only when a sharded folder is read (it imports ``torch.distributed``).
 """
 import io
+import os
 import pickle
 import sys
 from pathlib import Path
@@ -46,15 +47,21 @@ class _MetadataUnpickler(pickle.Unpickler):
 
 def check_metadata(folder: Any) -> None:
     """Raise the weights-only refusal (what, where, how to opt in) when ``folder/.metadata`` references anything but
-    torch's checkpoint-description classes."""
+    torch's checkpoint-description classes, and a ``ValueError`` when it points a shard outside the folder."""
     path = Path(folder) / ".metadata"
     if not path.is_file():
         return  # torch's reader says what is missing
     with open(path, "rb") as f:
         try:
-            _MetadataUnpickler(f).load()
+            metadata = _MetadataUnpickler(f).load()
         except pickle.UnpicklingError as err:
             raise pickle.UnpicklingError(refused_pickle_message(path, err)) from None
+    storage = getattr(metadata, "storage_data", None)
+    for info in storage.values() if isinstance(storage, dict) else ():
+        relative = str(getattr(info, "relative_path", ""))
+        if os.path.isabs(relative) or ".." in Path(relative).parts:  # shards are read from inside the folder only
+            raise ValueError(f"{path} points a shard outside its folder ({relative!r}); this is not a checkpoint "
+                             "written by torch.distributed.checkpoint.")
 
 
 class _CheckedReader(FileSystemReader):
