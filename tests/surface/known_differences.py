@@ -47,6 +47,9 @@ BEHAVIOUR = {
     "Fabric precision methods":
         "Fabric's precision classes are the Trainer's (`backward(tensor, model, optimizer, ...)`, "
         "`optimizer_step(optimizer, model, closure)`); Fabric calls them through an adapter",
+    "FSDP and precision plugins":
+        "the FSDP strategies accept any precision plugin; 2.6.6 requires FSDPPrecision (TypeError otherwise) and "
+        "picks it for Trainer(strategy='fsdp', precision=...)",
     "Callback hooks spelled with *args in 2.6.6":
         "some built-in callbacks (LearningRateMonitor, Timer, StochasticWeightAveraging, GradientAccumulationScheduler, "
         "OnExceptionCheckpoint) name the hook's parameters where 2.6.6 takes *args/**kwargs; calls with the "

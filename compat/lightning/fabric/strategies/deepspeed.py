@@ -27,4 +27,4 @@ class DeepSpeedStrategy(DDPStrategy):
                  contiguous_memory_optimization: bool = False, synchronize_checkpoint_boundary: bool = False,
                  load_full_weights: bool = False, precision: Any = None, process_group_backend: Optional[str] = None,
                  timeout: Optional[timedelta] = _DEFAULT_TIMEOUT, exclude_frozen_parameters: bool = False) -> None:
-        deepspeed_unavailable(type(self).__name__)
+        deepspeed_unavailable(type(self).__name__, error=ImportError)  # Fabric's raises ImportError in 2.6.6

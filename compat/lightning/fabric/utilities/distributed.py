@@ -338,7 +338,7 @@ class _UnrepeatedDistributedSampler(DistributedSampler):
     def __iter__(self) -> Iterator[int]:
         if self.shuffle:
             generator = torch.Generator()
-            generator.manual_seed(self.seed + self.epoch)
+            generator.manual_seed(self.epoch)  # as 2.6.6: the epoch alone (`seed` is not used here)
             indices = torch.randperm(len(self.dataset), generator=generator).tolist()
         else:
             indices = list(range(len(self.dataset)))

@@ -7,12 +7,13 @@ from lightning.fabric.utilities.exceptions import MisconfigurationException
 from lightning.fabric.utilities.imports import package_available
 
 
-def unavailable(feature: str, package: str, install: str, instead: str) -> NoReturn:
+def unavailable(feature: str, package: str, install: str, instead: str,
+                error: type = ModuleNotFoundError) -> NoReturn:
     """Raise for ``feature`` (a class name): ``package`` is the import it needs, ``install`` how to get it and
-    ``instead`` what works here. Without the package the error is the real one's kind (MisconfigurationException /
-    ModuleNotFoundError family); with it, this project still cannot drive it, and says so."""
+    ``instead`` what works here. Without the package the error is of the kind 2.6.6 raises there (``error``); with
+    it, this project still cannot drive it, and says so (NotImplementedError)."""
     if not package_available(package):
-        raise MisconfigurationException(
+        raise error(
             f"`{feature}` requires `{package}`, which is not installed ({install}). "
             f"lightning-compat does not drive {package} either: {instead}."
         )
@@ -27,6 +28,6 @@ def xla_unavailable(feature: str) -> NoReturn:
                 "run on CPU/CUDA with strategy='ddp' or 'fsdp'")
 
 
-def deepspeed_unavailable(feature: str) -> NoReturn:
+def deepspeed_unavailable(feature: str, error: type = MisconfigurationException) -> NoReturn:
     unavailable(feature, "deepspeed", "`pip install deepspeed`",
-                "use strategy='fsdp' (FSDPStrategy) for sharded training")
+                "use strategy='fsdp' (FSDPStrategy) for sharded training", error=error)

@@ -7,6 +7,8 @@ raises a clear error when a Trainer sets it up. ``FSDPStrategy`` covers sharded 
 from datetime import timedelta
 from typing import Any, Optional, Union
 
+import torch
+
 from lightning.pytorch.strategies.ddp import _DEFAULT_TIMEOUT
 from lightning.pytorch.strategies.parallel import ParallelStrategy
 
@@ -33,6 +35,10 @@ class ModelParallelStrategy(ParallelStrategy):
         if self._device_mesh is None:
             raise RuntimeError("The device mesh exists only once the processes have been initialized.")
         return self._device_mesh
+
+    @property
+    def root_device(self) -> torch.device:  # read by teardown after the refusal below
+        return self.parallel_devices[0] if self.parallel_devices else torch.device("cpu")
 
     def setup_environment(self) -> None:
         raise NotImplementedError(_NOT_IMPLEMENTED)
