@@ -115,7 +115,7 @@ def train(kind: str, root: str, callbacks=(), ckpt_path=None, **trainer_args) ->
     model = DropoutModel(kind)
     trainer = make_trainer(root, callbacks)
     if trainer_args:  # arguments beyond the common ones: a Trainer made with them
-        trainer = L.Trainer(**{**_COMMON, "default_root_dir": root, **trainer_args})
+        trainer = L.Trainer(**{**_COMMON, "default_root_dir": root, "callbacks": list(callbacks), **trainer_args})
     trainer.fit(model, ckpt_path=ckpt_path)
     return {key: value.detach().clone() for key, value in model.state_dict().items()}
 
@@ -135,18 +135,18 @@ def refit_same_loader() -> dict:
 
 
 @functools.lru_cache(maxsize=None)
-def uninterrupted(kind: str) -> tuple:
+def uninterrupted(kind: str, **trainer_args) -> tuple:
     """(final weights, {checkpoint name: path}) of one uninterrupted run, kept for the test session."""
     folder = tempfile.mkdtemp(prefix=f"loader-resume-{kind}-")
-    final = train(kind, folder, [SaveEverywhere(folder)])
+    final = train(kind, folder, [SaveEverywhere(folder)], **trainer_args)
     files = {name[:-5]: os.path.join(folder, name) for name in os.listdir(folder) if name.endswith(".ckpt")}
     return final, files
 
 
-def resume(kind: str, path: str, root: str) -> dict:
+def resume(kind: str, path: str, root: str, **trainer_args) -> dict:
     """The final weights of a fresh process-like run (new model, new loaders, new generators) resumed from
     ``path``; ``train`` seeds first, as a user's script would."""
-    return train(kind, root, ckpt_path=path)
+    return train(kind, root, ckpt_path=path, **trainer_args)
 
 
 if __name__ == "__main__":

@@ -24,9 +24,9 @@ BATCHES = 5  # per epoch
 POINTS = [f"e{e}-b{b}" for e in range(MAX_EPOCHS) for b in range(BATCHES)] + [f"e{e}-end" for e in range(MAX_EPOCHS - 1)]
 
 
-def _assert_resumes_exactly(kind, name, root):
-    final, files = uninterrupted(kind)
-    state = resume(kind, files[name], str(root))
+def _assert_resumes_exactly(kind, name, root, **trainer_args):
+    final, files = uninterrupted(kind, **trainer_args)
+    state = resume(kind, files[name], str(root), **trainer_args)
     for key, value in final.items():
         assert torch.equal(state[key], value), (
             f"{kind}: resumed from {name}, {key} is {(state[key] - value).abs().max().item():.3g} off")
@@ -54,6 +54,14 @@ def test_resume_from_any_point(kind, name, tmp_path_factory):
 def test_resume_with_worker_processes(kind, names, tmp_path):
     for name in names:
         _assert_resumes_exactly(kind, name, tmp_path / name)
+
+
+@pytest.mark.parametrize("kind", ["loader_generator", "persistent_workers"])
+def test_resume_with_loaders_reloaded_every_two_epochs(kind, tmp_path):
+    """The resumed run reloads at the uninterrupted run's epochs (0, 2): new loaders, new generators and new
+    workers there, the restored ones in between."""
+    for name in ["e1-end", "e2-end", "e1-b2", "e2-b2"]:
+        _assert_resumes_exactly(kind, name, tmp_path / name, reload_dataloaders_every_n_epochs=2)
 
 
 def test_checkpoint_holds_generator_states_as_plain_data(tmp_path):

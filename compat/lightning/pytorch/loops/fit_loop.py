@@ -91,11 +91,21 @@ class _FitLoop:
         self._combined_loader = trainer._data.train_loader()
         self._last_train_dl_reload_epoch = trainer.current_epoch
 
+    def _loaders_made_at(self) -> Optional[int]:
+        """The epoch at whose start the uninterrupted run made the current training loaders (for a resumed run to
+        tell whether their generators and workers are new this epoch); None without reloading: at the fit's start."""
+        made = self._last_train_dl_reload_epoch
+        return int(made) if self.trainer.reload_dataloaders_every_n_epochs > 0 and made != float("-inf") else None
+
     def run(self) -> None:
         trainer = self.trainer
         self.setup_data()
         if self.skip:
             return
+        n = trainer.reload_dataloaders_every_n_epochs
+        if self._restarting and n > 0:
+            # resumed: keep the uninterrupted run's reloads (at epochs 0, n, 2n ...) instead of counting from here
+            self._last_train_dl_reload_epoch = self.epoch_progress.current.processed // n * n
         mid_epoch = self._restarting and self._restored_mid_epoch()
         self._restarting = False
         if not mid_epoch:

@@ -142,7 +142,12 @@ class _TrainingEpochLoop:
             self._rng_workers_start = resume.get("rng_workers_start")
             self._start_persistent_workers(combined_loader)
             # the loaders' own generators: as at this epoch's start (its order is re-created), or as at the save
-            restore_generator_states(loaders, resume.get("generators_epoch_start" if mid_epoch else "generators"))
+            # unless the uninterrupted run made new loaders for this epoch (reload_dataloaders_every_n_epochs)
+            made_at = self.trainer.fit_loop._loaders_made_at()
+            if mid_epoch:
+                restore_generator_states(loaders, resume.get("generators_epoch_start"))
+            elif made_at is None or made_at < self.trainer.current_epoch:
+                restore_generator_states(loaders, resume.get("generators"))
         if mid_epoch:
             restore_rng_states(resume["rng_epoch_start"])
         self._rng_epoch_start = snapshot_rng_states()
@@ -163,6 +168,9 @@ class _TrainingEpochLoop:
         record = self._rng_workers_start
         if not record or record["epoch"] >= self.trainer.current_epoch:
             return  # started in this epoch: re-creating the epoch's start re-draws the same seed
+        made_at = self.trainer.fit_loop._loaders_made_at()
+        if made_at is not None and made_at > record["epoch"]:
+            return  # the uninterrupted run reloaded the loaders since: their workers started with them
         from lightning.pytorch.trainer.data import generator_states, persistent_worker_loaders, restore_generator_states
 
         loaders = combined_loader.flattened
