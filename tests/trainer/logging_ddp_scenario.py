@@ -1,6 +1,6 @@
 """Two-process DDP (CPU, gloo) logging scenario run unchanged under the real lightning 2.6.6 and under ours
 (tests/trainer/test_logging_ddp_vs_real.py): sync_dist reductions (weighted mean with uneven per-rank batches, max,
-sum), unsynced per-rank values, torchmetrics objects (which sync themselves in compute), epoch-end logging.
+sum), unsynced per-rank values, rank_zero_only values, torchmetrics objects (which sync themselves in compute), epoch-end logging.
 
 `python logging_ddp_scenario.py OUT_DIR`; Lightning starts rank 1 itself. Each rank writes OUT_DIR/rank<N>.json.
 """
@@ -75,6 +75,8 @@ class DDPLogging(L.LightningModule):
         self.log("val_max", loss, reduce_fx="max", sync_dist=True)
         self.log("val_batches", 1.0, reduce_fx="sum", sync_dist=True)
         self.log("val_rank_step", float(self.global_rank), on_step=True, on_epoch=False, sync_dist=True)
+        if self.global_rank == 0:  # logged by one process only: never reduced, whatever sync_dist says
+            self.log("rank0_only", float(batch_idx), sync_dist=True, rank_zero_only=True)
 
     def on_validation_epoch_end(self):
         self.log("val_rank_mean", float(self.global_rank), sync_dist=True)

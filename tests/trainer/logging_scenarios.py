@@ -17,10 +17,16 @@ from torch import nn
 from torch.nn import functional as F
 from torch.utils.data import DataLoader, TensorDataset
 
-import lightning as L
 import torchmetrics
-from lightning.pytorch.callbacks import Callback, ModelCheckpoint
-from lightning.pytorch.loggers import CSVLogger, TensorBoardLogger
+
+if os.environ.get("LOGGING_SCENARIOS_NAMESPACE") == "pytorch_lightning":  # the same code as 1.x code
+    import pytorch_lightning as L
+    from pytorch_lightning.callbacks import Callback, EarlyStopping, ModelCheckpoint
+    from pytorch_lightning.loggers import CSVLogger, TensorBoardLogger
+else:
+    import lightning as L
+    from lightning.pytorch.callbacks import Callback, EarlyStopping, ModelCheckpoint
+    from lightning.pytorch.loggers import CSVLogger, TensorBoardLogger
 
 warnings.filterwarnings("ignore")
 
@@ -351,8 +357,6 @@ def reductions(out):
 
 
 def stage_hooks(out):
-    from lightning.pytorch.callbacks import EarlyStopping
-
     model = StageHooks()
     dict_loader = lambda n, seed: DataLoader(DictBatches(n, seed), batch_size=8)  # noqa: E731
     result = _run(out, model, "val_acc", dict_loader(30, 1), train_loader=dict_loader(40, 0),

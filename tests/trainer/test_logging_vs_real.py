@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.reference import L2_PYTHON, require
+from tests.reference import L2_PYTHON, PL1_PYTHON, require
 
 SCRIPT = Path(__file__).with_name("logging_scenarios.py")
 COMPAT = Path(__file__).resolve().parents[2] / "compat"
@@ -25,20 +25,30 @@ def _env(ours: bool) -> dict:
     return env
 
 
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    """Both interpreters run every scenario once, in parallel; the tests compare the JSON they write."""
-    ref_python = require(L2_PYTHON)
-    out = {"ref": tmp_path_factory.mktemp("ref"), "ours": tmp_path_factory.mktemp("ours")}
-    procs = {
-        name: subprocess.Popen([str(python), str(SCRIPT), str(out[name])], cwd=out[name], env=_env(name == "ours"),
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        for name, python in (("ref", ref_python), ("ours", sys.executable))
-    }
+def _run_both(tmp_path_factory, ref_python, namespace: str, names: list) -> dict:
+    """Both interpreters run the scenarios once, in parallel; the tests compare the JSON they write."""
+    out = {"ref": tmp_path_factory.mktemp(f"{namespace}_ref"), "ours": tmp_path_factory.mktemp(f"{namespace}_ours")}
+    procs = {}
+    for name, python in (("ref", ref_python), ("ours", sys.executable)):
+        env = dict(_env(name == "ours"), LOGGING_SCENARIOS_NAMESPACE=namespace)
+        procs[name] = subprocess.Popen([str(python), str(SCRIPT), str(out[name]), *names], cwd=out[name], env=env,
+                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     for name, proc in procs.items():
         output, _ = proc.communicate(timeout=600)
         assert proc.returncode == 0, f"{name} run failed:\n{output[-4000:]}"
     return out
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Every scenario and the probes, as 2.x code, under lightning 2.6.6 and ours."""
+    return _run_both(tmp_path_factory, require(L2_PYTHON), "lightning", [])
+
+
+@pytest.fixture(scope="module")
+def runs_1x(tmp_path_factory):
+    """The same scenarios written against `pytorch_lightning`, under pytorch-lightning 1.9.5 and ours."""
+    return _run_both(tmp_path_factory, require(PL1_PYTHON), "pytorch_lightning", SCENARIOS)
 
 
 def _load(runs, scenario):
@@ -68,20 +78,53 @@ def assert_same(ref, ours, path="result"):
         assert _close(ref, ours), f"{path}: real {ref!r} != ours {ours!r}"
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS)
-@pytest.mark.parametrize("part", ["snapshots", "returned", "csv", "tensorboard", "checkpoint"])
-def test_logging_matches_real(runs, scenario, part):
+PARTS = {
+    "snapshots": ["snapshots", "final_callback", "final_logged"], "returned": ["returned"],
+    "csv": ["csv_header", "csv_rows"], "tensorboard": ["tb_scalars"],
+    "checkpoint": ["best_model", "best_score", "checkpoints", "stopped"],
+}
+
+
+def _compare(runs, scenario, part, keys=None):
     ref, ours = _load(runs, scenario)
-    keys = {
-        "snapshots": ["snapshots", "final_callback", "final_logged"], "returned": ["returned"],
-        "csv": ["csv_header", "csv_rows"], "tensorboard": ["tb_scalars"],
-        "checkpoint": ["best_model", "best_score", "checkpoints", "stopped"],
-    }[part]
+    keys = keys or list(PARTS[part])
     if scenario == "stage_hooks" and part == "returned":
         keys += ["same_name_error", "predict_acc"]
     assert ref["snapshots"], "the scenario recorded nothing"
     for key in keys:
         assert_same(ref[key], ours[key], f"{scenario}: {key}")
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+@pytest.mark.parametrize("part", list(PARTS))
+def test_logging_matches_real(runs, scenario, part):
+    _compare(runs, scenario, part)
+
+
+# 1.x code: known divergences outside the logging machinery, each in its own strict xfail so a fix shows up
+_1X_ONLY_BEFORE_FIRST_BATCH = pytest.mark.xfail(
+    strict=True, reason="1.9.5 reads step values in the epoch-start hooks before the first batch (a value logged in "
+    "on_validation_start is not in callback_metrics at on_validation_epoch_start); ours reads them as 2.6.6 does")
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+@pytest.mark.parametrize("part", list(PARTS))
+def test_1x_logging_matches_pytorch_lightning_1_9_5(runs_1x, scenario, part, request):
+    if scenario == "stage_hooks" and part == "snapshots":
+        request.applymarker(_1X_ONLY_BEFORE_FIRST_BATCH)
+    if part == "csv":  # the columns as a set here; their order is the CSV logger's (test below)
+        ref, ours = _load(runs_1x, scenario)
+        assert_same(sorted(ref["csv_header"]), sorted(ours["csv_header"]), f"{scenario}: csv columns")
+        _compare(runs_1x, scenario, part, keys=["csv_rows"])
+        return
+    _compare(runs_1x, scenario, part)
+
+
+@pytest.mark.xfail(strict=True, reason="1.9.5's CSVLogger orders columns as first logged; ours sorts them as 2.6.6 "
+                   "does, also for 1.x code")
+def test_1x_csv_column_order_matches_pytorch_lightning_1_9_5(runs_1x):
+    ref, ours = _load(runs_1x, "classifier")
+    assert ref["csv_header"] == ours["csv_header"]
 
 
 def test_log_edge_cases_match_real(runs):

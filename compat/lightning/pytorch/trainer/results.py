@@ -85,7 +85,7 @@ class LoggedMetric:
     __slots__ = (
         "fx", "name", "suffix", "on_step", "on_epoch", "prog_bar", "logger", "reduce", "enable_graph", "sync_dist",
         "sync_dist_group", "dataloader_idx", "rank_zero_only", "metric_object", "last", "total", "count",
-        "computed", "has_step_value", "forked", "options",
+        "computed", "has_step_value", "forked", "options", "reduced",
     )
 
     def __init__(self, fx: str, name: str, suffix: str, on_step: bool, on_epoch: bool, prog_bar: bool, logger: bool,
@@ -97,6 +97,8 @@ class LoggedMetric:
         self.on_step, self.on_epoch, self.prog_bar, self.logger = on_step, on_epoch, prog_bar, logger
         self.reduce, self.enable_graph = reduce, enable_graph
         self.sync_dist, self.sync_dist_group, self.rank_zero_only = sync_dist, sync_dist_group, rank_zero_only
+        # rank_zero_only: logged by one process only, so never reduced (the others would not join the collective)
+        self.reduced = sync_dist and not rank_zero_only
         self.dataloader_idx = dataloader_idx
         self.forked = on_step and on_epoch
         self.metric_object: Any = None
@@ -112,7 +114,7 @@ class LoggedMetric:
             self.metric_object.reset()
 
     def update(self, value: Tensor, batch_size: int, reduce_across: Callable[[Tensor, Any, str], Tensor]) -> None:
-        if self.sync_dist and self.on_step:
+        if self.reduced and self.on_step:
             # synced now, once per logged value, as 2.6.6 does (not when the dictionaries are read: every process
             # must take part). On a copy: the collective works in place, and `value` may be logged under other names
             self.last = reduce_across(value.clone(), self.sync_dist_group, self.reduce)
@@ -153,13 +155,13 @@ class LoggedMetric:
             )
         if self.reduce == "mean":
             total, count = self.total, self.count
-            if self.sync_dist:
+            if self.reduced:
                 total = reduce_across(total.clone(), self.sync_dist_group, "sum")
                 count = reduce_across(torch.as_tensor(count, device=total.device, dtype=total.dtype),
                                       self.sync_dist_group, "sum")
             value = total / count
         else:
-            value = reduce_across(self.total.clone(), self.sync_dist_group, self.reduce) if self.sync_dist else self.total
+            value = reduce_across(self.total.clone(), self.sync_dist_group, self.reduce) if self.reduced else self.total
         self.computed = value
         return value
 
