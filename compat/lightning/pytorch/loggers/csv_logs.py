@@ -117,6 +117,10 @@ class CSVLogger(_VersionedDirs, Logger):
         self._prefix = prefix
         self._flush_logs_every_n_steps = flush_logs_every_n_steps
         self._experiment: Optional[ExperimentWriter] = None
+        from lightning.pytorch.callbacks.model_checkpoint import _made_by_1x_code
+
+        # 1.9.5 wrote hparams.yaml at every save, also with no hyperparameters ("{}"); 1.x code keeps that file
+        self._hparams_file_always = _made_by_1x_code()
 
     @property
     def log_dir(self) -> str:
@@ -146,7 +150,11 @@ class CSVLogger(_VersionedDirs, Logger):
 
     @rank_zero_only
     def save(self) -> None:
-        self.experiment.save()
+        experiment = self.experiment
+        hparams_file = os.path.join(experiment.log_dir, experiment.NAME_HPARAMS_FILE)
+        if self._hparams_file_always and not os.path.isfile(hparams_file):
+            experiment.log_hparams({})
+        experiment.save()
 
     @rank_zero_only
     def finalize(self, status: str) -> None:
