@@ -40,6 +40,10 @@ class LearningRateMonitor(Callback):
         self.lrs: Dict[str, List[float]] = {}
         self.last_momentum_values: Dict[str, Optional[float]] = {}
         self.last_weight_decay_values: Dict[str, Optional[float]] = {}
+        from lightning.pytorch.callbacks.model_checkpoint import _made_by_1x_code
+
+        # 2.x also puts the rates into callback_metrics; 1.9.5 only sent them to the loggers
+        self._rates_in_callback_metrics = not _made_by_1x_code()
 
     def on_train_start(self, trainer: Any, pl_module: Any) -> None:
         if not trainer.loggers:
@@ -81,8 +85,9 @@ class LearningRateMonitor(Callback):
             if config is not None and interval not in (config.interval, "any"):
                 continue
             stats.update(self._optimizer_stats(optimizer, names))
-        device = trainer.strategy.root_device
-        trainer.callback_metrics.update({k: torch.tensor(v, device=device) for k, v in stats.items()})
+        if self._rates_in_callback_metrics:
+            device = trainer.strategy.root_device
+            trainer.callback_metrics.update({k: torch.tensor(v, device=device) for k, v in stats.items()})
         return stats
 
     def _optimizer_stats(self, optimizer: Optimizer, names: List[str]) -> Dict[str, float]:
