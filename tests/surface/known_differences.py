@@ -54,4 +54,14 @@ BEHAVIOUR = {
         "some built-in callbacks (LearningRateMonitor, Timer, StochasticWeightAveraging, GradientAccumulationScheduler, "
         "OnExceptionCheckpoint) name the hook's parameters where 2.6.6 takes *args/**kwargs; calls with the "
         "hook's arguments behave the same",
+    "Resuming inside an epoch":
+        "fit(ckpt_path=...) continues exactly where the checkpoint was saved (README, bit-exact resume): the epoch's "
+        "shuffled order is re-created, the batches already trained on are skipped, the RNG and loader-generator "
+        "states are restored, and a validation or epoch end that the saving batch had still to trigger (a save in "
+        "on_train_batch_end, as ModelCheckpoint's) runs. 2.6.6 restarts the loader, trains a sized loader's first "
+        "batches again up to the epoch's length, replays a whole IterableDataset, and skips that pending validation. "
+        "The checkpoint's fit_loop state therefore also holds rng, rng_epoch_start, generators, "
+        "generators_epoch_start and rng_workers_start. tests/differential compares a resumed run's values with our "
+        "uninterrupted run and its shape (hooks, files, counters) with 2.6.6's, and its generator leaves out an "
+        "interruption in on_train_batch_end before pending work and an interrupted IterableDataset",
 }
