@@ -78,48 +78,94 @@ def diff(scenario: dict, ours: dict, reference: dict) -> list[str]:
     """Every difference that counts. After an interruption, the values of the resumed run are held to our
     uninterrupted run (bit-exact resume, README) and its shape (hooks, files, keys, counters) to the reference's;
     docs/coverage.md says why 2.6.6's resumed values differ."""
-    ours, reference = _comparable(ours), _comparable(reference)
+    ours, reference = _comparable(ours, scenario["api"]), _comparable(reference, scenario["api"])
     tolerance = (compare.BF16_RTOL, compare.BF16_ATOL) if scenario["precision"] == "bf16-mixed" else ()
     if "uninterrupted" not in ours or "uninterrupted" not in reference:
         return compare.differences(ours, reference, "", *tolerance)
     straight_ours, straight_ref = ours.pop("uninterrupted"), reference.pop("uninterrupted")
     out = compare.differences(straight_ours, straight_ref, "uninterrupted", *tolerance)
-    out += compare.differences(_shape(ours), _shape(reference))
+    # the run up to the interruption is the same run on both sides: its checkpoint compares by value
+    saved = [c.get("checkpoints", {}).pop(INTERRUPTED, None) for c in (ours, reference)]
+    out += compare.differences(*saved, f"checkpoints.{INTERRUPTED}", *tolerance)
+    if not _decided_by_values(scenario):
+        out += compare.differences(_shape(ours), _shape(reference))
     if "weights" in ours and "weights" in straight_ours:
         # "resumed_weights: ours X != reference Y" reads here as: ours resumed X, ours uninterrupted Y
         out += compare.differences(ours["weights"], straight_ours["weights"], "resumed_weights")
     return out
 
 
-# what only our checkpoints hold, on purpose: the RNG states that make resume bit-exact (README)
-OURS_ONLY_LOOP_STATE = ("rng", "rng_epoch_start")
+INTERRUPTED = "interrupted.ckpt"  # runner.py's name for the checkpoint saved at the interruption
 
 
-def _comparable(obs: dict) -> dict:
+def _decided_by_values(s: dict) -> bool:
+    """Whether logged values steer the run (when it stops, which files it keeps, the learning rate): after a
+    resume these values are 2.6.6's replayed ones, so even the run's shape may differ from ours."""
+    return s["early_stopping"] or s["scheduler"] == "plateau" or s["checkpoint"] in ("top2", "last", "filename")
+
+
+# what only our checkpoints hold, on purpose: the RNG and loader-generator states that make resume bit-exact
+# (README "Bit-exact resume")
+OURS_ONLY_LOOP_STATE = ("rng", "rng_epoch_start", "generators", "generators_epoch_start", "rng_workers_start")
+# 1.x code gets checkpoints in the 2.x loop layout (docs/legacy.md "Known differences"): 1.9.5's names of the same
+# counters, and what it has that 2.x dropped (per-dataloader progress, empty per-loop state)
+LEGACY_LOOP_NAMES = (("epoch_loop.batch_loop.optimizer_loop.", "epoch_loop.automatic_optimization."),
+                     ("epoch_loop.batch_loop.manual_loop.", "epoch_loop.manual_optimization."),
+                     ("val_loop.epoch_loop.batch_progress", "val_loop.batch_progress"))
+# 2.x state the same classes keep for 1.x code (docs/legacy.md "Known differences")
+LEGACY_EXTRA_CALLBACK_STATE = ("stopping_reason", "stopping_reason_message")
+
+
+def _comparable(obs: dict, api: str) -> dict:
     obs = copy.deepcopy({k: v for k, v in obs.items() if k not in NOT_COMPARED})
     for ckpt in obs.get("checkpoints", {}).values():
-        state = ckpt.get("loops", {}).get("fit_loop", {}).get("state_dict")
-        for key in OURS_ONLY_LOOP_STATE:
-            if isinstance(state, dict):
+        loops = ckpt.get("loops", {})
+        state = loops.get("fit_loop", {}).get("state_dict")
+        if isinstance(state, dict):
+            for key in OURS_ONLY_LOOP_STATE:
                 state.pop(key, None)
+        if api == "1.x":
+            ckpt["loops"] = {name: _loop_layout(name, loop) for name, loop in loops.items()}
+            for callback_state in ckpt.get("callbacks", {}).values():
+                for key in LEGACY_EXTRA_CALLBACK_STATE:
+                    callback_state.pop(key, None)
     if "uninterrupted" in obs:
-        obs["uninterrupted"] = _comparable(obs["uninterrupted"])
+        obs["uninterrupted"] = _comparable(obs["uninterrupted"], api)
     return obs
 
 
-_FLOAT_IN_NAME = re.compile(r"=-?\d+\.\d+")
+def _loop_layout(name: str, loop: dict) -> dict:
+    """One loop's progress counters under 2.x names; the layout-only entries left out, and the restart flags,
+    which follow 2.x's rules (1.9.5 kept the validation count per dataloader and an optimizer position)."""
+    out = {}
+    for key, value in loop.items():
+        if key.endswith("dataloader_progress") or (key.endswith("state_dict") and value == {}):
+            continue
+        for old, new in LEGACY_LOOP_NAMES:
+            key = key.replace(old, new)
+        if name != "fit_loop":
+            key = key.replace("epoch_loop.batch_progress", "batch_progress")
+        if isinstance(value, dict):
+            value = {k: v for k, v in value.items() if k not in ("is_last_batch", "optimizer_position")}
+            if key.endswith("val_loop.batch_progress"):
+                value.pop("current", None)
+        out[key] = value
+    return out
+
+
+_DECIMAL = re.compile(r"-?\d+\.\d+")
 
 
 def _shape(value):
-    """The value with every float replaced by a placeholder (also inside names like `loss=0.123`)."""
+    """The value with every float replaced by a placeholder (also inside texts like `loss=0.123.ckpt`)."""
     if isinstance(value, dict):
-        return {k: _shape(v) for k, v in value.items()}
+        return {_shape(k): _shape(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_shape(v) for v in value]
     if isinstance(value, float):
         return "<float>"
     if isinstance(value, str):
-        return _FLOAT_IN_NAME.sub("=<float>", value)
+        return _DECIMAL.sub("<float>", value)
     return value
 
 

@@ -80,6 +80,9 @@ def normalize(s: dict) -> dict:
         s["lr_monitor"] = False
     if s["interrupt_at"] is not None and s["interrupt_at"] >= _total_steps(s):
         s["interrupt_at"] = None  # the run would end before the interruption
+    if s["interrupt_at"] is not None and s["api"] == "1.x":
+        # docs/legacy.md "Known differences": 1.9.5 restarts the epoch's hooks and replays the batch it saved in
+        s["interrupt_at"] = None
     if s["interrupt_at"] is not None and s["iterable"]:
         # docs/coverage.md "Resuming": 2.6.6 replays a whole stream after a mid-epoch resume, we continue it
         s["interrupt_at"] = None
@@ -88,6 +91,9 @@ def normalize(s: dict) -> dict:
         s["interrupt_at"] = None
     if s["interrupt_at"] is None:
         s["interrupt_hook"] = OFF["interrupt_hook"]
+    if s["api"] == "1.x" and _validates_inside_accumulation(s):
+        # docs/legacy.md "Known differences": 1.9.5 zeroed the gradients accumulated so far when validation began
+        s["val_check_interval"] = None
     if s["api"] == "1.x" and s["precision"] == "64":
         pass  # 1.9.5 takes precision=64 as well
     return s
@@ -103,11 +109,21 @@ def _train_batches(s: dict) -> int:
     return n
 
 
+def _val_every(s: dict):
+    interval = s["val_check_interval"]
+    if not s["val_loaders"] or interval is None:
+        return None
+    return max(1, int(_train_batches(s) * interval)) if isinstance(interval, float) else interval
+
+
+def _validates_inside_accumulation(s: dict) -> bool:
+    n, a, every = _train_batches(s), s["accumulate_grad_batches"], _val_every(s)
+    return bool(every) and a > 1 and any((b + 1) % every == 0 and (b + 1) % a != 0 and b != n - 1 for b in range(n))
+
+
 def _work_pending(s: dict) -> bool:
     """Whether the batch that makes optimizer step `interrupt_at` is followed by a validation or an epoch end."""
-    n, a, steps = _train_batches(s), s["accumulate_grad_batches"], 0
-    interval = s["val_check_interval"]
-    val_every = (int(n * interval) if isinstance(interval, float) else interval) if s["val_loaders"] else None
+    n, a, steps, val_every = _train_batches(s), s["accumulate_grad_batches"], 0, _val_every(s)
     for _ in range(s["max_epochs"]):
         for b in range(n):
             if (b + 1) % a == 0 or b == n - 1:

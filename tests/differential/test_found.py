@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.reference import L2_PYTHON, require
+from tests.reference import L2_PYTHON, PL1_PYTHON, require
 
 from .harness import Harness, report
 from .scenarios import OFF, normalize
@@ -16,11 +16,17 @@ FOUND = {
     "resume_skips_sanity_check": {"interrupt_at": 2},
     # manual optimization counts its optimizer steps over the whole fit, not per epoch
     "manual_step_count_spans_epochs": {"manual": True, "checkpoint": "every_n_steps", "max_epochs": 3},
+    # 1.x code: CSVLogger writes hparams.yaml even without hyperparameters, as 1.9.5 did (2.x code: it does not)
+    "csv_hparams_file_1x": {"api": "1.x", "logger": "csv"},
+    "csv_hparams_file_2x": {"logger": "csv"},
+    # 1.x code: LearningRateMonitor sends the rates to the loggers only, not into callback_metrics as 2.x does
+    "lr_monitor_metrics_1x": {"api": "1.x", "logger": "csv", "lr_monitor": True},
+    "lr_monitor_metrics_2x": {"logger": "csv", "lr_monitor": True},
 }
 
 
 def test_found_divergences_stay_fixed():
-    require(L2_PYTHON)
+    require(L2_PYTHON), require(PL1_PYTHON)
     names = sorted(FOUND)
     scenarios = [normalize({"seed": 1, "api": "2.x", **OFF, **FOUND[name]}) for name in names]
     for name, s in zip(names, scenarios):  # normalize must not have switched the pinned feature off
