@@ -101,17 +101,9 @@ def test_logging_matches_real(runs, scenario, part):
     _compare(runs, scenario, part)
 
 
-# 1.x code: known divergences outside the logging machinery, each in its own strict xfail so a fix shows up
-_1X_ONLY_BEFORE_FIRST_BATCH = pytest.mark.xfail(
-    strict=True, reason="1.9.5 reads step values in the epoch-start hooks before the first batch (a value logged in "
-    "on_validation_start is not in callback_metrics at on_validation_epoch_start); ours reads them as 2.6.6 does")
-
-
 @pytest.mark.parametrize("scenario", SCENARIOS)
 @pytest.mark.parametrize("part", list(PARTS))
-def test_1x_logging_matches_pytorch_lightning_1_9_5(runs_1x, scenario, part, request):
-    if scenario == "stage_hooks" and part == "snapshots":
-        request.applymarker(_1X_ONLY_BEFORE_FIRST_BATCH)
+def test_1x_logging_matches_pytorch_lightning_1_9_5(runs_1x, scenario, part):
     if part == "csv":  # the columns as a set here; their order is the CSV logger's (test below)
         ref, ours = _load(runs_1x, scenario)
         assert_same(sorted(ref["csv_header"]), sorted(ours["csv_header"]), f"{scenario}: csv columns")
@@ -120,6 +112,7 @@ def test_1x_logging_matches_pytorch_lightning_1_9_5(runs_1x, scenario, part, req
     _compare(runs_1x, scenario, part)
 
 
+# a known divergence outside the logging machinery, in a strict xfail so that its fix shows up
 @pytest.mark.xfail(strict=True, reason="1.9.5's CSVLogger orders columns as first logged; ours sorts them as 2.6.6 "
                    "does, also for 1.x code")
 def test_1x_csv_column_order_matches_pytorch_lightning_1_9_5(runs_1x):

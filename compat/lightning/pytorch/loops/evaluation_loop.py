@@ -102,6 +102,7 @@ class _EvaluationLoop:
         self._verify_dataloader_idx_requirement()
         hooks.call_module(f"on_{self._prefix}_model_eval")
         hooks.fire(f"on_{self._prefix}_start")
+        trainer._metric_flow.epoch_started()
         hooks.fire(f"on_{self._prefix}_epoch_start")
         self._step_name = "test_step" if self._stage == RunningStage.TESTING else "validation_step"
         self._step_takes_batch_idx = is_param_in_hook_signature(

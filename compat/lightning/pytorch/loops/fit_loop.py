@@ -158,6 +158,7 @@ class _FitLoop:
         if not mid_epoch:
             self.epoch_progress.increment_ready()
             trainer._results = self._results
+            trainer._metric_flow.epoch_started()
             hooks.fire("on_train_epoch_start")
             self.epoch_progress.increment_started()
         trainer._results = self._results

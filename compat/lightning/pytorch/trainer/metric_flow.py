@@ -18,8 +18,19 @@ class MetricFlow:
         # None: outside a batch loop (the dictionaries read epoch values), True: in its first batch, False: later
         # batches (step values)
         self._first_loop_iter: Optional[bool] = None
+        # 1.x code (pytorch-lightning 1.9.5) reads step values everywhere but between an epoch's end and the next
+        # epoch's start or batch
+        self._reads_1x = False
+        self._epoch_end_1x = False
 
     def reset_metrics(self) -> None:
+        """A new run (or the sanity check) starts: the dictionaries start empty."""
+        module = self.trainer.lightning_module
+        if module is not None:
+            from lightning.pytorch.trainer.legacy_hooks import written_for_1x
+            from lightning.pytorch.utilities.legacy import strict_mode
+
+            self._reads_1x = not strict_mode() and written_for_1x(module)
         self._callback_metrics = {}
         self._logged_metrics = {}
         self._progress_bar_metrics = {}
@@ -31,7 +42,13 @@ class MetricFlow:
         results = self.trainer._results
         if results is None:
             return {}, {}, {}
-        return results.metrics(self._first_loop_iter is not None)
+        return results.metrics(self._on_step())
+
+    def _on_step(self) -> bool:
+        """Whether the dictionaries read step values now (else epoch values)."""
+        if self._reads_1x:
+            return not self._epoch_end_1x
+        return self._first_loop_iter is not None
 
     @property
     def callback_metrics(self) -> dict:
@@ -72,7 +89,7 @@ class MetricFlow:
 
     def _metrics(self) -> tuple:
         results = self.trainer._results
-        return results.metrics(self._first_loop_iter is not None)
+        return results.metrics(self._on_step())
 
     def _merge(self) -> dict:
         log, pbar, callback = self._metrics()
@@ -88,6 +105,7 @@ class MetricFlow:
         results.batch_size = None
         results.dataloader_idx = dataloader_idx
         self._first_loop_iter = self._first_loop_iter is None
+        self._epoch_end_1x = False
 
     def on_batch_end(self) -> None:
         results = self.trainer._results
@@ -117,8 +135,12 @@ class MetricFlow:
         self.log_metrics(log, step=step)
 
     # ------------------------------------------------------------ per epoch
+    def epoch_started(self) -> None:
+        self._epoch_end_1x = False
+
     def epoch_end_reached(self) -> None:
         self._first_loop_iter = None
+        self._epoch_end_1x = True
 
     @contextmanager
     def nested_loop(self) -> Iterator[None]:
