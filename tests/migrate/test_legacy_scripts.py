@@ -1,9 +1,11 @@
-"""End to end: each 1.x training script of fixtures/legacy_scripts/, migrated into a temp dir, runs under the
-real lightning 2.6.6 and ends with the results real pytorch_lightning 1.9.5 recorded (expected/<name>.json).
+"""End to end, side by side: each 1.x training script of fixtures/legacy_scripts/ runs unchanged on the real
+pytorch-lightning 1.9.5 (through generate_expected.py's child mode, which applies the table mapping for the
+scripts written against older 1.x releases), and, migrated by lit-migrate into a temp dir, on the real lightning
+2.6.6; both must end with the same results (steps, epochs, checkpoint names, losses, weights, extras).
 
-A script the codemod could not fully migrate (it left review notes) needs a human: it is not run and xfails
-with the notes as the reason. The fully migrated scripts run concurrently. Set LIT_MIGRATE_E2E_OURS=1 to also run the
-migrated scripts on this project's own `lightning` (.venv), which is built in parallel.
+A script the codemod could not fully migrate (it left review notes) needs a human: it is not run on 2.6.6 and
+xfails with the notes as the reason. Runs go four at a time. Set LIT_MIGRATE_E2E_OURS=1 to also run the migrated
+scripts on this project's own `lightning` (.venv).
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ import re
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from lit_migrate import cli
 
-from .conftest import REAL_L2, ROOT, require
+from .conftest import REAL_L2, REAL_PL1, ROOT, require
 
 SCRIPTS_DIR = ROOT / "fixtures" / "legacy_scripts"
 # the training scripts start with a `# semantics:` header; helpers (legacy_report, generators) do not
@@ -30,6 +33,7 @@ SCRIPTS = sorted(p for p in SCRIPTS_DIR.glob("*.py") if p.read_text().startswith
 INTERPRETERS = {"real-2.6.6": REAL_L2}
 if os.environ.get("LIT_MIGRATE_E2E_OURS") == "1":
     INTERPRETERS["ours"] = Path(sys.executable)
+PARALLEL = 4
 
 
 def _close(a, b, path="result"):
@@ -63,27 +67,43 @@ def _migrate(script: Path, work: Path) -> list[str]:
     return notes
 
 
+def _last_json(proc: subprocess.CompletedProcess) -> dict | str:
+    """The JSON line a script prints last, or what went wrong."""
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    return json.loads(lines[-1]) if lines else f"exit {proc.returncode}: {proc.stderr[-3000:]}"
+
+
+def _run(command: list[str], cwd: Path, pythonpath: Path) -> dict | str:
+    env = {**os.environ, "PYTHONPATH": str(pythonpath), "OMP_NUM_THREADS": "1", "PYTHONHASHSEED": "0",
+           "PYTHONWARNINGS": "ignore"}
+    return _last_json(subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env, timeout=600))
+
+
 @pytest.fixture(scope="module")
 def migrated_runs(tmp_path_factory):
-    """Migrate every script, then run the fully migrated ones, all at once (they are CPU-light and small)."""
+    """Migrate every script, then run the originals on 1.9.5 and the fully migrated ones on 2.6.6."""
     root = tmp_path_factory.mktemp("legacy")
     runs: dict[tuple[str, str], dict] = {}
-    procs = []
+    jobs = []
     for script in SCRIPTS:
+        migrated = False
         for interpreter, python in INTERPRETERS.items():
             work = root / interpreter / script.stem
             notes = _migrate(script, work)
             entry = runs[(script.stem, interpreter)] = {"notes": notes}
-            if notes or not python.exists():
-                continue
-            entry["proc"] = subprocess.Popen(
-                [str(python), script.name, str(work / "out")], cwd=work, stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(work),
-                                                        "OMP_NUM_THREADS": "1"})
-            procs.append(entry)
-    for entry in procs:
-        out, err = entry.pop("proc").communicate(timeout=600)
-        entry.update(stdout=out, stderr=err)
+            if not notes and python.exists():
+                migrated = True
+                jobs.append((entry, [str(python), script.name, str(work / "out")], work, work))
+        original = root / "pl-1.9.5" / script.stem
+        original.mkdir(parents=True)
+        entry = runs[(script.stem, "pl-1.9.5")] = {"result": "not run: the migration left review notes"}
+        if migrated and REAL_PL1.exists():  # the unmigrated script, as it ran before the migration
+            jobs.append((entry, [str(REAL_PL1), str(SCRIPTS_DIR / "generate_expected.py"), "--child", str(script),
+                                 str(original / "out")], original, SCRIPTS_DIR))
+    with ThreadPoolExecutor(PARALLEL) as pool:
+        results = pool.map(lambda job: _run(*job[1:]), jobs)
+        for (entry, *_), result in zip(jobs, results):
+            entry["result"] = result
     return runs
 
 
@@ -91,19 +111,15 @@ def migrated_runs(tmp_path_factory):
 @pytest.mark.parametrize("interpreter", sorted(INTERPRETERS))
 @pytest.mark.parametrize("script", SCRIPTS, ids=[s.stem for s in SCRIPTS])
 def test_migrated_legacy_script_matches_1x_results(script, interpreter, migrated_runs):
-    python = INTERPRETERS[interpreter]
-    require(python)
-    expected_file = SCRIPTS_DIR / "expected" / f"{script.stem}.json"
-    if not expected_file.exists():
-        pytest.skip(f"no recorded 1.9.5 result for {script.name} yet")
-    expected = json.loads(expected_file.read_text())
-    expected = expected.get("result", expected)  # {"script", "header", "expectation", "result"}
+    require(INTERPRETERS[interpreter])
+    require(REAL_PL1)
     run = migrated_runs[(script.stem, interpreter)]
     if run["notes"]:
         pytest.xfail("lit-migrate left review notes for a human: " + " | ".join(run["notes"]))
-    lines = [line for line in run["stdout"].splitlines() if line.startswith("{")]
-    assert lines, run["stderr"][-3000:]
-    _close(json.loads(lines[-1]), expected)
+    expected = migrated_runs[(script.stem, "pl-1.9.5")]["result"]
+    assert isinstance(expected, dict), f"the unmigrated script failed on pytorch-lightning 1.9.5: {expected}"
+    assert isinstance(run["result"], dict), run["result"]
+    _close(run["result"], expected)
 
 
 @pytest.mark.skipif(not SCRIPTS, reason="no legacy scripts in fixtures/legacy_scripts yet")
