@@ -16,6 +16,8 @@ FOUND = {
     "resume_skips_sanity_check": {"interrupt_at": 2},
     # manual optimization counts its optimizer steps over the whole fit, not per epoch
     "manual_step_count_spans_epochs": {"manual": True, "checkpoint": "every_n_steps", "max_epochs": 3},
+    # a checkpoint saved in on_train_batch_start: the batch it was about to train runs again after the resume
+    "resume_from_batch_start": {"interrupt_at": 2, "interrupt_hook": "batch_start"},
     # 1.x code: CSVLogger writes hparams.yaml even without hyperparameters, as 1.9.5 did (2.x code: it does not)
     "csv_hparams_file_1x": {"api": "1.x", "logger": "csv"},
     "csv_hparams_file_2x": {"logger": "csv"},
