@@ -101,3 +101,30 @@ def test_rank_properties_match_real_lightning(name, launches):
     for point in points:
         zeros = [r for r in map(json.loads, ours) if r["point"] == point and r["is_global_zero"]]
         assert len(zeros) == 1, (point, zeros)
+
+
+_TORCHRUN_VARIABLES_MISSING = """
+import lightning as L
+try:
+    L.Trainer(accelerator="cpu", devices=2, strategy="ddp", logger=False)
+except KeyError as err:
+    print("KeyError", err)
+"""
+
+
+def test_torchrun_marker_without_its_rank_variables_is_a_key_error_that_says_why(monkeypatch):
+    """TORCHELASTIC_RUN_ID without LOCAL_RANK: 2.6.6 fails building the Trainer with KeyError('LOCAL_RANK');
+    ours with the same exception type, naming the variable and what to do."""
+    env = clean_env(TORCHELASTIC_RUN_ID="x", WORLD_SIZE="2")
+    env.pop("PYTHONPATH", None)
+    real = subprocess.run([str(require(L2_PYTHON)), "-c", _TORCHRUN_VARIABLES_MISSING], env=env, capture_output=True,
+                          text=True, timeout=TIMEOUT_S)
+    assert real.stdout.strip() == "KeyError 'LOCAL_RANK'", real.stderr[-2000:]
+    import lightning as L
+
+    monkeypatch.setenv("TORCHELASTIC_RUN_ID", "x")
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    for key in ("LOCAL_RANK", "RANK"):
+        monkeypatch.delenv(key, raising=False)
+    with pytest.raises(KeyError, match=r"LOCAL_RANK.*TORCHELASTIC_RUN_ID is set.*Start the script with `torchrun`"):
+        L.Trainer(accelerator="cpu", devices=2, strategy="ddp", logger=False)

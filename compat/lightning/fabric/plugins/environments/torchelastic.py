@@ -37,19 +37,19 @@ class TorchElasticEnvironment(ClusterEnvironment):
         return torch.distributed.is_available() and torch.distributed.is_torchelastic_launched()
 
     def world_size(self) -> int:
-        return int(os.environ["WORLD_SIZE"])
+        return _launch_variable("WORLD_SIZE")
 
     def set_world_size(self, size: int) -> None:
         log.debug("torchrun fixes the world size; ignoring TorchElasticEnvironment.set_world_size(%s).", size)
 
     def global_rank(self) -> int:
-        return int(os.environ["RANK"])
+        return _launch_variable("RANK")
 
     def set_global_rank(self, rank: int) -> None:
         log.debug("torchrun fixes the global rank; ignoring TorchElasticEnvironment.set_global_rank(%s).", rank)
 
     def local_rank(self) -> int:
-        return int(os.environ["LOCAL_RANK"])
+        return _launch_variable("LOCAL_RANK")
 
     def node_rank(self) -> int:
         return int(os.environ.get("GROUP_RANK", 0))
@@ -61,3 +61,15 @@ class TorchElasticEnvironment(ClusterEnvironment):
                 f"processes, but torchrun started {self.world_size()} (WORLD_SIZE). Make them agree, e.g. "
                 f"`torchrun --nproc_per_node={num_devices} --nnodes={num_nodes}`."
             )
+
+
+def _launch_variable(name: str) -> int:
+    """A variable torchrun sets in every process it starts; missing means the process was not started by it."""
+    try:
+        return int(os.environ[name])
+    except KeyError:
+        # a KeyError still, as in 2.6.6, but one that says what is wrong
+        raise KeyError(
+            f"{name}: TORCHELASTIC_RUN_ID is set, so this process counts as started by torchrun, but torchrun's "
+            f"{name} is not in the environment. Start the script with `torchrun`, or unset TORCHELASTIC_RUN_ID."
+        ) from None
