@@ -49,15 +49,16 @@ def _assignment(name: str, value: object, quote: str) -> str:
     return f"{name} = (\n{''.join(items)})\n"
 
 
-_FUNCTION = '''def _trainer_args_2x(args, namespace=False, given=()):
+_FUNCTION = '''def _trainer_args_2x(args, namespace=False, given=(), overrides=None):
     """1.x Trainer arguments known only at run time, as the 2.x Trainer takes them (added by lit-migrate).
 
-    namespace: an argparse namespace (only its Trainer arguments are kept); given: the keywords the call passes
-    itself, which win.
+    namespace: an argparse namespace (only its Trainer arguments are kept); overrides: a second mapping whose
+    entries win; given: the keywords the call passes itself, which win over both.
     """
     args = {k: v for k, v in (vars(args) if namespace else dict(args)).items() if k not in given}
     if namespace:
         args = {k: v for k, v in args.items() if k in _TRAINER_PARAMS_1X}
+    args.update({k: v for k, v in dict(overrides or {}).items() if k not in given})
     for old, new in _RENAMED_1X.items():
         if old in args:
             args.setdefault(new, args.pop(old))
@@ -129,11 +130,14 @@ def is_wrapped(value: cst.BaseExpression) -> bool:
     return isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == HELPER_NAME
 
 
-def wrap(value: cst.BaseExpression, given: list[str], namespace: bool = False) -> cst.BaseExpression:
-    """`value` -> `_trainer_args_2x(value[, namespace=True][, given=(...)])`."""
+def wrap(value: cst.BaseExpression, given: list[str], namespace: bool = False,
+         overrides: cst.BaseExpression | None = None) -> cst.BaseExpression:
+    """`value` -> `_trainer_args_2x(value[, namespace=True][, given=(...)][, overrides=...])`."""
     extra = ", namespace=True" if namespace else ""
     if given:
         extra += f", given={render_source(tuple(given))}"
+    if overrides is not None:
+        extra += f", overrides={code(overrides)}"
     return expr(f"{HELPER_NAME}({code(value)}{extra})")
 
 

@@ -135,13 +135,17 @@ class TrainerArgsRule(Rule):
 
         unpacked = [a.value for a in args if a.star == "**"]
         at_run_time = None  # the index of a `**mapping` translated when the script runs
+        overrides = None  # a second `**mapping`, merged into the first when the script runs
         if legacy and unpacked and not any(runtime_args.is_wrapped(v) for v in unpacked) and \
                 not self._follow_dicts(original, unpacked, set(values)):
-            if len(unpacked) == 1:
-                at_run_time = next(i for i, a in enumerate(args) if a.star == "**")
+            if len(unpacked) <= 2:
+                stars = [i for i, a in enumerate(args) if a.star == "**"]
+                at_run_time = stars[0]
                 replacement.setdefault(at_run_time, [args[at_run_time]])
+                if len(stars) == 2:
+                    overrides, replacement[stars[1]] = args[stars[1]].value, []
             else:
-                self.ctx.note(original, self, "Trainer(**a, **b): arguments built elsewhere may still use 1.x "
+                self.ctx.note(original, self, "Trainer(**a, **b, **c): arguments built elsewhere may still use 1.x "
                                               "names (gpus=, resume_from_checkpoint=, ...); merge them into one "
                                               "mapping, or check them against the migration table")
         if legacy and default_device and not (facts.DEVICE_SELECTING_ARGS & set(values)) and not unpacked:
@@ -170,7 +174,8 @@ class TrainerArgsRule(Rule):
             given = [keyword(a) for a in new_args if a.keyword is not None]
             position = new_args.index(replacement[at_run_time][0])
             mapping = new_args[position].value
-            new_args[position] = new_args[position].with_changes(value=runtime_args.wrap(mapping, given, namespace))
+            new_args[position] = new_args[position].with_changes(
+                value=runtime_args.wrap(mapping, given, namespace, overrides))
             runtime_args.request(self.ctx)
             messages.append(f"Trainer(**{code(mapping)}): its 1.x arguments are translated when the script runs "
                             f"({runtime_args.HELPER_NAME}, added to this file)")
