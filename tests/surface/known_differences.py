@@ -47,6 +47,13 @@ BEHAVIOUR = {
     "Fabric precision methods":
         "Fabric's precision classes are the Trainer's (`backward(tensor, model, optimizer, ...)`, "
         "`optimizer_step(optimizer, model, closure)`); Fabric calls them through an adapter",
+    "FSDP on the CPU (extension)":
+        "Trainer/Fabric(strategy='fsdp', accelerator='cpu') runs here (gloo); 2.6.6 refuses it with a ValueError "
+        "('requires a GPU accelerator'). Kept because FSDP on CPU processes is how this project tests sharding",
+    "strategy='dp'":
+        "raises the legacy layer's MisconfigurationException naming `strategy='dp'` and strategy='ddp' (2.6.6 raises "
+        "ValueError 'invalid strategy name'); under LIGHTNING_COMPAT_STRICT=1 it is the unknown-strategy "
+        "MisconfigurationException (not 2.6.6's ValueError)",
     "FSDP and precision plugins":
         "the FSDP strategies accept any precision plugin; 2.6.6 requires FSDPPrecision (TypeError otherwise) and "
         "picks it for Trainer(strategy='fsdp', precision=...)",

@@ -14,25 +14,14 @@ class CPUAccelerator(Accelerator):
 
     @staticmethod
     def parse_devices(devices: Union[int, str, list]) -> int:
-        """CPU ``devices`` is a number of processes: an int >= 1, a digit string, or -1/"auto" for one."""
-        if isinstance(devices, str):
-            devices = devices.strip()
-            if devices in ("auto", "-1"):
-                return 1
-            if not devices.lstrip("-").isdigit():
-                raise MisconfigurationException(
-                    f"`devices={devices!r}` is not valid for the CPU: give a number of processes, e.g. `devices=2`."
-                )
+        """CPU ``devices`` is a number of processes: an int >= 1 or a digit string (as 2.6.6: -1 and lists are not
+        accepted on the CPU)."""
+        if isinstance(devices, str) and devices.strip().isdigit():
             devices = int(devices)
-        if isinstance(devices, (list, tuple)):
-            raise MisconfigurationException(
-                f"`devices={devices!r}`: the CPU accelerator takes a number of processes, not a list of device ids."
-            )
-        if not isinstance(devices, int) or isinstance(devices, bool) or devices == 0 or devices < -1:
-            raise MisconfigurationException(
-                f"`devices={devices!r}` is not valid for the CPU: give a number of processes >= 1 (or -1 / 'auto')."
-            )
-        return 1 if devices == -1 else devices
+        if not isinstance(devices, int) or isinstance(devices, bool) or devices <= 0:
+            raise TypeError(f"`devices` selected with `CPUAccelerator` should be an int > 0 (got `devices={devices!r}`:"
+                            " give the number of processes, e.g. `devices=2`).")
+        return devices
 
     @staticmethod
     def get_parallel_devices(devices: Union[int, str, list]) -> list:

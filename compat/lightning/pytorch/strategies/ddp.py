@@ -132,7 +132,6 @@ class DDPStrategy(ParallelStrategy):
             self._layer_sync = SyncBatchNorm
         if self.cluster_environment is None:
             self.cluster_environment = device_setup.cluster_environment or detect_cluster_environment()
-        self.cluster_environment.validate_settings(num_devices=self.num_processes, num_nodes=self.num_nodes)
         # ranks are known from here on (this process's LOCAL_RANK / NODE_RANK, or rank 0 of a launch still to come),
         # so the Trainer reports them, and rank-zero guards hold, before `fit` as well as during it
         self.set_world_ranks()

@@ -66,14 +66,16 @@ def configure_callbacks(callbacks: Any, enable_checkpointing: bool, enable_progr
     if enable_model_summary:
         from lightning.pytorch.callbacks.model_summary import ModelSummary
 
-        if not any(isinstance(c, ModelSummary) for c in callbacks):
-            progress = next((c for c in callbacks if isinstance(c, ProgressBar)), None)
-            if progress is not None and type(progress).__name__ == "RichProgressBar":
-                from lightning.pytorch.callbacks.rich_model_summary import RichModelSummary
+        given = [type(c) for c in callbacks if isinstance(c, ModelSummary)]
+        if given:
+            rank_zero_info(f"Trainer already configured with model summary callbacks: {given}. Skipping setting a "
+                           "default `ModelSummary` callback.")
+        elif _rich_available():  # as 2.6.6: the rich table whenever rich is installed, whatever the progress bar
+            from lightning.pytorch.callbacks.rich_model_summary import RichModelSummary
 
-                callbacks.append(RichModelSummary())
-            else:
-                callbacks.append(ModelSummary())
+            callbacks.append(RichModelSummary())
+        else:
+            callbacks.append(ModelSummary())
     _check_unique_state_keys(callbacks)
     return reorder_callbacks(callbacks)
 

@@ -135,6 +135,14 @@ def _check_accelerator_available(mapped: dict, kwargs: dict) -> None:
             )
 
 
+def _spelled(name: str, kwargs: dict, facts: Any) -> str:
+    """The arguments a problem is about, as the user wrote them: a device-group problem (reported under the group's
+    first legacy key, or none) names every device argument given, e.g. ``strategy='dp'``."""
+    if not name or name in facts.DEVICE_GROUP:
+        return ", ".join(f"{k}={v!r}" for k, v in kwargs.items() if k in facts.DEVICE_GROUP)
+    return f"{name}={kwargs.get(name)!r}"
+
+
 def translate(kwargs: dict, params: frozenset) -> tuple:
     """Map a 1.x call onto (2.x Trainer kwargs, settings, callbacks to call around __init__). Warns per argument."""
     facts = legacy_facts()
@@ -152,7 +160,7 @@ def translate(kwargs: dict, params: frozenset) -> tuple:
         for name in names.split(","):
             handler = _RUNTIME_HANDLED.get(name)
             if handler is None:
-                raise MisconfigurationException(f"Trainer({name}={kwargs.get(name)!r}) has no 2.x equivalent: "
+                raise MisconfigurationException(f"Trainer({_spelled(name, kwargs, facts)}) has no 2.x equivalent: "
                                                 f"{error.advice}")
             new_kwargs.pop(name, None)
             stored = handler(kwargs[name])

@@ -308,13 +308,16 @@ class Trainer(LegacyTrainerAPI):
 
     @rank_zero_only
     def _log_device_info(self) -> None:
-        cuda_available = torch.cuda.is_available()
-        used = type(self.accelerator).__name__ == "CUDAAccelerator"
-        rank_zero_info(f"GPU available: {cuda_available} (cuda), used: {used}")
+        from lightning.pytorch.accelerators.mps import MPSAccelerator
+
+        # as 2.6.6: the GPU kind is named only when there is one ("GPU available: False, used: False" on a CPU box)
+        gpu_type = " (cuda)" if torch.cuda.is_available() else " (mps)" if MPSAccelerator.is_available() else ""
+        used = type(self.accelerator).__name__ in ("CUDAAccelerator", "MPSAccelerator")
+        rank_zero_info(f"GPU available: {bool(gpu_type)}{gpu_type}, used: {used}")
         rank_zero_info("TPU available: False, using: 0 TPU cores")
-        if cuda_available and not used:
+        if gpu_type and not used:
             rank_zero_warn(
-                "A GPU is available but not used: pass `Trainer(accelerator='gpu')` (or 'auto') to use it.",
+                "GPU available but not used. Pass `Trainer(accelerator='gpu')` (or 'auto') to use it.",
                 category=PossibleUserWarning,
             )
 
@@ -583,7 +586,7 @@ class Trainer(LegacyTrainerAPI):
 
     def _setup_hooks(self, name: str) -> None:
         """``setup`` / ``teardown`` on the datamodule, the callbacks and the module, with the stage."""
-        stage = self.state.fn.value
+        stage = self.state.fn  # the TrainerFn itself, as 2.6.6 passes it (a str enum: `stage == "fit"` holds)
         self.strategy.barrier(f"pre_{name}")
         if self.datamodule is not None:
             self._hooks.call_datamodule(name, stage=stage)

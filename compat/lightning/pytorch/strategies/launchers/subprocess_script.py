@@ -44,6 +44,8 @@ class _SubprocessScriptLauncher(_Launcher):
         return False
 
     def launch(self, function: Callable, *args: Any, trainer: Optional[Any] = None, **kwargs: Any) -> Any:
+        # checked when the run starts, not when the Trainer is built (as 2.6.6: a SLURM mismatch fails `fit`)
+        self.cluster_environment.validate_settings(num_devices=self.num_processes, num_nodes=self.num_nodes)
         if not self.cluster_environment.creates_processes_externally:
             self._call_children_scripts()
             _ChildProcessObserver(os.getpid(), self.procs).start()
