@@ -16,10 +16,18 @@ class DataFetcher:
         self._has_peeked = False
 
     def skip(self, n: int) -> None:
-        """Advance past ``n`` batches (resuming mid-epoch) without running them."""
+        """Advance past ``n`` batches (resuming mid-epoch) without running them. With ``n == 0`` the first batch is
+        pulled now all the same: a sampler draws the epoch's order on the first pull, from the RNG state just
+        restored for it."""
         for _ in range(n):
             next(self.iterator)
             self.fetched += 1
+        if n == 0 and not self._has_peeked:
+            try:
+                self._peeked = next(self.iterator)
+                self._has_peeked = True
+            except StopIteration:
+                self.done = True
 
     def __iter__(self) -> "DataFetcher":
         return self

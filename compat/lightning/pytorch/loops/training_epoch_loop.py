@@ -157,10 +157,12 @@ class _TrainingEpochLoop:
             self._rng_workers_start = {"epoch": self.trainer.current_epoch, "torch": self._rng_epoch_start["torch"],
                                        "generators": self._generators_epoch_start}
         fetcher = DataFetcher(combined_loader, self.trainer.num_training_batches)
-        if mid_epoch:
-            # saved in on_train_batch_start: that batch counts as ready but never trained, so it runs again
-            for tracker in (self.batch_progress.current, self.batch_progress.total):
-                tracker.ready = tracker.started
+        progress = self.batch_progress
+        if mid_epoch and progress.current.ready > progress.current.started:
+            # saved in on_train_batch_start: that batch counts as ready but never trained, so it runs again (the
+            # run's total keeps counting it, as 2.6.6's)
+            progress.current.ready = progress.current.started
+            progress.is_last_batch = False
         if mid_epoch and not self._num_ready_batches_reached():
             fetcher.skip(self.batch_progress.current.ready)
         return fetcher
