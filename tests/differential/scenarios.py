@@ -91,6 +91,10 @@ def normalize(s: dict) -> dict:
         s["interrupt_at"] = None
     if s["interrupt_at"] is None:
         s["interrupt_hook"] = OFF["interrupt_hook"]
+    if s["interrupt_hook"] == "batch_start":
+        # docs/coverage.md "Resuming inside an epoch": 2.6.6 adds one to the step count the loggers use (and the
+        # checkpoints hold) when it resumes from a save made outside on_train_batch_end; we keep the count
+        s["logger"], s["lr_monitor"], s["checkpoint"] = OFF["logger"], OFF["lr_monitor"], OFF["checkpoint"]
     if s["api"] == "1.x" and _validates_inside_accumulation(s):
         # docs/legacy.md "Known differences": 1.9.5 zeroed the gradients accumulated so far when validation began
         s["val_check_interval"] = None

@@ -18,6 +18,9 @@ FOUND = {
     "manual_step_count_spans_epochs": {"manual": True, "checkpoint": "every_n_steps", "max_epochs": 3},
     # a checkpoint saved in on_train_batch_start: the batch it was about to train runs again after the resume
     "resume_from_batch_start": {"interrupt_at": 2, "interrupt_hook": "batch_start"},
+    "resume_from_last_batch_start": {"train_batches": 5, "interrupt_at": 4, "interrupt_hook": "batch_start"},
+    # ... and at an epoch's first batch: the shuffled order is drawn on the first pull, from the epoch-start RNG
+    "resume_from_first_batch_start_shuffled": {"shuffle": "plain", "interrupt_at": 4, "interrupt_hook": "batch_start"},
     # 1.x code: CSVLogger writes hparams.yaml even without hyperparameters, as 1.9.5 did (2.x code: it does not)
     "csv_hparams_file_1x": {"api": "1.x", "logger": "csv"},
     "csv_hparams_file_2x": {"logger": "csv"},

@@ -70,5 +70,7 @@ BEHAVIOUR = {
         "The checkpoint's fit_loop state therefore also holds rng, rng_epoch_start, generators, "
         "generators_epoch_start and rng_workers_start. tests/differential compares a resumed run's values with our "
         "uninterrupted run and its shape (hooks, files, counters) with 2.6.6's, and its generator leaves out an "
-        "interruption in on_train_batch_end before pending work and an interrupted IterableDataset",
+        "interruption in on_train_batch_end before pending work and an interrupted IterableDataset. Resuming "
+        "from a save made outside on_train_batch_end (e.g. on_train_batch_start), 2.6.6 adds one to the step count "
+        "its loggers use; we keep the uninterrupted run's count",
 }
