@@ -2,7 +2,7 @@
 epoch loop (which validates when due), then the epoch-end hooks and epoch-level logging."""
 from typing import Any, Optional
 
-from lightning.fabric.utilities.rank_zero import rank_zero_info
+from lightning.fabric.utilities.rank_zero import rank_zero_debug, rank_zero_info
 from lightning.pytorch.loops.progress import _Progress, _ProcessedTracker
 from lightning.pytorch.loops._restart import _FitRestartStage as RestartStage  # noqa: F401 - public at this path in 2.6.6
 from lightning.pytorch.loops.rng import checkpoint_safe, collect_rng_states
@@ -76,7 +76,7 @@ class _FitLoop:
             rank_zero_info(f"`Trainer.fit` stopped: `max_epochs={self.max_epochs!r}` reached.")
             return True
         if trainer.should_stop and self._can_stop_early:
-            rank_zero_info("`Trainer.fit` stopped: `trainer.should_stop` was set.")
+            rank_zero_debug("`Trainer.fit` stopped: `trainer.should_stop` was set.")  # debug, as in 2.6.6
             return True
         return False
 

@@ -1,7 +1,6 @@
 """Where each stage's dataloaders come from (argument, datamodule or model), how they are checked and prepared
 (samplers, ``overfit_batches``) and how many batches each stage runs (``limit_*_batches``)."""
 import multiprocessing
-import os
 from typing import Any, Optional
 
 import torch
@@ -189,15 +188,33 @@ def _parse_num_batches(stage: RunningStage, length: float, limit: Any) -> float:
 
 
 def _check_num_workers(loader: DataLoader, name: str, trainer: Any) -> None:
-    num_cpus = multiprocessing.cpu_count()
-    if loader.num_workers <= 2 < num_cpus and not getattr(trainer.strategy, "_uses_spawn", False):
-        if name not in trainer._warned_workers:
-            trainer._warned_workers.add(name)
-            rank_zero_warn(
-                f"The '{name}' has {loader.num_workers} worker processes, which may slow training down. This machine "
-                f"has {num_cpus} CPUs: try `DataLoader(..., num_workers={min(num_cpus, os.cpu_count() or 1)})`.",
-                category=PossibleUserWarning,
-            )
+    """2.6.6's dataloader hints (once per loader name and Trainer), keeping the phrases user filters match: spawned
+    workers without ``persistent_workers``; fewer than 2 workers where the CPUs allow more ("does not have many
+    workers"); pinned persistent workers with reloaded loaders."""
+    if name in trainer._warned_workers:
+        return
+    trainer._warned_workers.add(name)
+    from lightning.fabric.utilities.data import suggested_max_num_workers
+
+    upper_bound = suggested_max_num_workers(trainer.num_devices)
+    context = loader.multiprocessing_context
+    start_method = context.get_start_method() if context is not None else multiprocessing.get_start_method()
+    if loader.num_workers > 0 and start_method == "spawn" and not loader.persistent_workers:
+        rank_zero_warn(f"Consider setting `persistent_workers=True` in '{name}': spawned workers are otherwise started "
+                       "anew for every epoch, which is slow.")
+    elif loader.num_workers < 2 and upper_bound > 1:
+        rank_zero_warn(
+            f"The '{name}' does not have many workers which may be a bottleneck ({loader.num_workers} now). This "
+            f"machine can feed more: try `num_workers={upper_bound}` in the `DataLoader`.",
+            category=PossibleUserWarning,
+        )
+    if loader.persistent_workers and loader.pin_memory and trainer.reload_dataloaders_every_n_epochs > 0:
+        rank_zero_warn(
+            "The combination of `DataLoader(pin_memory=True, persistent_workers=True)` and "
+            "`Trainer(reload_dataloaders_every_n_epochs > 0)` can lead to instability in PyTorch "
+            "(https://github.com/pytorch/pytorch/issues/91252): set `pin_memory=False` here.",
+            category=PossibleUserWarning,
+        )
 
 
 def _rebuild_with_sampler(loader: DataLoader, sampler: Any) -> DataLoader:

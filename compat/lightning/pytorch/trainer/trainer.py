@@ -540,6 +540,8 @@ class Trainer(LegacyTrainerAPI):
                 checkpointing.restore_modules_and_callbacks(self, checkpoint)
             checkpointing.restore_training_state(self, checkpoint)
             del checkpoint
+            restored = "Restored all states" if self.state.fn == TrainerFn.FITTING else "Loaded model weights"
+            rank_zero_info(f"{restored} from the checkpoint at {ckpt_path}")
         self.profiler._lightning_module = model  # PyTorchProfiler records module names and reads batch counts
         self.profiler.setup(stage=self.state.fn.value, local_rank=self.local_rank if self.world_size > 1 else None,
                              log_dir=self.log_dir)

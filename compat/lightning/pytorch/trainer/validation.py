@@ -2,6 +2,7 @@
 from typing import Any
 
 from lightning.fabric.utilities.rank_zero import rank_zero_warn
+from lightning.fabric.utilities.warnings import PossibleUserWarning
 from lightning.pytorch.trainer.states import RunningStage, TrainerFn
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
 from lightning.pytorch.utilities.model_helpers import is_overridden
@@ -43,7 +44,8 @@ def _verify_fit(trainer: Any, model: Any) -> None:
     if has_val_loader and not has_val_step:
         rank_zero_warn("You passed in a `val_dataloader` but have no `validation_step`. Skipping val loop.")
     if has_val_step and not has_val_loader:
-        rank_zero_warn("You defined a `validation_step` but have no `val_dataloader`. Skipping val loop.")
+        rank_zero_warn("You defined a `validation_step` but have no `val_dataloader`. Skipping val loop.",
+                       category=PossibleUserWarning)
     if not model.automatic_optimization:
         if trainer.gradient_clip_val is not None and trainer.gradient_clip_val > 0:
             raise MisconfigurationException(
