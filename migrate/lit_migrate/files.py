@@ -65,11 +65,11 @@ def _targets(paths: list[str]) -> Iterator[Target]:
             continue
         path = Path(given)
         try:
-            if path.is_symlink():
-                # a link named on the command line: its own folder is the tree it may point into
-                yield _symlink_target(path, given, path.absolute().parent.resolve(), os.path.dirname(given))
-            elif path.is_dir():
+            if path.is_dir():  # a folder named on the command line is walked, through a symlink too
                 yield from _walk(path.resolve(), path)
+            elif path.is_symlink():
+                # a file link named on the command line: its own folder is the tree it may point into
+                yield _symlink_target(path, given, path.absolute().parent.resolve(), os.path.dirname(given))
             elif not path.exists():
                 yield Target(given, error="no such file or directory")
             else:

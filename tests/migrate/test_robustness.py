@@ -142,6 +142,10 @@ def test_symlinks_stay_links(tmp_path, capsys):
     assert (tree / "sub" / "alias.py").is_symlink() and (tree / "sub" / "real.py").read_text() == MIGRATED
     assert len([t for t in iter_targets([str(tree / "sub" / "alias.py"), str(tree / "sub")])
                 if not t.skipped]) == 1  # one real file, processed once
+    (outside / "target.py").write_text(LEGACY)
+    (tmp_path / "named_link").symlink_to(outside, target_is_directory=True)
+    assert cli.main([str(tmp_path / "named_link"), "-q"]) == cli.EXIT_OK  # a folder named by the user is walked
+    assert (outside / "target.py").read_text() == MIGRATED
 
 
 def test_hard_links_owner_group_and_mode_are_kept(tmp_path):
