@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gc
+import os
+import time
 
 import libcst as cst
 import pytest
 
-from lit_migrate import engine
+from lit_migrate import engine, workers
 
 LEGACY = '''import pytorch_lightning as pl
 
@@ -111,3 +113,40 @@ def test_rule_handlers_are_looked_up_once_per_rule_class():
     first = dict(engine._HANDLERS)
     engine.migrate_source(LEGACY)
     assert set(first) == set(rules) and all(engine._HANDLERS[r] is first[r] for r in rules)
+
+
+def _timed_job(path: str):
+    from lit_migrate.report import FileResult
+
+    start = time.monotonic()
+    time.sleep(0.3)
+    return FileResult(path=path, skipped=f"{os.getpid()} {start} {time.monotonic()}")
+
+
+def test_jobs_run_at_the_same_time_in_as_many_workers():
+    runs = {}
+    for _, result in workers.run_isolated([f"f{i}" for i in range(6)], _timed_job, 3, timeout=None):
+        pid, start, end = result.skipped.split()
+        runs[result.path] = (int(pid), float(start), float(end))
+    assert len({pid for pid, _, _ in runs.values()}) == 3
+    spans = sorted((s, e) for _, s, e in runs.values())
+    overlapping = sum(1 for (s1, e1), (s2, e2) in zip(spans, spans[1:]) if s2 < e1)
+    assert overlapping >= 2  # files ran side by side, not one after another
+
+
+def test_the_command_line_uses_every_core_this_process_may_use_by_default(tmp_path, monkeypatch):
+    from lit_migrate import cli
+
+    for i in range(3):
+        (tmp_path / f"m{i}.py").write_text(LEGACY)
+    asked = []
+    real = cli.run_isolated
+
+    def spy(paths, job, jobs, timeout):
+        asked.append(jobs)
+        return real(paths, job, jobs, timeout)
+
+    monkeypatch.setattr(cli, "run_isolated", spy)
+    cli.main([str(tmp_path), "--check", "-q"])
+    cli.main([str(tmp_path), "--check", "-q", "-j", "2"])
+    assert asked == [len(os.sched_getaffinity(0)), 2]
