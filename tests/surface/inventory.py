@@ -14,6 +14,7 @@ import json
 import sys
 import warnings
 from pathlib import Path
+from typing import Optional
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("lightning.pytorch", "lightning.fabric")
@@ -70,7 +71,24 @@ def percent(pair: list) -> float:
     return round(100.0 * pair[0] / pair[1], 1)
 
 
-def render(results: dict, signature_differences: list) -> str:
+def measure_legacy() -> dict:
+    """pytorch-lightning 1.9.5's public module paths under our ``pytorch_lightning``: how many import, how many fail
+    with an error naming the replacement, and any that fail without one."""
+    paths = json.loads((ROOT / "fixtures" / "inventory" / "pytorch_lightning-1.9.5.json").read_text())["modules"]
+    imported, named, bare = 0, 0, []
+    for path in paths:
+        try:
+            importlib.import_module(path)
+            imported += 1
+        except ImportError as err:
+            if "was removed from Lightning" in str(err):
+                named += 1
+            else:
+                bare.append(path)
+    return {"paths": len(paths), "imported": imported, "named": named, "bare": bare}
+
+
+def render(results: dict, signature_differences: list, legacy: Optional[dict] = None) -> str:
     """docs/coverage.md: per package the figures and the gaps, then every signature difference and known
     difference with its reason (from ``known_differences``)."""
     from tests.surface import known_differences as known
@@ -92,6 +110,11 @@ def render(results: dict, signature_differences: list) -> str:
         modules, names = result["modules"], result["names"]
         lines.append(f"| `{package}` | {modules[0]}/{modules[1]} | {percent(modules)} % | {names[0]}/{names[1]} | "
                      f"{percent(names)} % |")
+    if legacy is not None:
+        lines += ["", f"pytorch-lightning 1.9.5's {legacy['paths']} public module paths under `pytorch_lightning`: "
+                  f"{legacy['imported']} import (aliased to their 2.x home), {legacy['named']} fail with an error "
+                  f"naming the replacement, {len(legacy['bare'])} fail without one"
+                  + (f" ({', '.join(legacy['bare'])})." if legacy["bare"] else ".")]
     for package, result in results.items():
         lines += ["", f"## `{package}`: modules not provided", ""]
         lines += [f"- `{m}` ({err})" for m, err in sorted(result["missing_modules"].items())] or ["(none)"]
@@ -107,8 +130,10 @@ def render(results: dict, signature_differences: list) -> str:
               "its reason, or the signature test fails.", ""]
     lines += [f"- `{key}`: {why}." for key, why in sorted(known.SIGNATURES.items())]
     methods = [d for d in signature_differences if d[0] not in known.SIGNATURES]
-    lines += ["", f"Methods ({len(methods)} differences; the core classes Trainer, LightningModule, "
-              "LightningDataModule, Callback, Fabric have none):", ""]
+    lines += ["", f"Methods: {len(methods)} differences (the core classes Trainer, LightningModule, "
+              "LightningDataModule, Callback and Fabric have none); their kinds are among the behaviour differences "
+              "below.", ""]
+    lines += ["## Behaviour differences", ""]
     lines += [f"- {what}: {why}." for what, why in known.BEHAVIOUR.items()]
     lines += ["", "<details><summary>every method difference</summary>", ""]
     lines += [f"- `{key}`: {what}" for key, what, _, _ in methods]
@@ -122,7 +147,7 @@ def main(argv: list) -> None:
     results = {package: measure(package) for package in PACKAGES}
     differences = [d for package in PACKAGES for d in signatures.differences(package, methods=True)]
     DOC.parent.mkdir(exist_ok=True)
-    DOC.write_text(render(results, differences))
+    DOC.write_text(render(results, differences, measure_legacy()))
     if "--raise-threshold" in argv:
         floor = {p: {"modules": r["modules"][0], "names": r["names"][0]} for p, r in results.items()}
         THRESHOLD.write_text(json.dumps(floor, indent=1) + "\n")
