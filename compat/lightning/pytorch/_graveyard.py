@@ -27,9 +27,10 @@ class _Renamed:
     _new_home = "lightning.pytorch.plugins.precision"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        new = type(self).__mro__[2]
-        rank_zero_deprecation(f"The `{type(self).__name__}` is deprecated. Use `{self._new_home}.{new.__name__}` "
-                              "instead.")
+        mro = type(self).__mro__
+        at = mro.index(_Renamed)  # old name just before it, the 2.x class just after (user subclasses included)
+        rank_zero_deprecation(f"The `{mro[at - 1].__name__}` is deprecated. Use "
+                              f"`{self._new_home}.{mro[at + 1].__name__}` instead.")
         super().__init__(*args, **kwargs)
 
 
@@ -124,9 +125,9 @@ class HPUPrecisionPlugin(_Removed):
     pass
 
 
-def deprecated(name: str) -> type:
-    """The class answering to the old ``name`` (AttributeError when there is none, as for any missing attribute)."""
+def deprecated(name: str, module: str = "lightning.pytorch") -> type:
+    """The class answering to the old ``name`` (the AttributeError of a missing attribute of ``module`` otherwise)."""
     value = globals().get(name)
     if not isinstance(value, type) or name.startswith("_"):
-        raise AttributeError(f"Lightning has no class named {name!r}")
+        raise AttributeError(f"module {module!r} has no attribute {name!r}")
     return value

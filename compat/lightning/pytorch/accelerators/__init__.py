@@ -13,5 +13,5 @@ def __getattr__(name: str):
     if name in ("TPUAccelerator", "HPUAccelerator"):  # removed hardware 2.6.6 still names (see _graveyard)
         from lightning.pytorch import _graveyard
 
-        return _graveyard.deprecated(name)
+        return _graveyard.deprecated(name, __name__)
     return _getattr(name)

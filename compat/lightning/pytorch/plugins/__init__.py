@@ -33,5 +33,5 @@ def __getattr__(name: str):
     if name.endswith("PrecisionPlugin") or name == "HPUCheckpointIO":  # old spellings 2.6.6 keeps (see _graveyard)
         from lightning.pytorch import _graveyard
 
-        return _graveyard.deprecated(name)
+        return _graveyard.deprecated(name, __name__)
     return _getattr(name)

@@ -18,5 +18,5 @@ def __getattr__(name: str):
     if name in ("SingleTPUStrategy", "HPUParallelStrategy", "SingleHPUStrategy"):  # see _graveyard
         from lightning.pytorch import _graveyard
 
-        return _graveyard.deprecated(name)
+        return _graveyard.deprecated(name, __name__)
     return _getattr(name)

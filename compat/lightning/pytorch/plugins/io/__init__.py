@@ -14,5 +14,5 @@ def __getattr__(name: str):
     if name == "HPUCheckpointIO":  # removed; see _graveyard
         from lightning.pytorch import _graveyard
 
-        return _graveyard.deprecated(name)
+        return _graveyard.deprecated(name, __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

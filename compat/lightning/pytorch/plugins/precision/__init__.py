@@ -16,5 +16,5 @@ def __getattr__(name: str):
     if name.endswith("PrecisionPlugin"):
         from lightning.pytorch import _graveyard
 
-        return _graveyard.deprecated(name)
+        return _graveyard.deprecated(name, __name__)
     return _getattr(name)
