@@ -12,6 +12,8 @@ import torch
 from torch import Tensor
 from torch.optim import LBFGS, Optimizer
 
+from lightning.pytorch.utilities.enums import GradClipAlgorithmType  # a str enum: equal to "norm"
+
 
 _NO_CONTEXT = contextlib.nullcontext()
 
@@ -96,7 +98,8 @@ class Precision:
         return optimizer.step(closure=partial(self._wrap_closure, model, optimizer, closure), **kwargs)
 
     # ------------------------------------------------------------ clipping
-    def clip_gradients(self, optimizer: Optimizer, clip_val: float = 0.0, gradient_clip_algorithm: str = "norm") -> None:
+    def clip_gradients(self, optimizer: Optimizer, clip_val: float = 0.0,
+                       gradient_clip_algorithm: str = GradClipAlgorithmType.NORM) -> None:
         if clip_val <= 0:
             return
         params = [p for group in optimizer.param_groups for p in group["params"]]
