@@ -89,6 +89,11 @@ def normalize(s: dict) -> dict:
     if s["interrupt_at"] is not None and s["interrupt_hook"] == "batch_end" and _work_pending(s):
         # docs/coverage.md "Resuming": we run the validation / epoch end that the saving batch had still to trigger
         s["interrupt_at"] = None
+    steered_by_train_epoch_value = s["scheduler"] == "plateau" or (s["early_stopping"] and not s["val_loaders"])
+    if s["interrupt_at"] is not None and steered_by_train_epoch_value:
+        # docs/coverage.md "Resuming inside an epoch": the epoch's training aggregates logged before the save are not
+        # in the checkpoint, so a plateau scheduler / early stopping watching one may decide otherwise after a resume
+        s["interrupt_at"] = None
     if s["interrupt_at"] is None:
         s["interrupt_hook"] = OFF["interrupt_hook"]
     if s["interrupt_hook"] == "batch_start":

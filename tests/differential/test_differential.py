@@ -8,6 +8,7 @@ divergence fails the shard with, per kind of divergence, the smallest scenario t
 """
 from __future__ import annotations
 
+import json
 import os
 import random
 import time
@@ -50,14 +51,15 @@ def test_scenarios_match_the_real_package(api, seeds, record_property):
         print(f"{api} seeds {seeds[0]}..{seeds[-1]}: {len(results)} scenarios, {len(divergent)} divergences")
         if not divergent:
             return
-        reduced, seen, deadline = [], set(), time.monotonic() + REDUCE_BUDGET_S
-        for result in divergent:
-            if result.signature in seen:
+        reduced, tried, shown, deadline = [], set(), set(), time.monotonic() + REDUCE_BUDGET_S
+        for result in divergent:  # one reduction per kind of divergence; equal smallest scenarios shown once
+            if result.signature in tried:
                 continue
-            seen.add(result.signature)
+            tried.add(result.signature)
             smallest = harness.reduce(result) if time.monotonic() < deadline else result
-            if smallest is result or smallest.signature not in seen:
-                seen.add(smallest.signature)
+            key = json.dumps(smallest.scenario, sort_keys=True)
+            if key not in shown:
+                shown.add(key)
                 reduced.append(report(smallest))
     where = "; ".join(f"seed {r.scenario['seed']}: {', '.join(r.signature)}" for r in divergent)
     pytest.fail(
