@@ -54,7 +54,6 @@ FEATURES: dict[str, list] = {
     "interrupt_hook": ["batch_end", "batch_start"],
 }
 OFF = {name: choices[0] for name, choices in FEATURES.items()}
-CORE = ("seed", "api")  # not features: never dropped by the reducer
 
 
 def normalize(s: dict) -> dict:
@@ -84,10 +83,11 @@ def normalize(s: dict) -> dict:
         # docs/legacy.md "Known differences": 1.9.5 restarts the epoch's hooks and replays the batch it saved in
         s["interrupt_at"] = None
     if s["interrupt_at"] is not None and s["iterable"]:
-        # docs/coverage.md "Resuming": 2.6.6 replays a whole stream after a mid-epoch resume, we continue it
+        # docs/coverage.md "Resuming inside an epoch": 2.6.6 replays a whole stream, we continue it
         s["interrupt_at"] = None
     if s["interrupt_at"] is not None and s["interrupt_hook"] == "batch_end" and _work_pending(s):
-        # docs/coverage.md "Resuming": we run the validation / epoch end that the saving batch had still to trigger
+        # docs/coverage.md "Resuming inside an epoch": we run the validation / epoch end still due after the
+        # saving batch; 2.6.6 skips it
         s["interrupt_at"] = None
     steered_by_train_epoch_value = s["scheduler"] == "plateau" or (s["early_stopping"] and not s["val_loaders"])
     if s["interrupt_at"] is not None and steered_by_train_epoch_value:
@@ -103,8 +103,6 @@ def normalize(s: dict) -> dict:
     if s["api"] == "1.x" and _validates_inside_accumulation(s):
         # docs/legacy.md "Known differences": 1.9.5 zeroed the gradients accumulated so far when validation began
         s["val_check_interval"] = None
-    if s["api"] == "1.x" and s["precision"] == "64":
-        pass  # 1.9.5 takes precision=64 as well
     return s
 
 
