@@ -192,8 +192,8 @@ class TrainerArgsRule(Rule):
 
     def _follow(self, call: cst.Call, value: cst.BaseExpression, explicit: set[str | None],
                 default_device: bool) -> bool:
-        if not isinstance(value, cst.Name):
-            return False
+        if not isinstance(value, cst.Name) or not self.ctx.statement_stack:
+            return False  # not a name, or a call built after the walk (from_argparse_args): nothing to rewrite then
         name = value.value
         scope = next((s for s in reversed(self._scopes) if s.writes(name) is not None), None)
         writes = scope.writes(name) if scope is not None else None
