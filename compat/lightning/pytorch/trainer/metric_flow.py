@@ -24,7 +24,8 @@ class MetricFlow:
         self._epoch_end_1x = False
 
     def reset_metrics(self) -> None:
-        """A new run (or the sanity check) starts: the dictionaries start empty."""
+        """A new run (or the sanity check) starts: the dictionaries start empty, and the module's code (1.x or 2.x)
+        decides how they are read."""
         module = self.trainer.lightning_module
         if module is not None:
             from lightning.pytorch.trainer.legacy_hooks import written_for_1x
