@@ -114,10 +114,14 @@ def test_trainer_picks_the_launcher_and_environment(restore_environ, monkeypatch
 def test_torchrun_with_a_different_world_size_is_refused(restore_environ, monkeypatch):
     import lightning as L
 
-    monkeypatch.setenv("TORCHELASTIC_RUN_ID", "x")
-    monkeypatch.setenv("WORLD_SIZE", "3")
+    from lightning.pytorch.demos.boring_classes import BoringModel
+
+    for name, value in {"TORCHELASTIC_RUN_ID": "x", "WORLD_SIZE": "3", "RANK": "0", "LOCAL_RANK": "0"}.items():
+        monkeypatch.setenv(name, value)  # what torchrun sets in each process
+    # as in 2.6.6 the Trainer is built, and the launch at `fit` refuses the mismatch
+    trainer = L.Trainer(accelerator="cpu", devices=2, strategy="ddp", logger=False)
     with pytest.raises(ValueError, match=r"devices=2.*num_nodes=1.*3"):
-        L.Trainer(accelerator="cpu", devices=2, strategy="ddp", logger=False)
+        trainer.fit(BoringModel())
 
 
 def _slurm_rank(local_rank: int, train_module, root) -> None:
