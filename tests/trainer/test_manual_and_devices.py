@@ -73,9 +73,11 @@ def test_cpu_resolution(accelerator):
     assert t.strategy.root_device == torch.device("cpu")
 
 
-@pytest.mark.parametrize("devices", [0, "0", [0], "x"])
-def test_bad_cpu_devices(devices):
-    with pytest.raises(MisconfigurationException):
+@pytest.mark.parametrize(("devices", "error"), [(0, MisconfigurationException), ("0", MisconfigurationException),
+                                                ([0], TypeError), ("x", TypeError), (-1, TypeError)])
+def test_bad_cpu_devices(devices, error):
+    # as 2.6.6: zero devices is a configuration error; anything but a positive count is the CPU's TypeError
+    with pytest.raises(error):
         L.Trainer(accelerator="cpu", devices=devices, logger=False)
 
 
