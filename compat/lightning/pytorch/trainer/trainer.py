@@ -615,7 +615,8 @@ class Trainer(LegacyTrainerAPI):
             return self.predict_loop.run()
         from lightning.pytorch.utilities.seed import isolate_rng
 
-        if not resuming_fit_loop:  # as 2.6.6: a resumed loop state is not disturbed by a sanity check
+        # as 2.6.6: a loop state restored inside an epoch is not disturbed by a sanity check
+        if not (resuming_fit_loop and self.fit_loop._restored_mid_epoch()):
             with isolate_rng():
                 self._run_sanity_check()
         with torch.autograd.set_detect_anomaly(self._detect_anomaly):
