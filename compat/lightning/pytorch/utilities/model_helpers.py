@@ -1,4 +1,5 @@
 """Questions about a user's model class: which hooks it overrides."""
+import sys
 from functools import partial
 from typing import Any, Optional
 
@@ -15,19 +16,28 @@ def is_overridden(method_name: str, instance: Optional[object] = None, parent: O
         parent = _lightning_base(instance)
         if parent is None:
             raise ValueError("Expected a parent")
-    instance_attr = getattr(instance, method_name, None)
+    instance_attr = _unwrapped(getattr(instance, method_name, None))
     if instance_attr is None:
         return False
-    if isinstance(instance_attr, partial):  # e.g. a hook wrapped with functools.partial
-        instance_attr = instance_attr.func
-    code = getattr(getattr(instance_attr, "__func__", instance_attr), "__code__", None)
     parent_attr = getattr(parent, method_name, None)
     if parent_attr is None:
-        return True  # defined only by the child
-    parent_code = getattr(parent_attr, "__code__", None)
-    if hasattr(instance_attr, "__wrapped__") and code is None:
-        return True
-    return code is not parent_code
+        return True  # defined only by the child (a 1.x hook 2.x no longer declares)
+    parent_attr = getattr(parent_attr, "__wrapped__", parent_attr)
+    return getattr(instance_attr, "__code__", None) is not getattr(parent_attr, "__code__", None)
+
+
+def _unwrapped(attr: Any) -> Any:
+    """What a hook attribute really runs: through ``functools.wraps`` wrappers (so a recording or profiling wrapper
+    around the base hook does not count as an override), ``Mock(wraps=...)`` and ``functools.partial``."""
+    if attr is None:
+        return None
+    attr = getattr(attr, "__wrapped__", attr)
+    mock = sys.modules.get("unittest.mock")  # no Mock exists unless something imported it (kept out of start-up)
+    if mock is not None and isinstance(attr, mock.Mock):
+        return attr._mock_wraps
+    if isinstance(attr, partial):
+        return attr.func
+    return attr
 
 
 def _lightning_base(instance: Any) -> Optional[type]:
