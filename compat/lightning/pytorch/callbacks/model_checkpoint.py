@@ -6,19 +6,16 @@ Paths restored from a checkpoint are data, not authority: a file is only deleted
 run, or when it is a ``.ckpt`` file that resolves inside ``dirpath`` (see :meth:`ModelCheckpoint._may_delete`).
 File names, the order of saves and the stored state match Lightning 2.x for the same run and metrics; a
 ``ModelCheckpoint`` made by 1.x code follows pytorch-lightning 1.9.5's file rules instead (see
-:func:`_made_by_1x_code`).
+:func:`lightning.pytorch.utilities.legacy.made_by_1x_code`).
 """
-import functools
 import logging
 import os
 import re
 import shutil
-import sys
 import time
 from copy import deepcopy
 from datetime import timedelta
 from pathlib import Path
-from types import ModuleType
 from typing import Any, Dict, Literal, Optional, Set, Union
 from weakref import proxy
 
@@ -29,6 +26,7 @@ from lightning.fabric.utilities.rank_zero import WarningCache, rank_zero_info, r
 from lightning.fabric.utilities.exceptions import MisconfigurationException
 from lightning.pytorch.callbacks.checkpoint import Checkpoint
 from lightning.pytorch.trainer.legacy_args import accepts_legacy_constructor_arguments
+from lightning.pytorch.utilities.legacy import made_by_1x_code
 from lightning.pytorch.utilities.types import STEP_OUTPUT  # noqa: F401 - public at this path in 2.6.6
 
 log = logging.getLogger("lightning.pytorch")
@@ -99,7 +97,9 @@ class ModelCheckpoint(Checkpoint):
         self.auto_insert_metric_name = auto_insert_metric_name
         self._save_on_train_epoch_end = save_on_train_epoch_end
         self._enable_version_counter = enable_version_counter
-        self._1x_file_rules = _made_by_1x_code()
+        # 1.x users rely on 1.9.5's file rules: a taken fixed name gets -v1, -v2 ... (2.x overwrites its own file),
+        # and last is written at every epoch-end check (2.x: when a top-k file was written, and at train end)
+        self._1x_file_rules = made_by_1x_code()
 
         # what has been saved so far (the state_dict holds the public part)
         self.current_score: Optional[Tensor] = None
@@ -581,63 +581,6 @@ class ModelCheckpoint(Checkpoint):
             yaml.dump({path: float(score) for path, score in self.best_k_models.items()}, fp)
 
 
-def _made_by_1x_code() -> bool:
-    """Whether the code creating this ``ModelCheckpoint`` is 1.x code.
-
-    One class serves both namespaces, so the caller tells: the nearest frame outside this package (the user's
-    function, or their subclass's ``__init__``) is looked at, its local names first, then its module's globals; the
-    first of the two that holds a module of either namespace decides, and it is 1.x code when that includes the
-    ``pytorch_lightning`` package or one of its modules (``import pytorch_lightning as pl``, or a function that was
-    given it), or, when neither is in sight, whose source file imports from ``pytorch_lightning``. Such a checkpoint
-    callback keeps pytorch-lightning 1.9.5's file rules, which 1.x users rely on: a
-    file name that is already taken gets ``-v1``, ``-v2`` ... (2.x overwrites the file it wrote before), and
-    ``last`` is written at every epoch-end check (2.x: only when a top-k file was written, and at the end of
-    training). ``LIGHTNING_COMPAT_STRICT=1`` means "behave like real 2.x": never the 1.x rules.
-    """
-    from lightning.pytorch.utilities.legacy import strict_mode
-
-    if strict_mode():
-        return False
-    frame = sys._getframe(2)
-    while frame is not None and frame.f_globals.get("__name__", "").partition(".")[0] in _OUR_ROOTS:
-        frame = frame.f_back
-    if frame is None:
-        return False
-    for scope in (frame.f_locals, frame.f_globals):
-        roots = {_namespace_root(value) for value in list(scope.values())}
-        if "pytorch_lightning" in roots:
-            return True
-        if "lightning" in roots:
-            return False
-    # no module object in sight (`from pytorch_lightning.callbacks import ModelCheckpoint` binds only the class):
-    # the caller's source file says which namespace it imports from
-    filename = frame.f_globals.get("__file__")
-    return bool(filename) and _source_imports_1x(filename)
-
-
-_IMPORTS_1X = re.compile(r"^[ \t]*(?:from|import)[ \t]+pytorch_lightning\b", re.MULTILINE)
-
-
-@functools.lru_cache(maxsize=None)
-def _source_imports_1x(filename: str) -> bool:
-    """Whether a module's source has an ``import pytorch_lightning...`` / ``from pytorch_lightning... import`` line
-    (read once per file and process)."""
-    try:
-        with open(filename, encoding="utf-8", errors="replace") as f:
-            return _IMPORTS_1X.search(f.read()) is not None
-    except OSError:
-        return False
-
-
-_OUR_ROOTS = ("lightning", "pytorch_lightning")
-
-
-def _namespace_root(value: Any) -> Optional[str]:
-    """``"lightning"`` / ``"pytorch_lightning"`` for a module of that package tree, else None."""
-    if not isinstance(value, ModuleType):
-        return None
-    root = getattr(value, "__name__", "").partition(".")[0]
-    return root if root in _OUR_ROOTS else None
 
 
 def _normalized(path: Any) -> str:

@@ -117,10 +117,10 @@ class CSVLogger(_VersionedDirs, Logger):
         self._prefix = prefix
         self._flush_logs_every_n_steps = flush_logs_every_n_steps
         self._experiment: Optional[ExperimentWriter] = None
-        from lightning.pytorch.callbacks.model_checkpoint import _made_by_1x_code
+        from lightning.pytorch.utilities.legacy import made_by_1x_code
 
         # 1.9.5 wrote hparams.yaml at every save, also with no hyperparameters ("{}"); 1.x code keeps that file
-        self._hparams_file_always = _made_by_1x_code()
+        self._hparams_file_always = made_by_1x_code()
 
     @property
     def log_dir(self) -> str:

@@ -59,9 +59,9 @@ _NONE_WAS_DEFAULT = ("accelerator", "devices", "strategy")
 def _none_written_by_1x_code(kwargs: dict) -> bool:
     if not any(name in kwargs and kwargs[name] is None for name in _NONE_WAS_DEFAULT):
         return False
-    from lightning.pytorch.callbacks.model_checkpoint import _made_by_1x_code  # the caller decides, as there
+    from lightning.pytorch.utilities.legacy import made_by_1x_code  # the caller decides
 
-    return _made_by_1x_code()
+    return made_by_1x_code()
 
 
 def _is_legacy_call(kwargs: dict, params: frozenset) -> bool:

@@ -14,18 +14,16 @@ callback uses a 1.x hook (migration-table C.1, C.2, C.5), this module gives it i
 Each use warns once; ``LIGHTNING_COMPAT_STRICT=1`` leaves Lightning 2.x's own reaction (``NotImplementedError`` for the
 epoch-end hooks, ``TypeError`` for old signatures, silence for removed hooks).
 """
-import functools
 import inspect
-import re
 import sys
 import weakref
-from types import ModuleType
 from typing import Any, Callable, Optional
 
 import torch
 
 from lightning.pytorch.callbacks.callback import Callback
-from lightning.pytorch.utilities.legacy import legacy_facts, legacy_usage, strict_mode
+from lightning.pytorch.utilities.legacy import (NAMESPACES, legacy_facts, legacy_usage, namespace_in_scope,
+                                                source_namespaces, strict_mode)
 from lightning.pytorch.utilities.model_helpers import is_overridden
 
 _OPT_IDX = ("optimizer_idx", "opt_idx")
@@ -91,7 +89,6 @@ def supports_multiple_optimizers(model: Any) -> bool:
 
 
 # ------------------------------------------------------------------------------------------------ 1.x code
-_NAMESPACES = ("lightning", "pytorch_lightning")
 
 
 def written_for_1x(obj: Any) -> bool:
@@ -116,31 +113,15 @@ _VERDICTS: "weakref.WeakKeyDictionary[type, bool]" = weakref.WeakKeyDictionary()
 def _class_written_for_1x(cls: type) -> bool:
     for klass in cls.__mro__:
         module = sys.modules.get(klass.__module__)
-        if module is None or klass.__module__.partition(".")[0] in _NAMESPACES + ("builtins", "torch"):
+        if module is None or klass.__module__.partition(".")[0] in NAMESPACES + ("builtins", "torch"):
             continue
-        roots = {getattr(value, "__name__", "").partition(".")[0] for value in list(vars(module).values())
-                 if isinstance(value, ModuleType)}
-        if "pytorch_lightning" in roots:
-            return True
-        if "lightning" in roots:
-            return False
-        imported = _source_namespaces(getattr(module, "__file__", None) or "")
+        namespace = namespace_in_scope(list(vars(module).values()))
+        if namespace is not None:
+            return namespace == "pytorch_lightning"
+        imported = source_namespaces(getattr(module, "__file__", None) or "")
         if imported:
             return "pytorch_lightning" in imported
     return False
-
-
-_IMPORT_LINE = re.compile(r"^[ \t]*(?:from|import)[ \t]+(pytorch_lightning|lightning)\b", re.MULTILINE)
-
-
-@functools.lru_cache(maxsize=None)
-def _source_namespaces(filename: str) -> frozenset:
-    """The namespaces (``lightning`` / ``pytorch_lightning``) a source file has import lines for."""
-    try:
-        with open(filename, encoding="utf-8", errors="replace") as f:
-            return frozenset(_IMPORT_LINE.findall(f.read()))
-    except OSError:
-        return frozenset()
 
 
 def _defined(obj: Any, name: str, parent: Optional[type] = None) -> bool:
