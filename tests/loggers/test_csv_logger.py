@@ -36,7 +36,7 @@ def test_reusing_a_version_folder_warns_and_replaces_metrics(tmp_path):
     first.log_metrics({"old": 1.0}, step=0)
     first.save()
     second = CSVLogger(tmp_path, version=0)
-    with pytest.warns(UserWarning, match="not empty"):
+    with pytest.warns(UserWarning, match="Experiment logs directory .* exists and is not empty"):
         second.log_metrics({"new": 2.0}, step=0)
     second.save()
     assert _rows(os.path.join(second.log_dir, "metrics.csv")) == [{"new": "2.0", "step": "0"}]

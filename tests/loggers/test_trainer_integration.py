@@ -134,3 +134,31 @@ def test_log_graph_during_fit(tmp_path):
     acc = EventAccumulator(logger.log_dir)
     acc.Reload()
     assert acc.Tags()["graph"] is True
+
+
+def test_module_and_datamodule_hparams_that_disagree_fail_with_the_merge_phrase(tmp_path):
+    # the key phrase is 2.6.6's ("Error while merging hparams"), which user code matches on
+    class Module(L.LightningModule):
+        def __init__(self, lr):
+            super().__init__()
+            self.save_hyperparameters()
+            self.layer = nn.Linear(2, 1)
+
+        def training_step(self, batch, batch_idx):
+            return self.layer(batch[0]).sum()
+
+        def configure_optimizers(self):
+            return torch.optim.SGD(self.parameters(), lr=0.1)
+
+    class Data(L.LightningDataModule):
+        def __init__(self, lr):
+            super().__init__()
+            self.save_hyperparameters()
+
+        def train_dataloader(self):
+            return DataLoader(TensorDataset(torch.ones(2, 2)), batch_size=1)
+
+    trainer = L.Trainer(default_root_dir=tmp_path, logger=CSVLogger(tmp_path), max_steps=1, enable_progress_bar=False,
+                        enable_model_summary=False, enable_checkpointing=False)
+    with pytest.raises(RuntimeError, match=r"Error while merging hparams.*\['lr'\]"):
+        trainer.fit(Module(lr=0.1), Data(lr=0.2))

@@ -78,7 +78,7 @@ class ExperimentWriter:
     def _warn_if_reusing_log_dir(self) -> None:
         if os.path.isdir(self.log_dir) and os.listdir(self.log_dir):
             rank_zero_warn(
-                f"The log directory {self.log_dir} already exists and is not empty; its metrics.csv is replaced by"
+                f"Experiment logs directory {self.log_dir} exists and is not empty; its metrics.csv is replaced by"
                 " this run's. Pass a new `version` to keep the old one."
             )
             if os.path.isfile(self.metrics_file_path):
@@ -117,10 +117,10 @@ class CSVLogger(_VersionedDirs, Logger):
         self._prefix = prefix
         self._flush_logs_every_n_steps = flush_logs_every_n_steps
         self._experiment: Optional[ExperimentWriter] = None
-        from lightning.pytorch.utilities.legacy import made_by_1x_code
+        from lightning.pytorch import _extensions
 
         # 1.9.5 wrote hparams.yaml at every save, also with no hyperparameters ("{}"); 1.x code keeps that file
-        self._hparams_file_always = made_by_1x_code()
+        self._hparams_file_always = _extensions.made_by_1x_code()
 
     @property
     def log_dir(self) -> str:

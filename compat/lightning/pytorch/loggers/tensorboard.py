@@ -148,15 +148,15 @@ class TensorBoardLogger(_VersionedDirs, Logger):
             input_array = getattr(model, "example_input_array", None)
         if input_array is None:
             rank_zero_warn(
-                "TensorBoardLogger(log_graph=True) skipped the graph: set `self.example_input_array` in your"
-                " LightningModule or pass `input_array`."
+                "Could not log computational graph to TensorBoard: The `model.example_input_array` attribute"
+                " was not given. Set `self.example_input_array` in your LightningModule or pass `input_array`."
             )
             return
         if not isinstance(input_array, (Tensor, tuple)):
             rank_zero_warn(
-                f"TensorBoardLogger(log_graph=True) skipped the graph: the example input is a"
-                f" {type(input_array).__name__}, which cannot be traced; make it a tensor or a tuple of the"
-                " positional arguments of `forward`."
+                f"Could not log computational graph to TensorBoard: the example input is a"
+                f" {type(input_array).__name__}, which can't be traced by TensorBoard; make it a tensor or a tuple"
+                " of the positional arguments of `forward`."
             )
             return
         from lightning.pytorch.utilities.model_summary.model_summary import _example_input_on_device

@@ -105,7 +105,7 @@ def _log_hyperparams(trainer: Any) -> None:
         ]
         if clashing:
             raise RuntimeError(
-                f"Cannot merge the hyperparameters to log: {clashing} are saved by both the LightningModule and the"
+                f"Error while merging hparams to log: {clashing} are saved by both the LightningModule and the"
                 " LightningDataModule with different values. Rename one of them or save the same value in both."
             )
         hparams = {**module_hparams, **datamodule_hparams}
