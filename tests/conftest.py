@@ -15,7 +15,7 @@ def _isolated_run(monkeypatch, tmp_path):
     """No inherited strict mode, and a fresh working directory: `Trainer()` writes `lightning_logs/` (and
     callbacks their files) under the cwd, which must never be the repository."""
     from lightning.fabric.utilities.rank_zero import rank_zero_only
-    from lightning.pytorch.utilities import legacy
+    from lightning.pytorch._legacy import usage as legacy
 
     monkeypatch.delenv("LIGHTNING_COMPAT_STRICT", raising=False)
     monkeypatch.chdir(tmp_path)

@@ -33,7 +33,7 @@ __all__ = ["Callback", "LightningDataModule", "LightningModule", "Trainer", "see
 
 def __getattr__(name: str) -> Any:
     if name == "__version__":  # not cached: strict mode may be switched on later
-        from lightning.pytorch.utilities.legacy import strict_mode
+        from lightning.pytorch._legacy.usage import strict_mode
 
         return importlib.import_module("lightning.__about__").__version__ if strict_mode() else LEGACY_VERSION
     home = _TOP_LEVEL.get(name)

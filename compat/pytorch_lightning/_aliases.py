@@ -43,7 +43,7 @@ def strict_mode() -> bool:
 
 def legacy_usage(*args: Any, **kwargs: Any) -> None:
     # imported on first use: `lightning.pytorch` pulls in torch, which `import pytorch_lightning` alone must not
-    from lightning.pytorch.utilities.legacy import legacy_usage as report
+    from lightning.pytorch._legacy.usage import legacy_usage as report
 
     report(*args, **kwargs)
 

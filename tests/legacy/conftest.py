@@ -12,7 +12,7 @@ sys.path.insert(0, HERE)  # samples.py
 @pytest.fixture(autouse=True)
 def _fresh_legacy_warnings(monkeypatch):
     """Each legacy use warns once per process; tests need to see it every time."""
-    from lightning.pytorch.utilities import legacy
+    from lightning.pytorch._legacy import usage as legacy
 
     monkeypatch.setattr(legacy, "_seen", set())
     monkeypatch.delenv("LIGHTNING_COMPAT_STRICT", raising=False)

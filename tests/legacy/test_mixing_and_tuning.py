@@ -8,7 +8,7 @@ import torch
 
 import lightning as L
 import pytorch_lightning as pl
-from lightning.pytorch.utilities.legacy import LegacyUsageWarning
+from lightning.pytorch._legacy.usage import LegacyUsageWarning
 from models import Tiny, loader, quiet_trainer
 
 

@@ -1,4 +1,4 @@
-"""Table E constructor keywords through ``accepts_legacy_constructor_arguments`` (legacy_args).
+"""Table E constructor keywords through ``accepts_legacy_constructor_arguments`` (_legacy.trainer_args).
 
 The decorator is applied here to the real callback classes (their owners decorate ``__init__`` in place); with it,
 the two ModelCheckpoint fixture scripts end like the real 1.9.5 under the table's mapping.
@@ -7,8 +7,8 @@ the two ModelCheckpoint fixture scripts end like the real 1.9.5 under the table'
 import pytest
 
 from lightning.pytorch.callbacks import EarlyStopping, ModelCheckpoint
-from lightning.pytorch.trainer.legacy_args import accepts_legacy_constructor_arguments
-from lightning.pytorch.utilities.legacy import LegacyUsageWarning
+from lightning.pytorch._legacy.trainer_args import accepts_legacy_constructor_arguments
+from lightning.pytorch._legacy.usage import LegacyUsageWarning
 from lit_migrate import legacy_facts as facts
 from test_fixture_scripts import close_to, expected, run_script
 

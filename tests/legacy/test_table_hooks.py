@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from pytorch_lightning import Callback  # 1.x code: its 1.x hooks get their 1.x meaning
-from lightning.pytorch.utilities.legacy import LegacyUsageWarning
+from lightning.pytorch._legacy.usage import LegacyUsageWarning
 from lit_migrate import legacy_facts as facts
 from models import Tiny, loader, quiet_trainer
 

@@ -11,7 +11,7 @@ import pytest
 
 from tests.legacy.conftest import outcome
 from lightning.pytorch import Trainer
-from lightning.pytorch.utilities.legacy import LegacyUsageWarning
+from lightning.pytorch._legacy.usage import LegacyUsageWarning
 from lit_migrate import legacy_facts as facts
 from models import Tiny, loader, quiet_trainer
 

@@ -13,7 +13,7 @@ import torch
 from tests.legacy.conftest import outcome
 from lightning.pytorch import Trainer
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
-from lightning.pytorch.utilities.legacy import LegacyUsageWarning
+from lightning.pytorch._legacy.usage import LegacyUsageWarning
 from lit_migrate import legacy_facts as facts
 from samples import MAPPED_CHECKS, NO_EQUIVALENT, TRAINER_SAMPLES
 

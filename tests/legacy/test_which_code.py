@@ -4,7 +4,7 @@ import types
 
 import pytest
 
-from lightning.pytorch.trainer.legacy_hooks import written_for_1x
+from lightning.pytorch._legacy.hooks import written_for_1x
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pytest
 # Modules that the 2.x path must not load; each is imported the first time its feature is used.
 DEFERRED = (
     "lit_migrate.legacy_facts",
-    "lightning.pytorch.trainer.legacy_translation",
+    "lightning.pytorch._legacy.trainer_translation",
     "lightning.pytorch.strategies.ddp",
     "lightning.pytorch.strategies.fsdp",
     "lightning.pytorch.strategies.parallel",
@@ -119,7 +119,7 @@ def test_plain_2x_trainer_and_fit_load_no_legacy_table_and_no_distributed_code()
 def test_legacy_trainer_argument_still_loads_the_table_and_warns():
     result = run_fresh("""
         import pytorch_lightning as pl
-        from lightning.pytorch.utilities.legacy import LegacyUsageWarning
+        from lightning.pytorch._legacy.usage import LegacyUsageWarning
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             trainer = pl.Trainer(gpus=0, logger=False, enable_checkpointing=False)
@@ -134,7 +134,7 @@ def test_legacy_trainer_argument_still_loads_the_table_and_warns():
 def test_legacy_value_of_a_2x_argument_still_warns():
     result = run_fresh("""
         import lightning as L
-        from lightning.pytorch.utilities.legacy import LegacyUsageWarning
+        from lightning.pytorch._legacy.usage import LegacyUsageWarning
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             L.Trainer(max_steps=None, logger=False, enable_checkpointing=False)
@@ -147,7 +147,7 @@ def test_legacy_value_of_a_2x_argument_still_warns():
 def test_removed_trainer_attribute_loads_the_table_on_first_read():
     result = run_fresh("""
         import lightning as L
-        from lightning.pytorch.utilities.legacy import LegacyUsageWarning
+        from lightning.pytorch._legacy.usage import LegacyUsageWarning
         trainer = L.Trainer(logger=False, enable_checkpointing=False, accelerator="cpu")
         before_read = "lit_migrate.legacy_facts" in sys.modules
         with warnings.catch_warnings(record=True) as caught:
@@ -258,7 +258,7 @@ def test_value_prefilter_never_misses_what_the_table_calls_legacy():
     import inspect
 
     from lightning.pytorch import Trainer
-    from lightning.pytorch.trainer.legacy_args import _VALUE_MAY_BE_LEGACY
+    from lightning.pytorch._legacy.trainer_args import _VALUE_MAY_BE_LEGACY
     from lit_migrate import legacy_facts as facts
 
     params = [p for p in inspect.signature(Trainer.__init__).parameters if p != "self"]
@@ -273,7 +273,7 @@ def test_value_prefilter_never_misses_what_the_table_calls_legacy():
 
 
 def test_value_prefilter_lets_the_usual_2x_values_through():
-    from lightning.pytorch.trainer.legacy_args import _is_legacy_call
+    from lightning.pytorch._legacy.trainer_args import _is_legacy_call
 
     usual = dict(accelerator="cpu", devices=1, strategy="ddp", precision="bf16-mixed", max_steps=10,
                  accumulate_grad_batches=2, profiler="simple", plugins=None)
@@ -281,7 +281,7 @@ def test_value_prefilter_lets_the_usual_2x_values_through():
 
 
 def test_log_methods_wrapped_are_the_tables():
-    from lightning.pytorch.core.legacy_module import _LOG_METHODS
+    from lightning.pytorch._legacy.module_api import _LOG_METHODS
     from lit_migrate import legacy_facts as facts
 
     assert set(_LOG_METHODS) == set(facts.LOG_METHODS)
@@ -313,7 +313,7 @@ def test_lightnings_own_callbacks_and_modules_define_no_1x_hook():
 
     import lightning.pytorch.callbacks as callbacks
     from lightning.pytorch import Callback, LightningModule
-    from lightning.pytorch.trainer.legacy_hooks import _HANDLED
+    from lightning.pytorch._legacy.hooks import _HANDLED
     from lit_migrate import legacy_facts as facts
 
     demos = importlib.import_module("lightning.pytorch.demos")
@@ -336,7 +336,7 @@ def test_lightnings_own_callbacks_and_modules_define_no_1x_hook():
 def test_a_model_with_a_removed_hook_still_loads_the_table_during_fit():
     result = run_fresh(textwrap.dedent("""
         import lightning as L
-        from lightning.pytorch.utilities.legacy import LegacyUsageWarning
+        from lightning.pytorch._legacy.usage import LegacyUsageWarning
     """) + _TINY_FIT + textwrap.dedent("""
         class Old(Tiny):
             def get_progress_bar_dict(self):

@@ -26,7 +26,7 @@ from torch.optim.lr_scheduler import LRScheduler
 import lightning.pytorch as pl
 from lightning.fabric.utilities.cloud_io import get_filesystem
 from lightning.pytorch import Callback, LightningDataModule, LightningModule, Trainer, seed_everything
-from lightning.pytorch.trainer.legacy_args import accepts_legacy_constructor_arguments
+from lightning.pytorch import _extensions
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
 from lightning.pytorch.utilities.model_helpers import is_overridden
 from lightning.pytorch.utilities.rank_zero import rank_zero_warn
@@ -288,7 +288,7 @@ class LightningCLI:
 
     # 1.x keywords (`auto_registry=`, `seed_everything_default=None`) are translated with a warning, or raise in
     # strict mode, from the table in lit_migrate.legacy_facts
-    @accepts_legacy_constructor_arguments("LightningCLI")
+    @_extensions.constructor_arguments("LightningCLI")
     def __init__(
         self,
         model_class: Optional[Union[type[LightningModule], Callable[..., LightningModule]]] = None,

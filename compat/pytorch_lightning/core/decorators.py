@@ -8,7 +8,7 @@ import functools
 from typing import Any, Callable
 
 from lightning.fabric.utilities.apply_func import move_data_to_device
-from lightning.pytorch.utilities.legacy import legacy_usage
+from lightning.pytorch._legacy.usage import legacy_usage
 from lit_migrate import legacy_facts as _facts
 
 legacy_usage(f"`pytorch_lightning.core.decorators` is a 1.x module: "

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Union
 
 from lightning.pytorch.utilities.combined_loader import CombinedLoader as _CombinedLoader
-from lightning.pytorch.utilities.legacy import legacy_usage
+from lightning.pytorch._legacy.usage import legacy_usage
 from lit_migrate import legacy_facts as _facts
 
 legacy_usage(f"`pytorch_lightning.trainer.supporters` is a 1.x module; in Lightning 2.x it is "

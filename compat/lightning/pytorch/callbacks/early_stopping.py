@@ -9,7 +9,7 @@ from torch import Tensor
 from lightning.fabric.utilities.exceptions import MisconfigurationException
 from lightning.fabric.utilities.rank_zero import rank_zero_warn
 from lightning.pytorch.callbacks.callback import Callback
-from lightning.pytorch.trainer.legacy_args import accepts_legacy_constructor_arguments
+from lightning.pytorch import _extensions
 
 log = logging.getLogger("lightning.pytorch")
 
@@ -46,7 +46,7 @@ class EarlyStopping(Callback):
     mode_dict = {"min": torch.lt, "max": torch.gt}
     order_dict = {"min": "<", "max": ">"}
 
-    @accepts_legacy_constructor_arguments("EarlyStopping")
+    @_extensions.constructor_arguments("EarlyStopping")
     def __init__(
         self,
         monitor: str,

@@ -40,10 +40,10 @@ class LearningRateMonitor(Callback):
         self.lrs: Dict[str, List[float]] = {}
         self.last_momentum_values: Dict[str, Optional[float]] = {}
         self.last_weight_decay_values: Dict[str, Optional[float]] = {}
-        from lightning.pytorch.utilities.legacy import made_by_1x_code
+        from lightning.pytorch import _extensions
 
         # 2.x also puts the rates into callback_metrics; 1.9.5 only sent them to the loggers
-        self._rates_in_callback_metrics = not made_by_1x_code()
+        self._rates_in_callback_metrics = not _extensions.made_by_1x_code()
 
     def on_train_start(self, trainer: Any, pl_module: Any) -> None:
         if not trainer.loggers:

@@ -6,7 +6,7 @@ Paths restored from a checkpoint are data, not authority: a file is only deleted
 run, or when it is a ``.ckpt`` file that resolves inside ``dirpath`` (see :meth:`ModelCheckpoint._may_delete`).
 File names, the order of saves and the stored state match Lightning 2.x for the same run and metrics; a
 ``ModelCheckpoint`` made by 1.x code follows pytorch-lightning 1.9.5's file rules instead (see
-:func:`lightning.pytorch.utilities.legacy.made_by_1x_code`).
+:func:`lightning.pytorch._extensions.made_by_1x_code`).
 """
 import logging
 import os
@@ -25,8 +25,7 @@ from torch import Tensor
 from lightning.fabric.utilities.rank_zero import WarningCache, rank_zero_info, rank_zero_warn
 from lightning.fabric.utilities.exceptions import MisconfigurationException
 from lightning.pytorch.callbacks.checkpoint import Checkpoint
-from lightning.pytorch.trainer.legacy_args import accepts_legacy_constructor_arguments
-from lightning.pytorch.utilities.legacy import made_by_1x_code
+from lightning.pytorch import _extensions
 from lightning.pytorch.utilities.types import STEP_OUTPUT  # noqa: F401 - public at this path in 2.6.6
 
 log = logging.getLogger("lightning.pytorch")
@@ -63,7 +62,7 @@ class ModelCheckpoint(Checkpoint):
     FILE_EXTENSION = ".ckpt"
     STARTING_VERSION = 1
 
-    @accepts_legacy_constructor_arguments("ModelCheckpoint")
+    @_extensions.constructor_arguments("ModelCheckpoint")
     def __init__(
         self,
         dirpath: Optional[_PATH] = None,
@@ -99,7 +98,7 @@ class ModelCheckpoint(Checkpoint):
         self._enable_version_counter = enable_version_counter
         # 1.x users rely on 1.9.5's file rules: a taken fixed name gets -v1, -v2 ... (2.x overwrites its own file),
         # and last is written at every epoch-end check (2.x: when a top-k file was written, and at train end)
-        self._1x_file_rules = made_by_1x_code()
+        self._1x_file_rules = _extensions.made_by_1x_code()
 
         # what has been saved so far (the state_dict holds the public part)
         self.current_score: Optional[Tensor] = None

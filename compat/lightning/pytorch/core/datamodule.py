@@ -6,10 +6,10 @@ from torch.utils.data import DataLoader, Dataset, IterableDataset
 from lightning.fabric.utilities.lazy import decorate_on_first_use
 from lightning.pytorch.core.hooks import DataHooks
 from lightning.pytorch.core.mixins.hparams_mixin import HyperparametersMixin
-from lightning.pytorch.core.legacy_module import LegacyDataModuleAPI
+from lightning.pytorch import _extensions
 
 
-class LightningDataModule(LegacyDataModuleAPI, DataHooks, HyperparametersMixin):
+class LightningDataModule(_extensions.DataModuleAPI, DataHooks, HyperparametersMixin):
     """Subclass it and implement ``prepare_data``, ``setup`` and the ``*_dataloader`` methods you need."""
 
     name: Optional[str] = None

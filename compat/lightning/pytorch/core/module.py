@@ -11,7 +11,7 @@ from torch.optim import Optimizer
 from lightning.fabric.utilities.lazy import decorate_on_first_use
 from lightning.fabric.utilities.rank_zero import WarningCache, rank_zero_warn
 from lightning.pytorch.core.hooks import CheckpointHooks, DataHooks, ModelHooks
-from lightning.pytorch.core.legacy_module import LegacyModuleAPI
+from lightning.pytorch import _extensions
 from lightning.pytorch.core.mixins.hparams_mixin import HyperparametersMixin
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
 from lightning.pytorch.utilities.types import (  # noqa: F401 - public at this path in 2.6.6
@@ -27,7 +27,7 @@ warning_cache = _warning_cache  # public name in 2.6.6
 MODULE_OPTIMIZERS = Union[Optimizer, list]  # what `self.optimizers()` returns (LightningOptimizer wrappers)
 
 
-class LightningModule(LegacyModuleAPI, HyperparametersMixin, ModelHooks, DataHooks, CheckpointHooks, nn.Module):
+class LightningModule(_extensions.ModuleAPI, HyperparametersMixin, ModelHooks, DataHooks, CheckpointHooks, nn.Module):
     """Organise a PyTorch model: ``training_step``, ``configure_optimizers`` and optional eval/predict steps."""
 
     __jit_unused_properties__: list = [

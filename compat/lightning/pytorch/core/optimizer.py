@@ -194,9 +194,9 @@ def _init_optimizers_and_lr_schedulers(model: Any, call_hook: Callable) -> tuple
                 f"`configure_optimizers` returned {type(opt).__name__}, which is not a `torch.optim.Optimizer`."
             )
     if model.automatic_optimization and len(optimizers) > 1:
-        from lightning.pytorch.trainer.legacy_hooks import supports_multiple_optimizers
+        from lightning.pytorch import _extensions
 
-        if not supports_multiple_optimizers(model):
+        if not _extensions.allows_multiple_optimizers(model):
             raise RuntimeError(
                 "Training with several optimizers needs manual optimization: set `self.automatic_optimization = "
                 "False` in `__init__`, then in `training_step` get them with `opt1, opt2 = self.optimizers()` and "

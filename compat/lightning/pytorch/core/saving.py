@@ -51,9 +51,9 @@ class _restricted_classmethod:
             return bound
         @functools.wraps(bound)
         def from_instance(*args: Any, **kwargs: Any) -> Any:
-            from lightning.pytorch.utilities.legacy import legacy_usage
+            from lightning.pytorch import _extensions
 
-            legacy_usage(
+            _extensions.legacy_usage(
                 f"`{cls.__name__}.{self.method.__name__}` was called on an instance. It returns a NEW object and does"
                 f" not change the instance: write `model = {cls.__name__}.{self.method.__name__}(...)` on the class.",
                 error=TypeError,

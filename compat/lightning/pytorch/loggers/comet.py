@@ -13,7 +13,7 @@ from lightning.fabric.utilities.rank_zero import rank_zero_only
 from lightning.pytorch.loggers._optional import _require
 from lightning.pytorch.loggers.logger import Logger, rank_zero_experiment
 from lightning.pytorch.loggers.utilities import _convert_params
-from lightning.pytorch.trainer.legacy_args import accepts_legacy_constructor_arguments
+from lightning.pytorch import _extensions
 
 comet_experiment = Union["Experiment", "ExistingExperiment", "OfflineExperiment"]  # comet_ml's experiment types
 
@@ -34,7 +34,7 @@ class CometLogger(Logger):
         **kwargs: Passed to ``comet_ml.ExperimentConfig``.
     """
 
-    @accepts_legacy_constructor_arguments("CometLogger")
+    @_extensions.constructor_arguments("CometLogger")
     def __init__(
         self,
         *,

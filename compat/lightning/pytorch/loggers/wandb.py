@@ -21,7 +21,7 @@ from lightning.pytorch.loggers.utilities import (
     _scan_checkpoints,
 )
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
-from lightning.pytorch.trainer.legacy_args import accepts_legacy_constructor_arguments
+from lightning.pytorch import _extensions
 
 _CHECKPOINT_ATTRIBUTES = ("monitor", "mode", "save_last", "save_top_k", "save_weights_only", "_every_n_train_steps")
 
@@ -48,7 +48,7 @@ class WandbLogger(Logger):
 
     LOGGER_JOIN_CHAR = "-"
 
-    @accepts_legacy_constructor_arguments("WandbLogger")
+    @_extensions.constructor_arguments("WandbLogger")
     def __init__(
         self,
         name: Optional[str] = None,

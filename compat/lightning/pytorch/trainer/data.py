@@ -98,7 +98,7 @@ class DataConnector:
             )
         trainer.training = True
         loaders = self._request(RunningStage.TRAINING)
-        # 1.x code may have asked for Trainer(multiple_trainloader_mode="min_size") (legacy_translation keeps it)
+        # 1.x code may have asked for Trainer(multiple_trainloader_mode="min_size") (_legacy.trainer_translation keeps it)
         mode = getattr(trainer._legacy_settings, "multiple_trainloader_mode", None) or "max_size_cycle"
         combined = loaders if isinstance(loaders, CombinedLoader) else CombinedLoader(loaders, mode)
         _check_not_empty_collection(combined, "train_dataloader")

@@ -28,10 +28,9 @@ class MetricFlow:
         decides how they are read."""
         module = self.trainer.lightning_module
         if module is not None:
-            from lightning.pytorch.trainer.legacy_hooks import written_for_1x
-            from lightning.pytorch.utilities.legacy import strict_mode
+            from lightning.pytorch import _extensions
 
-            self._reads_1x = not strict_mode() and written_for_1x(module)
+            self._reads_1x = _extensions.reads_1x_metrics(module)
         self._callback_metrics = {}
         self._logged_metrics = {}
         self._progress_bar_metrics = {}

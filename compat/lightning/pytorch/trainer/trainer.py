@@ -20,8 +20,7 @@ from lightning.fabric.utilities.warnings import PossibleUserWarning
 from lightning.pytorch.callbacks.callback import Callback
 from lightning.pytorch.core.datamodule import LightningDataModule
 from lightning.pytorch.core.module import LightningModule
-from lightning.pytorch.trainer.legacy_api import LegacyTrainerAPI
-from lightning.pytorch.trainer.legacy_args import accepts_legacy_arguments
+from lightning.pytorch import _extensions
 from lightning.pytorch.trainer.states import RunningStage, TrainerFn, TrainerState, TrainerStatus
 from lightning.pytorch.utilities.exceptions import MisconfigurationException, _TunerExitException
 from lightning.pytorch.utilities.model_helpers import is_overridden
@@ -85,10 +84,10 @@ def _val_check_interval(value: Optional[Union[int, float]], every_n_epoch: Optio
     )
 
 
-class Trainer(LegacyTrainerAPI):
+class Trainer(_extensions.TrainerAPI):
     """Automates the training loop: devices, precision, logging, checkpointing, callbacks."""
 
-    @accepts_legacy_arguments
+    @_extensions.trainer_arguments
     def __init__(
         self,
         *,

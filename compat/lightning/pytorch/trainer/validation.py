@@ -23,9 +23,9 @@ def verify_run_configuration(trainer: Any, model: Any) -> list:
                 "`predict_dataloader` is not defined: pass `dataloaders=` to `trainer.predict`, or implement "
                 "`predict_dataloader()` on the model or datamodule."
             )
-    from lightning.pytorch.trainer.legacy_hooks import legacy_run_callbacks
+    from lightning.pytorch import _extensions
 
-    return legacy_run_callbacks(trainer, model)
+    return _extensions.run_adapters(trainer, model)
 
 
 def _verify_fit(trainer: Any, model: Any) -> None:

@@ -15,7 +15,7 @@ import torch
 from lightning.fabric.utilities.apply_func import apply_to_collection
 from lightning.pytorch.callbacks.progress.progress_bar import ProgressBar
 from lightning.pytorch.callbacks.progress.tqdm_progress import convert_inf
-from lightning.pytorch.trainer.legacy_args import accepts_legacy_constructor_arguments
+from lightning.pytorch import _extensions
 from lightning.pytorch.utilities.types import STEP_OUTPUT  # noqa: F401 - public at this path in 2.6.6
 
 _COLUMN_CLASSES = (
@@ -68,7 +68,7 @@ class RichProgressBar(ProgressBar):
 
     MAX_REDRAWS_PER_S = 10
 
-    @accepts_legacy_constructor_arguments("RichProgressBar")
+    @_extensions.constructor_arguments("RichProgressBar")
     def __init__(
         self,
         refresh_rate: int = 100,

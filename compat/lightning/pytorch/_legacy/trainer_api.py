@@ -10,7 +10,7 @@ import functools
 import os
 from typing import Any, Callable, Optional
 
-from lightning.pytorch.utilities.legacy import keyword_names, legacy_facts, legacy_usage, strict_mode
+from lightning.pytorch._legacy.usage import keyword_names, legacy_facts, legacy_usage, strict_mode
 
 _ENTRY_POINTS = ("fit", "validate", "test", "predict")
 _EVAL_LOADER_PROPERTIES = ("val_dataloaders", "test_dataloaders", "predict_dataloaders")
@@ -198,7 +198,7 @@ def _loader_list_for_legacy(prop: property) -> property:
 
 
 def _argparse() -> Any:
-    import pytorch_lightning.utilities.argparse as helpers
+    from lightning.pytorch._legacy import argparse as helpers
 
     return helpers
 

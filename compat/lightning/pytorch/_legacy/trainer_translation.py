@@ -1,5 +1,5 @@
 """The translation half of the 1.x ``Trainer(...)`` / callback-constructor support: what a call that *does* use a 1.x
-spelling needs (``translate``, the settings a running Trainer keeps, table E of the constructors). ``legacy_args``
+spelling needs (``translate``, the settings a running Trainer keeps, table E of the constructors). ``trainer_args``
 imports it only for such calls, so 2.x code never loads it or the migration table.
 """
 import importlib
@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
-from lightning.pytorch.utilities.legacy import legacy_facts, legacy_usage, strict_mode
+from lightning.pytorch._legacy.usage import legacy_facts, legacy_usage, strict_mode
 
 
 @dataclass
@@ -63,7 +63,7 @@ def _check_amp_level(kwargs: dict) -> None:
 def _drop_none_defaults(kwargs: dict) -> dict:
     """1.x code that writes its defaults out (``accelerator=None``, ``devices=None``, ``strategy=None``) meant "not
     given"; 2.x rejects None there."""
-    from lightning.pytorch.trainer.legacy_args import _NONE_WAS_DEFAULT
+    from lightning.pytorch._legacy.trainer_args import _NONE_WAS_DEFAULT
 
     dropped = [name for name in _NONE_WAS_DEFAULT if name in kwargs and kwargs[name] is None]
     if dropped:

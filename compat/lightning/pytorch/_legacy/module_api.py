@@ -9,7 +9,7 @@ only when a 1.x name is actually used so that 2.x code never pays for the table.
 import functools
 from typing import Any, Callable
 
-from lightning.pytorch.utilities.legacy import keyword_names, legacy_facts, legacy_usage, strict_mode
+from lightning.pytorch._legacy.usage import keyword_names, legacy_facts, legacy_usage, strict_mode
 
 # The methods whose 1.x keywords are accepted (``legacy_facts.LOG_METHODS``; tests check the two agree).
 _LOG_METHODS = ("log", "log_dict")
@@ -203,6 +203,6 @@ def _removed_datamodule_helper(cls: type, name: str) -> None:
 
 
 def _argparse() -> Any:
-    import pytorch_lightning.utilities.argparse as helpers
+    from lightning.pytorch._legacy import argparse as helpers
 
     return helpers

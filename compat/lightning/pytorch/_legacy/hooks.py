@@ -9,7 +9,7 @@ callback uses a 1.x hook (migration-table C.1, C.2, C.5), this module gives it i
 * :class:`LegacyShims`, installed on the hook dispatcher for the run, calls hooks with 1.x signatures
   (``optimizer_idx``, ``dataloader_idx`` without a default, ``on_train_epoch_end(outputs)``, a callback's
   ``on_load_checkpoint(..., callback_state)``) and feeds ``*_step_end`` the step output;
-* several optimizers with ``training_step(..., optimizer_idx)`` run through ``loops.legacy_optimization``.
+* several optimizers with ``training_step(..., optimizer_idx)`` run through ``_legacy.multi_optimizer``.
 
 Each use warns once; ``LIGHTNING_COMPAT_STRICT=1`` leaves Lightning 2.x's own reaction (``NotImplementedError`` for the
 epoch-end hooks, ``TypeError`` for old signatures, silence for removed hooks).
@@ -22,7 +22,7 @@ from typing import Any, Callable, Optional
 import torch
 
 from lightning.pytorch.callbacks.callback import Callback
-from lightning.pytorch.utilities.legacy import (NAMESPACES, legacy_facts, legacy_usage, namespace_in_scope,
+from lightning.pytorch._legacy.usage import (NAMESPACES, legacy_facts, legacy_usage, namespace_in_scope,
                                                 source_namespaces, strict_mode)
 from lightning.pytorch.utilities.model_helpers import is_overridden
 
@@ -538,7 +538,7 @@ def legacy_run_callbacks(trainer: Any, model: Any) -> list:
     if module_1x:
         shims.adapt_module(model)
     if supports_multiple_optimizers(model) and trainer.state.fn.value == "fit":
-        from lightning.pytorch.loops.legacy_optimization import LegacyMultiOptimization
+        from lightning.pytorch._legacy.multi_optimizer import LegacyMultiOptimization
 
         legacy_usage(f"`{type(model).__name__}.training_step` takes `optimizer_idx`: several optimizers in automatic "
                      "optimization were removed in 2.0; use manual optimization (`self.automatic_optimization = "

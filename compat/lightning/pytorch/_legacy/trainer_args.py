@@ -6,14 +6,14 @@ table, ``lit_migrate.legacy_facts`` (migration-table section A); this module onl
 runs, plus what only a running program can do (the tuner flags, ``track_grad_norm``, ``resume_from_checkpoint``).
 
 A call that uses no 1.x spelling goes straight to ``__init__``, deciding that without the table; the translation
-itself lives in ``legacy_translation``, imported for 1.x calls only. Otherwise every legacy argument warns once with a
+itself lives in ``trainer_translation``, imported for 1.x calls only. Otherwise every legacy argument warns once with a
 ``DeprecationWarning`` naming its 2.x spelling; ``LIGHTNING_COMPAT_STRICT=1`` gives the error Lightning 2.x raises.
 """
 import functools
 import inspect
 from typing import Any, Callable
 
-from lightning.pytorch.utilities.legacy import legacy_facts, legacy_usage, strict_mode
+from lightning.pytorch._legacy.usage import legacy_facts, legacy_usage, strict_mode
 
 
 def _trainer_params(init: Callable) -> frozenset:
@@ -59,7 +59,7 @@ _NONE_WAS_DEFAULT = ("accelerator", "devices", "strategy")
 def _none_written_by_1x_code(kwargs: dict) -> bool:
     if not any(name in kwargs and kwargs[name] is None for name in _NONE_WAS_DEFAULT):
         return False
-    from lightning.pytorch.utilities.legacy import made_by_1x_code  # the caller decides
+    from lightning.pytorch._legacy.usage import made_by_1x_code  # the caller decides
 
     return made_by_1x_code()
 
@@ -98,7 +98,7 @@ def accepts_legacy_arguments(init: Callable) -> Callable:
             init(self, **kwargs)
             _call_removed_init_hooks(kwargs.get("callbacks"), "on_init_end", self)
             return
-        from lightning.pytorch.trainer import legacy_translation as translation
+        from lightning.pytorch._legacy import trainer_translation as translation
 
         if strict_mode():
             unknown = next((name for name in kwargs if name not in params), None)
@@ -131,7 +131,7 @@ def accepts_legacy_constructor_arguments(cls_name: str) -> Callable:
         def wrapper(self: Any, *args: Any, **kwargs: Any) -> None:
             if not kwargs:
                 return init(self, *args)
-            from lightning.pytorch.trainer.legacy_translation import translate_constructor_kwargs
+            from lightning.pytorch._legacy.trainer_translation import translate_constructor_kwargs
 
             return init(self, *args, **translate_constructor_kwargs(cls_name, params, kwargs))
 
