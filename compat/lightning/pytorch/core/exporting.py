@@ -10,6 +10,8 @@ from typing import Any, Generator, Optional, Union
 
 import torch
 
+from lightning.pytorch.utilities.model_helpers import imported_class
+
 
 @contextlib.contextmanager
 def _jit_is_scripting(module: Any = None) -> Generator:
@@ -17,8 +19,8 @@ def _jit_is_scripting(module: Any = None) -> Generator:
     module and of its LightningModule children, so the flag is set on the class. Every property the Lightning
     classes define (the legacy layer adds some) is also marked unused for the duration, so TorchScript does not try
     to compile them."""
-    from lightning.pytorch.core.module import LightningModule
-
+    # looked up, not imported: core.module imports this file (a LightningModule exists, so its module is imported)
+    LightningModule = imported_class("lightning.pytorch.core.module", "LightningModule")
     patched = []
     if module is not None:
         for cls in {type(m) for m in module.modules() if isinstance(m, LightningModule)}:

@@ -9,7 +9,7 @@ epoch start and of the save, partial gradient sums of an unfinished accumulation
 import os
 from typing import Any, Optional
 
-import lightning
+from lightning.__about__ import __version__
 from lightning.fabric.utilities.rank_zero import rank_zero_info, rank_zero_warn
 from lightning.pytorch.core.saving import hparams_for_checkpoint
 from lightning.pytorch.trainer.states import TrainerFn
@@ -27,7 +27,7 @@ def build_checkpoint(trainer: Any, weights_only: bool = False) -> dict:
     checkpoint: dict = {
         "epoch": trainer.current_epoch,
         "global_step": trainer.global_step,
-        "pytorch-lightning_version": lightning.__version__,
+        "pytorch-lightning_version": __version__,
         "state_dict": trainer.strategy.lightning_module_state_dict(),
         "loops": loops_state_dict(trainer),
     }

@@ -2,6 +2,8 @@
 compiled (``from_compiled``), and undo it (``to_uncompiled``)."""
 from typing import Any
 
+from lightning.pytorch.utilities.model_helpers import imported_class
+
 _STEP_METHODS = ("forward", "training_step", "validation_step", "test_step", "predict_step")
 
 
@@ -11,15 +13,19 @@ def _optimized_module_type() -> type:
     return OptimizedModule
 
 
+def _is_lightning_module(obj: Any) -> bool:
+    # no import: utilities sit below core, and a LightningModule exists only once core.module is imported
+    base = imported_class("lightning.pytorch.core.module", "LightningModule")
+    return base is not None and isinstance(obj, base)
+
+
 def from_compiled(model: Any) -> Any:
     """The LightningModule inside ``torch.compile(module)``, with forward and the step methods compiled the same way
     (the originals are kept in ``_compiler_ctx`` for ``to_uncompiled``)."""
-    from lightning.pytorch.core.module import LightningModule
-
     if not isinstance(model, _optimized_module_type()):
         raise ValueError(f"`model` is required to be a `OptimizedModule`. Found a `{type(model).__name__}` instead.")
     original = model._orig_mod
-    if not isinstance(original, LightningModule):
+    if not _is_lightning_module(original):
         raise ValueError(
             f"`model` is expected to be a compiled LightningModule. Found a `{type(original).__name__}` instead"
         )
@@ -33,14 +39,12 @@ def from_compiled(model: Any) -> Any:
 
 def to_uncompiled(model: Any) -> Any:
     """The plain LightningModule again, from a compiled wrapper or from the result of ``from_compiled``."""
-    from lightning.pytorch.core.module import LightningModule
-
     if isinstance(model, _optimized_module_type()):
         original = model._orig_mod
-        if not isinstance(original, LightningModule):
+        if not _is_lightning_module(original):
             raise TypeError(f"Unexpected error, the wrapped model should be a LightningModule, found "
                             f"{type(model).__name__}")
-    elif isinstance(model, LightningModule):
+    elif _is_lightning_module(model):
         if model._compiler_ctx is None:
             raise ValueError("`model` is required to be a compiled LightningModule. Found a non-compiled "
                              "LightningModule instead.")

@@ -41,14 +41,23 @@ def _unwrapped(attr: Any) -> Any:
 
 
 def _lightning_base(instance: Any) -> Optional[type]:
-    from lightning.pytorch.callbacks.callback import Callback
-    from lightning.pytorch.core.datamodule import LightningDataModule
-    from lightning.pytorch.core.module import LightningModule
-
-    for base in (LightningModule, LightningDataModule, Callback):
-        if isinstance(instance, base):
+    for module, name in _BASES:
+        base = imported_class(module, name)
+        if base is not None and isinstance(instance, base):
             return base
     return None
+
+
+_BASES = (("lightning.pytorch.core.module", "LightningModule"),
+          ("lightning.pytorch.core.datamodule", "LightningDataModule"),
+          ("lightning.pytorch.callbacks.callback", "Callback"))
+
+
+def imported_class(module: str, name: str) -> Optional[type]:
+    """The class ``module.name`` if its module is imported, else None. Recognising an instance of a class defined in
+    a higher layer needs no import: no instance exists before its class's module is imported."""
+    found = sys.modules.get(module)
+    return getattr(found, name, None) if found is not None else None
 
 
 def get_torchvision_model(model_name: str, **kwargs: Any) -> Any:
