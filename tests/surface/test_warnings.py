@@ -22,7 +22,8 @@ KEY_PHRASES = (
     "`Trainer.fit` stopped", "Seed set to", "`max_epochs` was not set", "Skipping val loop",
     "Restoring states from the checkpoint path at", "Loaded model weights from the checkpoint at",
     "was called without a model", "GPU available", "TPU available", "SystemExit(1)",
-    "Detected KeyboardInterrupt, attempting graceful shutdown",
+    "Detected KeyboardInterrupt, attempting graceful shutdown", "Trying to infer the `batch_size`",
+    "across ranks is zero", "The total number of parameters detected may be inaccurate",
 )
 # messages only the real package prints that are no behaviour of Lightning's API: advertisements, and deprecation
 # notes of its own dependencies

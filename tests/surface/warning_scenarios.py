@@ -172,6 +172,30 @@ def scenario_epoch_logging_without_sync_dist(root):
         dist.destroy_process_group()
 
 
+def scenario_ambiguous_batch_size(root):
+    """Tensors of different first dimensions in one batch: the batch size is guessed from the first one."""
+    from lightning.pytorch.utilities.data import extract_batch_size
+
+    extract_batch_size({"a": [torch.zeros(3), torch.zeros(3)], "b": torch.zeros(4, 2)})
+
+
+def scenario_zero_length_loader(root):
+    """A loader that is empty on every process."""
+    from lightning.pytorch.utilities.data import has_len_all_ranks
+
+    trainer = _trainer(root)
+    has_len_all_ranks(_loader(n=0), trainer.strategy)
+
+
+def scenario_summary_of_lazy_model(root):
+    """The model summary of a module with lazy parameters."""
+    from lightning.pytorch.utilities.model_summary import ModelSummary
+
+    model = _model_class()()
+    model.layer = torch.nn.LazyLinear(2)
+    ModelSummary(model).total_parameters
+
+
 SCENARIOS = {name[len("scenario_"):]: fn for name, fn in sorted(globals().items()) if name.startswith("scenario_")}
 
 if __name__ == "__main__":

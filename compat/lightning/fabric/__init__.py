@@ -1,5 +1,8 @@
 """lightning.fabric: devices, precision and strategies for users who keep their own training loop."""
 from lightning.fabric.utilities.seed import seed_everything
+from lightning.fabric.utilities.warnings import _apply_environment
+
+_apply_environment()
 
 __all__ = ["Fabric", "is_wrapped", "seed_everything"]
 

@@ -3,6 +3,7 @@ import logging
 
 from lightning.__about__ import __version__
 from lightning.fabric.utilities.seed import seed_everything
+from lightning.fabric.utilities.warnings import _apply_environment
 from lightning.pytorch.callbacks.callback import Callback
 from lightning.pytorch.core.datamodule import LightningDataModule
 from lightning.pytorch.core.module import LightningModule
@@ -13,6 +14,8 @@ _logger.setLevel(logging.INFO)
 if not logging.getLogger().hasHandlers():
     _logger.addHandler(logging.StreamHandler())
     _logger.propagate = False
+
+_apply_environment()
 
 __all__ = ["Callback", "LightningDataModule", "LightningModule", "Trainer", "__version__", "seed_everything"]
 

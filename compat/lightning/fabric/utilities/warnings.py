@@ -9,3 +9,11 @@ class PossibleUserWarning(UserWarning):
 def disable_possible_user_warnings(module: str = "") -> None:
     """Silence every :class:`PossibleUserWarning`, optionally only those raised from ``module``."""
     warnings.filterwarnings("ignore", category=PossibleUserWarning, module=module)
+
+
+def _apply_environment() -> None:
+    """``POSSIBLE_USER_WARNINGS=0`` (or ``off``) silences them for the whole process, read when lightning is imported."""
+    import os
+
+    if os.environ.get("POSSIBLE_USER_WARNINGS", "").lower() in ("0", "off"):
+        disable_possible_user_warnings()

@@ -35,7 +35,7 @@ def profiler_from_name(name: str) -> Profiler:
     class_name = _BY_NAME.get(name.lower())
     if class_name is None:
         raise MisconfigurationException(
-            f"`Trainer(profiler={name!r})`: when passing a string for `profiler`, it can only be one of "
-            f"{list(_BY_NAME)}; or pass a `Profiler` instance."
+            f"When passing string value for the `profiler` parameter of `Trainer`, it can only be one of "
+            f"{list(_BY_NAME)}; got {name!r}. Or pass a `Profiler` instance."
         )
     return __getattr__(class_name)()

@@ -193,8 +193,8 @@ class PyTorchProfiler(Profiler):
         valid_table_keys = set(inspect.signature(EventList.table).parameters) - {"self", "sort_by", "row_limit"}
         for key in self._table_kwargs:
             if key in ("sort_by", "row_limit"):
-                raise KeyError(f"Found invalid table_kwargs key: {key}. Pass it as the profiler's own argument "
-                               "(`sort_by_key` / `row_limit`).")
+                raise KeyError(f"Found invalid table_kwargs key: {key}. This is already a positional argument of the "
+                               "Profiler (`sort_by_key` / `row_limit`).")
             if key not in valid_table_keys:
                 raise KeyError(f"Found invalid table_kwargs key: {key}. Should be within {valid_table_keys}.")
 

@@ -509,9 +509,9 @@ class Trainer(_extensions.TrainerAPI):
         self.callbacks = merge_model_callbacks(self.callbacks, hooks.call_module("configure_callbacks"))
         extra_callbacks = verify_run_configuration(self, model)
         run_callbacks = self.callbacks + extra_callbacks
+        hooks.profiler = None if type(self.profiler).__name__ == "PassThroughProfiler" else self.profiler
         hooks.resolve(model, self.datamodule, run_callbacks)
         self._run_callbacks = run_callbacks
-        hooks.profiler = None if type(self.profiler).__name__ == "PassThroughProfiler" else self.profiler
         self.strategy.setup_environment()
         self._prepare_data()
         self._setup_hooks("setup")

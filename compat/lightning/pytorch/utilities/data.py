@@ -5,7 +5,7 @@ import torch
 from torch import Tensor
 from torch.utils.data import BatchSampler, DataLoader, IterableDataset, Sampler
 
-from lightning.fabric.utilities.rank_zero import WarningCache
+from lightning.fabric.utilities.rank_zero import WarningCache, rank_zero_warn
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
 
 _warning_cache = WarningCache()
@@ -30,7 +30,7 @@ def _extract_batch_size(batch: BType) -> Generator[Optional[int], None, None]:
 def extract_batch_size(batch: BType) -> int:
     """The batch size of ``batch``: the first dimension of its first tensor (warns when tensors disagree)."""
     error = (
-        "Could not infer the batch size from the batch. Simplify its structure or pass it explicitly: "
+        "We could not infer the batch_size from the batch. Simplify its structure or pass it explicitly: "
         "`self.log(..., batch_size=batch_size)`."
     )
     batch_size = None
@@ -40,8 +40,9 @@ def extract_batch_size(batch: BType) -> int:
                 batch_size = bs
             elif batch_size != bs:
                 _warning_cache.warn(
-                    f"The batch holds tensors of different first dimensions; using {batch_size} as the batch size. "
-                    "Pass `self.log(..., batch_size=...)` to choose."
+                    "Trying to infer the `batch_size` from an ambiguous collection (tensors of different first "
+                    f"dimensions). The batch size we found is {batch_size}. Pass `self.log(..., batch_size=...)` to "
+                    "choose."
                 )
                 break
     except RecursionError:
@@ -63,18 +64,24 @@ def has_len(dataloader: Any) -> bool:
 
 
 def has_len_all_ranks(dataloader: Any, strategy: Any, allow_zero_length_dataloader_with_multiple_devices: bool = False) -> bool:
-    """True if the loader has a length on every process; raises if it is empty on every process."""
+    """True if the loader has a length on every process. Warns when it is empty everywhere; raises when it is empty on
+    this process only (a warning instead with ``allow_zero_length_dataloader_with_multiple_devices``)."""
     try:
         local_length = len(dataloader)
     except (TypeError, NotImplementedError):
         return False
-    total = strategy.reduce(torch.tensor(local_length, device=strategy.root_device), reduce_op="sum")
-    if local_length == 0 and int(total) == 0:
-        return True
-    if local_length == 0 and not allow_zero_length_dataloader_with_multiple_devices:
-        raise RuntimeError(
-            f"`{type(dataloader).__name__}` is empty on this process but not on others; give every process data."
-        )
+    name = type(dataloader).__name__
+    total = int(strategy.reduce(torch.tensor(local_length, device=strategy.root_device), reduce_op="sum"))
+    if total == 0:
+        rank_zero_warn(f"Total length of `{name}` across ranks is zero. Check that this is what you meant.")
+    elif local_length == 0:
+        if not allow_zero_length_dataloader_with_multiple_devices:
+            raise RuntimeError(f"`{name}` within local rank has zero length: give every process at least one batch.")
+        rank_zero_warn(f"Total length of `{name}` across ranks is zero, but local rank has zero length: the "
+                       "processes will see uneven numbers of batches.")
+    if isinstance(getattr(dataloader, "dataset", None), IterableDataset):
+        rank_zero_warn("Your `IterableDataset` has `__len__` defined: with several workers that length is only "
+                       "right if each worker yields its own share of the data.")
     return True
 
 

@@ -90,7 +90,7 @@ class ModelSummary:
 
     def __init__(self, model: nn.Module, max_depth: int = 1) -> None:
         if not isinstance(max_depth, int) or isinstance(max_depth, bool) or max_depth < -1:
-            raise ValueError(f"`max_depth` must be -1 (all levels), 0 (no table) or a positive int, got {max_depth!r}.")
+            raise ValueError(f"`max_depth` can be -1, 0 or > 0, got {max_depth} (-1: every level, 0: no table).")
         self._model = model
         self._max_depth = max_depth
         from torch.utils.flop_counter import FlopCounterMode
@@ -106,8 +106,8 @@ class ModelSummary:
         precision = str(trainer.precision)
         if precision not in _PRECISION_BITS:
             rank_zero_warn(
-                f"The model summary does not know the size of precision {precision!r}; the estimated model size"
-                " assumes 32 bits per parameter.",
+                f"Precision {precision} is not supported by the model summary; its estimated model size assumes 32 bits"
+                " per parameter.",
                 category=UserWarning,
             )
         return _PRECISION_BITS.get(precision, 32)
@@ -309,8 +309,8 @@ def _count(parameters: Any) -> int:
     for p in parameters:
         if isinstance(p, UninitializedParameter):
             warning_cache.warn(
-                "The parameter count is incomplete: the model has lazy (uninitialized) parameters. Set"
-                " `self.example_input_array` so the summary can run the model once and count them."
+                "The total number of parameters detected may be inaccurate. The model has lazy (uninitialized)"
+                " parameters: set `self.example_input_array` so the summary runs the model once and counts them."
             )
             continue
         total += p.numel()

@@ -1,0 +1,51 @@
+"""Error messages and small answers of public utilities as Lightning 2.6.6 gives them, side by side:
+``error_scenarios.py`` runs under the real lightning 2.6.6 and under this project. An error must be of the same type
+and carry the key phrase that user code (and Lightning's own tests) match; the rest is worded freely. Answers that
+are values must be equal."""
+import functools
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.reference import L2_PYTHON, require
+from tests.surface.error_scenarios import SCENARIOS
+
+SCRIPT = Path(__file__).resolve().parent / "error_scenarios.py"
+# scenario -> the regex a filter or test applies to the message; scenarios not listed compare equal
+KEY_PHRASES = {
+    "summary_max_depth_negative": r"ValueError: `max_depth` can be -1, 0 or > 0, got -2",
+    "summary_max_depth_not_an_int": r"ValueError: `max_depth` can be -1, 0 or > 0, got deep",
+    "unknown_profiler_name": r"When passing string value for the `profiler` parameter of `Trainer`, it can only be one of",
+    "profiler_table_kwargs_sort_by": r"Found invalid table_kwargs key: sort_by. This is already a positional argument",
+    "batch_size_of_a_string": r"MisconfigurationException: We could not infer the batch_size",
+}
+
+
+@functools.lru_cache(maxsize=2)
+def _run(python: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    out = subprocess.run([python, str(SCRIPT)], env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def results():
+    return _run(str(require(L2_PYTHON))), _run(sys.executable)
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_same_error_or_answer_as_lightning_2_6_6(results, name):
+    real, ours = results[0][name], results[1][name]
+    phrase = KEY_PHRASES.get(name)
+    if phrase is None:
+        assert ours == real
+    else:
+        assert re.search(phrase, real), f"2.6.6 no longer says {phrase!r}: {real}"
+        assert re.search(phrase, ours), ours
+        assert ours.split(":")[0] == real.split(":")[0]  # the exception type
