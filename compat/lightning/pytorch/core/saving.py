@@ -146,10 +146,10 @@ def _instantiate(cls: type, checkpoint: dict, overrides: dict, checkpoint_path: 
                 cls_kwargs.update(_as_dict(checkpoint.get(old_key, {})))
         saved = _restore_converted_hparams(checkpoint.get(key, {}), checkpoint.get(key + _TYPES_SUFFIX))
         cls_kwargs.update(_as_dict(saved))
-        if isinstance(saved, Namespace) or checkpoint.get(CHECKPOINT_HYPER_PARAMS_TYPE) in (
-            "Namespace", "<class 'argparse.Namespace'>"
-        ):
+        if isinstance(saved, Namespace):
             cls_kwargs = Namespace(**cls_kwargs)
+        elif isinstance(checkpoint.get(CHECKPOINT_HYPER_PARAMS_TYPE), str):
+            cls_kwargs = AttributeDict(cls_kwargs)  # 2.6.6 reads any type name (old files) as a dict
         args_name = checkpoint.get(name_key)
         if args_name and args_name in init_names:
             cls_kwargs = {args_name: cls_kwargs}  # the module took one `hparams`-like argument
@@ -226,8 +226,8 @@ def _is_datamodule(cls: type) -> bool:
 def _load_module_state(obj: Any, checkpoint: dict, strict: Optional[bool], checkpoint_path: Any = None) -> Any:
     if obj._strict_loading is not None and strict is not None and strict != obj.strict_loading:
         raise ValueError(
-            f"`load_from_checkpoint(strict={strict})` contradicts `{type(obj).__name__}.strict_loading = "
-            f"{obj.strict_loading}`; set only one of them."
+            f"`load_from_checkpoint(..., strict={strict})` is in conflict with `{type(obj).__name__}.strict_loading="
+            f"{obj.strict_loading}`: set only one of them, or the same value in both."
         )
     strict = obj.strict_loading if strict is None else strict
     from lightning.pytorch.utilities.model_helpers import is_overridden

@@ -22,10 +22,14 @@ def is_picklable(obj: object) -> bool:
         return False
 
 
-def clean_namespace(hparams: Union[dict, Namespace]) -> None:
-    """Drop the entries of ``hparams`` (in place) that cannot be pickled."""
-    hparams_dict = hparams if isinstance(hparams, dict) else hparams.__dict__
+def clean_namespace(hparams: Union[MutableMapping, Namespace]) -> None:
+    """Drop the entries of ``hparams`` (in place) that cannot be pickled, with a warning naming each."""
+    hparams_dict = hparams if isinstance(hparams, MutableMapping) else hparams.__dict__
     for k in [k for k, v in hparams_dict.items() if not is_picklable(v)]:
+        rank_zero_warn(
+            f"Attribute '{k}' removed from hparams because it cannot be pickled (checkpoints could not hold it). "
+            f"Leave it out with `self.save_hyperparameters(ignore=['{k}'])` to silence this."
+        )
         del hparams_dict[k]
 
 
@@ -96,8 +100,8 @@ def save_hyperparameters(
         return  # an empty container: nothing to save
     if given_hparams is not None:
         init_args = given_hparams
-    elif is_dataclass(obj):
-        init_args = {f.name: getattr(obj, f.name) for f in fields(obj)}
+    elif is_dataclass(obj):  # fields with init=False are not constructor arguments
+        init_args = {f.name: getattr(obj, f.name) for f in fields(obj) if f.init}
     else:
         init_args = {}
         if frame is not None:
@@ -119,12 +123,12 @@ def save_hyperparameters(
         non_str = [a for a in args if not isinstance(a, str)]
         if len(non_str) == 1:
             hp = non_str[0]
-            names = [k for k, v in init_args.items() if v is hp]
+            names = [k for k, v in init_args.items() if _same_value(v, hp)]
             obj._hparams_name = names[0] if names else None
         else:
             missing = [a for a in args if isinstance(a, str) and a not in init_args]
             if missing:
-                raise ValueError(
+                raise KeyError(  # a KeyError as in 2.6.6
                     f"save_hyperparameters got names that are not arguments of `__init__`: {missing}. "
                     f"Available: {sorted(init_args)}"
                 )
@@ -132,13 +136,24 @@ def save_hyperparameters(
             obj._hparams_name = "kwargs"
 
     obj._set_hparams(hp)
+    obj.remove_ignored_hparams(ignore)  # also what a base class's call saved
     for k, v in obj._hparams.items():
         if isinstance(v, nn.Module):
             rank_zero_warn(
-                f"Hyperparameter {k!r} is an `nn.Module`; its weights are already in the checkpoint's state_dict. "
-                f"Leave it out with `self.save_hyperparameters(ignore=[{k!r}])`."
+                f"Attribute {k!r} is an instance of `nn.Module` and is already saved with the checkpoint's weights "
+                f"(state_dict). Leave it out with `self.save_hyperparameters(ignore=[{k!r}])`."
             )
     obj._hparams_initial = copy.deepcopy(obj._hparams)
+
+
+def _same_value(value: Any, target: Any) -> bool:
+    """Whether an init argument is the object passed to ``save_hyperparameters`` (equal counts, as in 2.6.6)."""
+    if value is target:
+        return True
+    try:
+        return bool(value == target)
+    except Exception:  # e.g. a tensor compared with a dict
+        return False
 
 
 def _lightning_targets(model: Any, attribute: str) -> list:

@@ -1,4 +1,5 @@
 """``save_hyperparameters`` and ``hparams``: shared by LightningModule and LightningDataModule."""
+import copy
 import inspect
 import types
 from argparse import Namespace
@@ -10,6 +11,8 @@ from lightning.pytorch.utilities.parsing import save_hyperparameters
 
 # set by load_from_checkpoint so that save_hyperparameters records the checkpoint's values, not the frame's
 _given_hyperparameters: ContextVar = ContextVar("_given_hyperparameters", default=None)
+
+_PRIMITIVE_TYPES = (bool, int, float, str)  # a single value cannot be the hyperparameters: it has no names
 
 
 class HyperparametersMixin:
@@ -45,15 +48,26 @@ class HyperparametersMixin:
         else:
             self._hparams = hp
 
+    def remove_ignored_hparams(self, ignore_list: Sequence[str]) -> None:
+        """Drop ``ignore_list`` from the saved hyperparameters (a subclass ignoring what its base class saved)."""
+        for key in ignore_list:
+            self._hparams.pop(key, None)
+
     @staticmethod
     def _to_hparams_dict(hp: Any) -> Any:
         if isinstance(hp, Namespace):
             hp = vars(hp)
         if isinstance(hp, dict):
             hp = AttributeDict(hp)
+        elif isinstance(hp, _PRIMITIVE_TYPES):
+            raise ValueError(
+                f"Primitives {_PRIMITIVE_TYPES} are not allowed as the hyperparameters object: pass the argument's "
+                f"name instead (`save_hyperparameters('name')`), not its value {hp!r}."
+            )
         elif not isinstance(hp, MutableMapping):
             raise ValueError(
-                f"save_hyperparameters accepts a dict, an argparse.Namespace or argument names, not {type(hp).__name__}"
+                f"Unsupported config type of {type(hp)}: save_hyperparameters accepts a dict, an argparse.Namespace "
+                "or argument names."
             )
         return hp
 
@@ -66,7 +80,8 @@ class HyperparametersMixin:
 
     @property
     def hparams_initial(self) -> AttributeDict:
-        """A copy of the hyperparameters as they were when saved (what loggers receive)."""
+        """A deep copy of the hyperparameters as they were when saved (what loggers receive): changing it, or what
+        it holds, changes nothing."""
         if not hasattr(self, "_hparams_initial"):
             return AttributeDict()
-        return AttributeDict(self._hparams_initial)
+        return copy.deepcopy(self._hparams_initial)
