@@ -1,7 +1,7 @@
 """The import graph of compat/: which module imports which, its circles and the arrows that point up a layer.
 
-Every import statement counts, also one inside a function (it still ties the two modules together); only an
-``if TYPE_CHECKING:`` block is left out. ``from pkg import name`` is an arrow to ``pkg.name`` when that is a
+Every import statement counts, also one inside a function (it still ties the two modules together), and so does
+``importlib.import_module`` with a literal name; only an ``if TYPE_CHECKING:`` block is left out. ``from pkg import name`` is an arrow to ``pkg.name`` when that is a
 module, otherwise to ``pkg`` (its ``__init__``).
 
     python -m tests.architecture.import_graph          # circles and upward arrows; exit 1 if any
@@ -22,7 +22,8 @@ LAYERS = (
     # leaves that every layer of the trainer reads; their public path is under trainer/ or loops/
     ("utilities", ("lightning.pytorch.utilities", "lightning.pytorch.overrides", "lightning.pytorch.trainer.states",
                    "lightning.pytorch.trainer.results", "lightning.pytorch.loops.rng")),
-    ("core", ("lightning.pytorch.core", "lightning.pytorch.trainer.data")),
+    # _extensions: the named points where 1.x support plugs into 2.x code (the package itself is at the top)
+    ("core", ("lightning.pytorch.core", "lightning.pytorch.trainer.data", "lightning.pytorch._extensions")),
     ("plugins", ("lightning.pytorch.accelerators", "lightning.pytorch.plugins", "lightning.pytorch.strategies",
                  "lightning.pytorch._graveyard")),
     ("callbacks", ("lightning.pytorch.callbacks", "lightning.pytorch.loggers", "lightning.pytorch.profilers",
@@ -63,10 +64,22 @@ def _imports(tree: ast.AST):
                 yield alias.name, None
         elif isinstance(node, ast.ImportFrom):
             yield node, [alias.name for alias in node.names]
+        elif _literal_import(node):
+            yield node.args[0].value, None
         if isinstance(node, ast.If) and _is_type_checking(node):
             todo.extend(node.orelse)
             continue
         todo.extend(ast.iter_child_nodes(node))
+
+
+def _literal_import(node: ast.AST) -> bool:
+    """``importlib.import_module("a.b")`` or ``__import__("a.b")`` with a literal name: an import like any other."""
+    if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)):
+        return False
+    func = node.func
+    return (isinstance(func, ast.Attribute) and func.attr == "import_module") or (
+        isinstance(func, ast.Name) and func.id in ("import_module", "__import__"))
 
 
 def _resolve(module: str, is_package: bool, node: ast.ImportFrom) -> str:
