@@ -63,7 +63,7 @@ class EarlyStopping(Callback):
     ):
         super().__init__()
         if mode not in self.mode_dict:
-            raise MisconfigurationException(f"`mode` can be {', '.join(self.mode_dict)}, got {mode!r}.")
+            raise MisconfigurationException(f"`mode` can be {', '.join(self.mode_dict)}, got {mode}")
         self.monitor = monitor
         self.patience = patience
         self.verbose = verbose
