@@ -6,7 +6,7 @@ dataloader index). Every mode yields ``(batch, batch_idx, dataloader_idx)``.
 """
 from typing import Any, Iterator, Optional
 
-from torch.utils._pytree import tree_flatten, tree_unflatten
+from torch.utils._pytree import SUPPORTED_NODES, TreeSpec, _get_node_type, tree_flatten, tree_unflatten
 
 _MODES = ("min_size", "max_size_cycle", "max_size", "sequential")
 
@@ -169,6 +169,24 @@ class _Single(_ModeIterator):
 _ITERATORS = {"min_size": _MinSize, "max_size_cycle": _MaxSizeCycle, "max_size": _MaxSize, "sequential": _Sequential}
 
 
+def _flatten(tree: Any) -> tuple:
+    """``tree_flatten`` that keeps a container of plain values (``[0, 1]``, ``{"a": 1}``) whole: such a container is
+    one iterable to load from, not a collection of iterables (2.6.6 reads ``trainer.test(model, [0, 1])`` so)."""
+    node = SUPPORTED_NODES.get(_get_node_type(tree))
+    if node is None:
+        return tree_flatten(tree)
+    children, context = node.flatten_fn(tree)
+    if all(isinstance(child, (int, float, str)) for child in children):
+        return [tree], tree_flatten(object())[1]  # a leaf spec
+    flat: list = []
+    specs = []
+    for child in children:
+        child_flat, child_spec = _flatten(child)
+        flat += child_flat
+        specs.append(child_spec)
+    return flat, TreeSpec(_get_node_type(tree), context, specs)
+
+
 class CombinedLoader:
     """Combine a collection of iterables (dataloaders) into one iterable; see the module docstring for the modes."""
 
@@ -176,7 +194,7 @@ class CombinedLoader:
         if mode not in _MODES:
             raise ValueError(f"Unsupported mode {mode!r}, please select one of: {_MODES}.")
         self._iterables = iterables
-        self._flattened, self._spec = tree_flatten(iterables)
+        self._flattened, self._spec = _flatten(iterables)
         self._mode = mode
         self._iterator: Optional[_ModeIterator] = None
         self._limits: Optional[list] = None
