@@ -1010,7 +1010,7 @@ def _hook(fact: HookFact) -> None:
         HOOKS[(owner, fact.name)] = fact
 
 
-_OPT_IDX = ("optimizer_idx", "opt_idx")
+_OPT_IDX = OPTIMIZER_IDX_NAMES = ("optimizer_idx", "opt_idx")
 for _fact in [
     # C.2 signature changes (LightningModule)
     HookFact("optimizer_step", "module", "2.x calls optimizer_step(epoch, batch_idx, optimizer, optimizer_closure); "

@@ -243,7 +243,7 @@ class _Class:
             return
         problem = self._manual_blocker(step)
         if problem is None:
-            rewritten = _gan_rewrite(step, self.originals["training_step"])
+            rewritten = _gan_rewrite(step, {name for name in _CALLED_BY_1X_LOOP if self.method(name) is not None})
             if isinstance(rewritten, str):
                 problem = rewritten
         if problem is not None:
@@ -273,10 +273,6 @@ class _Class:
             return "scheduler configs with interval/monitor, or per-step schedulers, must be stepped by hand"
         if self.method("training_epoch_end") is not None or self.method("training_step_end") is not None:
             return "training_epoch_end/training_step_end see per-optimizer outputs"
-        overridden = [name for name in ("optimizer_step", "optimizer_zero_grad", "backward")
-                      if self.method(name) is not None]
-        if overridden:
-            return f"{'/'.join(overridden)} overridden: manual optimization does not call them"
         return None
 
     def _step_schedulers_at_epoch_end(self) -> None:
@@ -336,7 +332,7 @@ class _Class:
                     continue
                 new = new.with_changes(name=cst.Name(fact.rename_to))
                 done.append(f"{name} -> {fact.rename_to}")
-            new, messages = _fix_params(new, fact)
+            new, messages = _fix_params(new, fact, self.owner)
             done.extend(messages)
             if done and new is not stmt:
                 self.replace(stmt, new)
@@ -354,7 +350,22 @@ def _param_names(fn: cst.FunctionDef) -> list[str]:
     return [p.name.value for p in fn.params.params]
 
 
-def _fix_params(fn: cst.FunctionDef, fact: facts.HookFact) -> tuple[cst.FunctionDef, list[str]]:
+def _optimizer_index(fn: cst.FunctionDef, owner: str) -> str | None:
+    """An expression for the index 1.x passed as optimizer_idx, from what 2.x still passes the hook: the
+    optimizer (raw, or the LightningOptimizer given to optimizer_step) or a scheduler's optimizer."""
+    names = _param_names(fn)
+    trainer = "trainer" if "trainer" in names else "pl_module.trainer" if "pl_module" in names else \
+        "self.trainer" if owner == "module" else None
+    if trainer is None:
+        return None
+    if "optimizer" in names:
+        return f'{trainer}.optimizers.index(getattr(optimizer, "optimizer", optimizer))'
+    if "scheduler" in names:
+        return f"{trainer}.optimizers.index(scheduler.optimizer)"
+    return None
+
+
+def _fix_params(fn: cst.FunctionDef, fact: facts.HookFact, owner: str) -> tuple[cst.FunctionDef, list[str]]:
     params = list(fn.params.params)
     messages = []
     renames = dict(fact.param_renames)
@@ -366,13 +377,24 @@ def _fix_params(fn: cst.FunctionDef, fact: facts.HookFact) -> tuple[cst.Function
     for old, new in renames.items():
         if any(p.name.value == new for p in params):
             body = body.visit(_RenameName(old, new))
-    kept = []
+    kept, derived = [], []
     for p in params:
-        if p.name.value in fact.drop_params and not _uses(fn.body, p.name.value):
-            messages.append(f"dropped parameter {p.name.value}")
+        name = p.name.value
+        if name in fact.drop_params and not _uses(fn.body, name):
+            messages.append(f"dropped parameter {name}")
+            continue
+        index = _optimizer_index(fn, owner) if name in facts.OPTIMIZER_IDX_NAMES and p.default is None else None
+        if name in fact.drop_params and index is not None:
+            derived.append(f"{name} = {index}")
+            messages.append(f"{name} found from the {'scheduler' if 'scheduler.' in index else 'optimizer'} "
+                            "(2.x no longer passes it)")
             continue
         kept.append(p)
     params = kept
+    if derived and isinstance(body, cst.IndentedBlock):
+        lines = list(body.body)
+        doc = 1 if lines and _is_docstring(lines[0]) else 0
+        body = body.with_changes(body=[*lines[:doc], *parse_lines(derived), *lines[doc:]])
     defaults = dict(fact.default_params)
     for i, p in enumerate(params):
         if p.name.value in defaults and p.default is None and all(q.default is not None for q in params[i + 1:]):
@@ -646,8 +668,16 @@ def _epoch_scheduler_configs(configure: cst.FunctionDef) -> bool:
     return True
 
 
-def _gan_rewrite(step: cst.FunctionDef, original: cst.FunctionDef) -> cst.FunctionDef | str:
-    """`training_step(self, batch, batch_idx, optimizer_idx)` with one branch per optimizer -> manual form."""
+# hooks 1.x's automatic loop called per optimizer and manual optimization does not: the rewrite calls them
+_CALLED_BY_1X_LOOP = ("optimizer_step", "optimizer_zero_grad", "on_before_zero_grad")
+
+
+def _gan_rewrite(step: cst.FunctionDef, overridden: set[str]) -> cst.FunctionDef | str:
+    """`training_step(self, batch, batch_idx, optimizer_idx)` with one branch per optimizer -> manual form.
+
+    Each optimizer gets 1.x's sequence: toggle, [training_step, on_before_zero_grad, optimizer_zero_grad,
+    backward] as the closure of optimizer_step, untoggle. Hooks the class overrides are called; the others are
+    written out as what their default did (`opt.zero_grad()`, `opt.step()` with the closure run first)."""
     block = step.body
     if not isinstance(block, cst.IndentedBlock):
         return "training_step is a one-liner"
@@ -700,6 +730,16 @@ def _gan_rewrite(step: cst.FunctionDef, original: cst.FunctionDef) -> cst.Functi
                 return f"branch {k} returns early"
         if _uses(cst.Module(body=stmts), facts.OPTIMIZER_IDX_PARAM):
             return f"branch {k} uses optimizer_idx"
+    params = [p for p in step.params.params if p.name.value != facts.OPTIMIZER_IDX_PARAM]
+    closure = "optimizer_step" in overridden
+    batch_idx = params[2].name.value if len(params) > 2 else None
+    if batch_idx is None and overridden - {"on_before_zero_grad"}:
+        return "training_step has no batch_idx parameter to pass to the optimizer hooks"
+    if closure:
+        taken = _assigned_names(cst.Module(body=[*preamble, *(s for b in branches.values() for s in b)]))
+        clash = taken & {p.name.value for p in params}
+        if clash:
+            return f"the step assigns its parameter {sorted(clash)[0]}, which its optimizer_step closure cannot"
     names = [f"opt_{k}" for k in range(len(branches))]
     new_body: list[Any] = [cst.parse_statement(f"{', '.join(names)} = self.optimizers()")]
     for k in range(len(branches)):
@@ -709,34 +749,80 @@ def _gan_rewrite(step: cst.FunctionDef, original: cst.FunctionDef) -> cst.Functi
         if value is None or (isinstance(value, cst.Name) and value.value == "None"):
             return f"branch {k} returns None"
         kind = _value_kind(value, step)
-        loss = f"loss_{k}"
         loss_expr = _dict_loss(value) if kind == "dict" else code(value)
         if loss_expr is None:
             return f"branch {k} returns a dict whose loss the rule cannot find"
-        opt = names[k]
-        section = parse_lines([f"self.toggle_optimizer({opt})"])
         # 1.x ran the whole training_step (preamble included) once per optimizer, in index order.
-        section += preamble + stmts[:-1]
+        work = preamble + stmts[:-1]
+        opt = names[k]
+        loss = value.value if kind != "unknown" and isinstance(value, cst.Name) else f"loss_{k}"
+        zero_grad = [f"self.on_before_zero_grad({opt}.optimizer)"] if "on_before_zero_grad" in overridden else []
+        zero_grad.append(f"self.optimizer_zero_grad(self.current_epoch, {batch_idx}, {opt}.optimizer)"
+                         if "optimizer_zero_grad" in overridden else f"{opt}.zero_grad()")
         if kind == "unknown":
-            # a tensor, a dict with "loss", or None (1.x then skipped this optimizer's backward and step)
+            # a tensor, a dict with "loss", or None
             out = f"output_{k}"
-            section += parse_lines([
-                f"{out} = {loss_expr}",
-                f'{loss} = {out}["loss"] if isinstance({out}, dict) else {out}',
-                f"if {loss} is not None:\n    {opt}.zero_grad()\n    self.manual_backward({loss})\n"
-                f"    {opt}.step()",
-                f"self.untoggle_optimizer({opt})"])
+            get_loss = [f"{out} = {loss_expr}", f'{loss} = {out}["loss"] if isinstance({out}, dict) else {out}']
         else:
-            section += parse_lines([f"{loss} = {loss_expr}", f"{opt}.zero_grad()", f"self.manual_backward({loss})",
-                                    f"{opt}.step()", f"self.untoggle_optimizer({opt})"])
+            get_loss = [f"{loss} = {loss_expr}"] if loss != loss_expr else []
+        backward = f"self.manual_backward({loss})"
+        if closure:
+            # the closure 1.x handed to optimizer_step: the step, zero_grad, backward (skipped on None)
+            name = _free_name(step, f"closure_{k}")
+            inner = get_loss + zero_grad + ([f"if {loss} is not None:\n    {backward}"] if kind == "unknown"
+                                            else [backward]) + [f"return {loss}"]
+            fn = cst.parse_statement(f"def {name}():\n    pass\n")
+            fn = fn.with_changes(body=fn.body.with_changes(body=work + parse_lines(inner)),
+                                 leading_lines=[cst.EmptyLine(indent=False)])
+            tail = parse_lines([f"self.optimizer_step(self.current_epoch, {batch_idx}, {opt}, {name})",
+                                f"self.untoggle_optimizer({opt})"])
+            tail[0] = tail[0].with_changes(leading_lines=[cst.EmptyLine(indent=False)])
+            section = parse_lines([f"self.toggle_optimizer({opt})"]) + [fn] + tail
+        else:
+            section = parse_lines([f"self.toggle_optimizer({opt})"]) + work + parse_lines(get_loss)
+            # a None loss: 1.x still zeroed the gradients and stepped (a counted step that changes nothing)
+            section += parse_lines([*zero_grad, f"if {loss} is not None:\n    {backward}" if kind == "unknown"
+                                    else backward, f"{opt}.step()", f"self.untoggle_optimizer({opt})"])
         section[0] = section[0].with_changes(leading_lines=[cst.EmptyLine(indent=True, comment=cst.Comment(
             f"# optimizer {k} (was `optimizer_idx == {k}`)"))] if k else [])
         new_body += section
-    params = [p for p in step.params.params if p.name.value != facts.OPTIMIZER_IDX_PARAM]
     params = [p.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))) for p in params[:-1]] + \
         [params[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)]
     return step.with_changes(params=step.params.with_changes(params=params),
                              body=block.with_changes(body=new_body))
+
+
+def _assigned_names(node: cst.CSTNode) -> set[str]:
+    """Plain names bound by assignments, augmented assignments and for/with targets in `node`."""
+    found: set[str] = set()
+
+    class Finder(FastVisitor):
+        def _targets(self, target: cst.BaseExpression) -> None:
+            if isinstance(target, cst.Name):
+                found.add(target.value)
+            elif isinstance(target, (cst.Tuple, cst.List)):
+                for element in target.elements:
+                    self._targets(element.value)
+            elif isinstance(target, cst.StarredElement):
+                self._targets(target.value)
+
+        def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+            self._targets(node.target)
+
+        def visit_AugAssign(self, node: cst.AugAssign) -> None:
+            self._targets(node.target)
+
+        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+            self._targets(node.target)
+
+        def visit_For(self, node: cst.For) -> None:
+            self._targets(node.target)
+
+        def visit_AsName(self, node: cst.AsName) -> None:
+            self._targets(node.name)
+
+    node.visit(Finder())
+    return found
 
 
 def _fold_result_variable(body: list[Any]) -> list[Any]:
