@@ -226,7 +226,7 @@ def test_async_cannot_wrap_async():
 
 
 def test_fsync_on_request(tmp_path, monkeypatch):
-    from lightning.pytorch.utilities import checkpoint_io
+    from lightning.fabric.utilities import checkpoint_files as checkpoint_io
 
     synced = []
     monkeypatch.setattr(checkpoint_io.os, "fsync", lambda fd: synced.append(fd))
@@ -268,7 +268,7 @@ def test_replacing_an_existing_file_leaves_only_the_new_one(tmp_path):
 @pytest.mark.parametrize("exchange", ["yes", "unsupported", "absent"],
                          ids=["renameat2-exchange", "exchange-refused-by-the-file-system", "os.replace"])
 def test_every_way_of_moving_into_place(tmp_path, monkeypatch, exchange):
-    from lightning.pytorch.utilities import checkpoint_io
+    from lightning.fabric.utilities import checkpoint_files as checkpoint_io
 
     real, swaps = checkpoint_io._renameat2(), []
     if exchange == "yes" and real is None:

@@ -1,8 +1,8 @@
 """``XLACheckpointIO``: checkpoints of TPU tensors through ``torch_xla`` (not driven by this project)."""
 from typing import Any
 
+from lightning.fabric.plugins.io.torch_io import TorchCheckpointIO
 from lightning.fabric.utilities.unavailable import xla_unavailable
-from lightning.pytorch.plugins.io.torch_plugin import TorchCheckpointIO
 
 
 class XLACheckpointIO(TorchCheckpointIO):
