@@ -23,9 +23,13 @@ import yaml
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
-import lightning.pytorch as pl
+from lightning.__about__ import __version__
 from lightning.fabric.utilities.cloud_io import get_filesystem
-from lightning.pytorch import Callback, LightningDataModule, LightningModule, Trainer, seed_everything
+from lightning.fabric.utilities.seed import seed_everything
+from lightning.pytorch.callbacks.callback import Callback
+from lightning.pytorch.core.datamodule import LightningDataModule
+from lightning.pytorch.core.module import LightningModule
+from lightning.pytorch.trainer.trainer import Trainer
 from lightning.pytorch import _extensions
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
 from lightning.pytorch.utilities.model_helpers import is_overridden
@@ -372,7 +376,7 @@ class LightningCLI:
 
     def init_parser(self, **kwargs: Any) -> LightningArgumentParser:
         """Create a parser with ``-c/--config``."""
-        kwargs.setdefault("dump_header", [f"lightning.pytorch=={pl.__version__}"])
+        kwargs.setdefault("dump_header", [f"lightning.pytorch=={__version__}"])
         parser = self.parser_class(**kwargs)
         parser.add_argument("-c", "--config", action=ActionConfigFile,
                             help="Path to a configuration file in json or yaml format.")
