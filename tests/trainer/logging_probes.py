@@ -145,6 +145,38 @@ def distributed_epoch_level_without_sync(m):  # run with a one-process gloo grou
     m.log("unsynced", 1.0, on_epoch=True)
 
 
+class PairMetric(torchmetrics.Metric):
+    """forward and compute return a pair of tensors, which cannot be logged as one value."""
+
+    def update(self):
+        pass
+
+    def compute(self):
+        return torch.tensor(1.0), torch.tensor(2.0)
+
+
+def _log_pair(m, **options):
+    if not hasattr(m, "pair"):
+        m.pair = PairMetric()
+    m.pair()
+    m.log("pair", m.pair, **options)
+
+
+@probe("on_train_start")
+def metric_compute_not_a_tensor(m):
+    _log_pair(m)
+
+
+@probe("training_step")
+def metric_forward_not_a_tensor_on_step(m):
+    _log_pair(m, on_step=True, on_epoch=False)
+
+
+@probe("training_step")
+def metric_forward_not_a_tensor_epoch_only(m):
+    _log_pair(m, on_step=False, on_epoch=True)
+
+
 class Probe(L.LightningModule):
     def __init__(self, hook, body):
         super().__init__()

@@ -79,6 +79,17 @@ def _is_metric_object(value: Any) -> bool:
     return hasattr(value, "compute") and hasattr(value, "_forward_cache") and hasattr(value, "reset")
 
 
+def _metric_tensor(name: str, value: Any, step: bool) -> Any:
+    """A logged metric object's result (``forward`` for the step value, ``compute`` for the epoch): a tensor or None."""
+    if value is not None and not isinstance(value, Tensor):
+        source = "forward()` (the step value)" if step else "compute()`"
+        raise ValueError(
+            f"The `.compute()` return of the metric logged as {name!r} must be a tensor: its `.{source} gave a "
+            f"{type(value).__name__} ({value!r:.60}). Log each tensor it returns under its own name."
+        )
+    return value
+
+
 class LoggedMetric:
     """One logged name in one hook: its options and running values."""
 
@@ -141,7 +152,7 @@ class LoggedMetric:
         if self.computed is not None:
             return self.computed
         if self.metric_object is not None:
-            self.computed = self.metric_object.compute()
+            self.computed = _metric_tensor(self.name, self.metric_object.compute(), step=False)
             return self.computed
         if self.total is None:
             return None
@@ -225,7 +236,8 @@ class ResultCollection:
             if metric_attribute is None and module is not None and entry.metric_object is not value:
                 module._metric_attribute_of(value, name)  # raises when the module does not hold the metric
             entry.metric_object = value
-            entry.last = value._forward_cache  # the step value is this batch's forward result, taken now
+            # the step value is this batch's forward result, taken now
+            entry.last = _metric_tensor(name, value._forward_cache, step=True) if entry.on_step else None
             entry.has_step_value = True
             entry.computed = None
             return
