@@ -25,6 +25,7 @@ import torch
 
 from lightning.fabric.utilities.data import AttributeDict
 from lightning.fabric.utilities.rank_zero import rank_zero_warn
+from lightning.pytorch.utilities.model_helpers import imported_class, is_overridden
 
 log = logging.getLogger("lightning.pytorch")
 
@@ -97,10 +98,11 @@ def load_from_checkpoint(
     The constructor receives the saved hyperparameters (or those of ``hparams_file``), updated with ``kwargs``;
     a module then gets the saved weights and is moved to their device (``map_location`` decides that device).
     """
-    from lightning.pytorch.utilities.checkpoint_io import load_checkpoint_file
+    import lightning.pytorch.utilities.checkpoint_io  # noqa: F401 - old callback keys are safe to load
+    from lightning.fabric.utilities.cloud_io import _load_checkpoint
     from lightning.pytorch.utilities.migration.utils import _pl_migrate_checkpoint
 
-    checkpoint = load_checkpoint_file(checkpoint_path, map_location=map_location, weights_only=weights_only)
+    checkpoint = _load_checkpoint(checkpoint_path, map_location=map_location, weights_only=weights_only)
     checkpoint = _pl_migrate_checkpoint(
         checkpoint, checkpoint_path if isinstance(checkpoint_path, (str, os.PathLike)) else None
     )
@@ -218,9 +220,9 @@ def _as_dict(hparams: Any) -> dict:
 
 
 def _is_datamodule(cls: type) -> bool:
-    from lightning.pytorch.core.datamodule import LightningDataModule
-
-    return issubclass(cls, LightningDataModule)
+    # looked up, not imported: core.datamodule imports this file (and a subclass exists only once it is imported)
+    base = imported_class("lightning.pytorch.core.datamodule", "LightningDataModule")
+    return base is not None and issubclass(cls, base)
 
 
 def _load_module_state(obj: Any, checkpoint: dict, strict: Optional[bool], checkpoint_path: Any = None) -> Any:
@@ -230,8 +232,6 @@ def _load_module_state(obj: Any, checkpoint: dict, strict: Optional[bool], check
             f"{obj.strict_loading}`: set only one of them, or the same value in both."
         )
     strict = obj.strict_loading if strict is None else strict
-    from lightning.pytorch.utilities.model_helpers import is_overridden
-
     if is_overridden("configure_model", obj):
         obj.configure_model()
     obj.on_load_checkpoint(checkpoint)
@@ -283,10 +283,12 @@ def load_hparams_from_yaml(config_yaml: Any, use_omegaconf: bool = True) -> dict
     """Read a ``hparams.yaml`` file written by the loggers or :func:`save_hparams_to_yaml`."""
     import yaml
 
-    if not os.path.isfile(config_yaml):
+    from lightning.fabric.utilities import cloud_io
+
+    if not cloud_io._isfile(config_yaml):
         rank_zero_warn(f"Missing Tags: {config_yaml}.", category=RuntimeWarning)
         return {}
-    with open(config_yaml) as fp:
+    with cloud_io._open(config_yaml) as fp:
         hparams = yaml.full_load(fp)
     return hparams if hparams is not None else {}
 
@@ -296,8 +298,10 @@ def save_hparams_to_yaml(config_yaml: Any, hparams: Any, use_omegaconf: bool = T
     with a warning."""
     import yaml
 
+    from lightning.fabric.utilities import cloud_io
+
     folder = os.path.dirname(str(config_yaml))
-    if folder and not os.path.isdir(folder):
+    if folder and not cloud_io._isdir(folder):
         raise RuntimeError(f"Missing folder: {folder}.")
     if isinstance(hparams, Namespace):
         hparams = vars(hparams)
@@ -312,7 +316,7 @@ def save_hparams_to_yaml(config_yaml: Any, hparams: Any, use_omegaconf: bool = T
             warnings.warn(f"Skipping '{k}' parameter because it is not possible to safely dump to YAML.")
             continue
         clean[k] = v
-    with open(config_yaml, "w", newline="") as fp:
+    with cloud_io._open(config_yaml, "w", newline="") as fp:
         yaml.dump(clean, fp)
 
 

@@ -11,6 +11,7 @@ from torch import nn
 
 from lightning.fabric.utilities.data import AttributeDict  # noqa: F401  (public here too)
 from lightning.fabric.utilities.rank_zero import rank_zero_warn
+from lightning.pytorch.utilities.model_helpers import imported_class
 
 
 def is_picklable(obj: object) -> bool:
@@ -94,8 +95,8 @@ def save_hyperparameters(
     given_hparams: Optional[dict] = None,
 ) -> None:
     """Store the init arguments of ``obj`` (or the subset / object given in ``args``) as ``obj.hparams``."""
-    from lightning.pytorch.core.mixins.hparams_mixin import HyperparametersMixin
-
+    # looked up, not imported: the mixin (core) calls this function, and its frames exist only once it is imported
+    mixin = imported_class("lightning.pytorch.core.mixins.hparams_mixin", "HyperparametersMixin")
     if len(args) == 1 and not isinstance(args[0], str) and not args[0]:
         return  # an empty container: nothing to save
     if given_hparams is not None:
@@ -104,8 +105,8 @@ def save_hyperparameters(
         init_args = {f.name: getattr(obj, f.name) for f in fields(obj) if f.init}
     else:
         init_args = {}
-        if frame is not None:
-            for local_args in collect_init_args(frame, [], classes=(HyperparametersMixin,)):
+        if frame is not None and mixin is not None:
+            for local_args in collect_init_args(frame, [], classes=(mixin,)):
                 init_args.update(local_args)
 
     if ignore is None:
