@@ -1,6 +1,7 @@
-"""Fabric's loggers: ``fabric.log`` / ``fabric.log_dict`` write to these (the Trainer's writers, Fabric's arguments)."""
-from lightning.fabric.loggers.csv_logs import CSVLogger
-from lightning.fabric.loggers.logger import Logger
-from lightning.fabric.loggers.tensorboard import TensorBoardLogger
+"""Fabric's loggers: ``fabric.log`` / ``fabric.log_dict`` write to these; the Trainer's loggers of the same names
+subclass them (each imported on first use)."""
+from lightning.fabric.utilities.lazy import lazy_exports
 
+_HOMES = {"CSVLogger": "csv_logs", "Logger": "logger", "TensorBoardLogger": "tensorboard"}
 __all__ = ["CSVLogger", "Logger", "TensorBoardLogger"]
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES)

@@ -12,7 +12,7 @@ from torch import Tensor
 from torch.nn import Module
 
 from lightning.fabric.utilities.rank_zero import rank_zero_only
-from lightning.pytorch.loggers._files import _makedirs
+from lightning.fabric.loggers._files import _makedirs
 from lightning.pytorch.loggers._optional import _require
 from lightning.pytorch.loggers.logger import Logger, rank_zero_experiment
 

@@ -1,32 +1,26 @@
 """``TensorBoardLogger``: real TensorBoard event files under ``<save_dir>/<name>/version_N[/<sub_dir>]``.
 
-``logger.experiment`` is ``torch.utils.tensorboard.SummaryWriter``; it (and with it the ``tensorboard`` package) is
-imported only when first used, so constructing the logger, and ``import lightning``, stay cheap. Hyperparameters go
-both to the event file (TensorBoard's HPARAMS tab, with ``hp_metric``) and to ``hparams.yaml`` next to it.
+Fabric's ``TensorBoardLogger`` plus what the Trainer adds: hyperparameters also go to ``hparams.yaml`` next to the
+event file, ``log_graph=True`` traces the module's ``example_input_array`` at the start of fitting, and ``save_dir``.
 """
-import importlib.util
 import os
 from argparse import Namespace
 from typing import Any, Optional, Union
 
-from torch import Tensor
 from torch.nn import Module
 
-from lightning.fabric.utilities.rank_zero import rank_zero_only, rank_zero_warn
-from lightning.pytorch.loggers._files import _makedirs, _version_folder, _VersionedDirs
-from lightning.pytorch.loggers.logger import Logger, rank_zero_experiment
-from lightning.pytorch.loggers.utilities import _add_prefix, _convert_params, _flatten_dict, _sanitize_params
+from lightning.fabric.loggers.tensorboard import TensorBoardLogger as FabricTensorBoardLogger
+from lightning.fabric.utilities import cloud_io
+from lightning.fabric.utilities.rank_zero import rank_zero_only
+from lightning.pytorch.loggers.logger import Logger
+from lightning.pytorch.loggers.utilities import _convert_params
 
 
-def _tensorboard_available() -> bool:
-    return importlib.util.find_spec("tensorboard") is not None
-
-
-class TensorBoardLogger(_VersionedDirs, Logger):
+class TensorBoardLogger(Logger, FabricTensorBoardLogger):
     """Log to TensorBoard event files in ``os.path.join(save_dir, name, version)``; the default logger.
 
     Args:
-        save_dir: Folder that holds the experiments.
+        save_dir: Folder that holds the experiments (a local path or an fsspec URL).
         name: Experiment folder name (default ``"lightning_logs"``); ``None`` or ``""`` puts the versions directly
             in ``save_dir``.
         version: An int gives ``version_<int>``, a string is the folder name; ``None`` takes the next free int.
@@ -52,64 +46,15 @@ class TensorBoardLogger(_VersionedDirs, Logger):
         sub_dir: Optional[Union[str, os.PathLike]] = None,
         **kwargs: Any,
     ) -> None:
-        if not _tensorboard_available():
-            raise ModuleNotFoundError(
-                "`TensorBoardLogger` needs the `tensorboard` package, which is not installed. Install it with"
-                " `pip install tensorboard`, or use `CSVLogger` instead."
-            )
-        super().__init__()
+        super().__init__(root_dir=save_dir, name=name, version=version, default_hp_metric=default_hp_metric,
+                         prefix=prefix, sub_dir=sub_dir, **kwargs)
         self._save_dir = os.fspath(save_dir)
-        self._name = name or ""
-        self._version = version
-        self._sub_dir = None if sub_dir is None else os.fspath(sub_dir)
         self._log_graph = log_graph
-        self._default_hp_metric = default_hp_metric
-        self._prefix = prefix
-        self._kwargs = kwargs
-        self._experiment: Any = None
         self.hparams: Union[dict[str, Any], Namespace] = {}
 
     @property
-    def sub_dir(self) -> Optional[str]:
-        return self._sub_dir
-
-    @property
-    def log_dir(self) -> str:
-        log_dir = os.path.join(self.root_dir, _version_folder(self.version))
-        if isinstance(self._sub_dir, str):
-            log_dir = os.path.join(log_dir, self._sub_dir)
-        return os.path.expanduser(os.path.expandvars(log_dir))
-
-    @property
-    @rank_zero_experiment
-    def experiment(self) -> Any:
-        """The ``torch.utils.tensorboard.SummaryWriter`` of this run (created on first use)."""
-        if self._experiment is None:
-            if self.root_dir:
-                _makedirs(self.root_dir)
-            _makedirs(self.log_dir)
-            from torch.utils.tensorboard import SummaryWriter
-
-            self._experiment = SummaryWriter(log_dir=self.log_dir, **self._kwargs)
-        return self._experiment
-
-    @rank_zero_only
-    def log_metrics(self, metrics: dict[str, Any], step: Optional[int] = None) -> None:
-        metrics = _add_prefix(metrics, self._prefix, self.LOGGER_JOIN_CHAR)
-        writer = self.experiment
-        for key, value in metrics.items():
-            if isinstance(value, Tensor):
-                value = value.item()
-            if isinstance(value, dict):
-                writer.add_scalars(key, value, step)
-                continue
-            try:
-                writer.add_scalar(key, value, step)
-            except Exception as err:
-                raise ValueError(
-                    f"TensorBoard cannot log {key!r} = {value!r} ({type(value).__name__}): log a number, a"
-                    " one-element tensor, or a dict of numbers."
-                ) from err
+    def save_dir(self) -> str:
+        return self._save_dir
 
     @rank_zero_only
     def log_hyperparams(
@@ -122,74 +67,30 @@ class TensorBoardLogger(_VersionedDirs, Logger):
         default), as a TensorBoard HPARAMS entry."""
         params = _convert_params(params)
         self.hparams.update(params)
-        if metrics is None:
-            if not self._default_hp_metric:
-                return
-            metrics = {"hp_metric": -1}
-        elif not isinstance(metrics, dict):
-            metrics = {"hp_metric": metrics}
-        if not metrics:
-            return
-        self.log_metrics(metrics, step)
-
-        from torch.utils.tensorboard.summary import hparams
-
-        flat = _sanitize_params(_flatten_dict(params))
-        flat = {key: str(value) if getattr(value, "ndim", 0) > 1 else value for key, value in flat.items()}
-        writer = self.experiment._get_file_writer()
-        for summary in hparams(flat, metrics):
-            writer.add_summary(summary, step)
+        super().log_hyperparams(params, metrics, step)
 
     @rank_zero_only
     def log_graph(self, model: Module, input_array: Optional[Any] = None) -> None:
-        if not self._log_graph:
-            return
-        if input_array is None:
-            input_array = getattr(model, "example_input_array", None)
-        if input_array is None:
-            rank_zero_warn(
-                "Could not log computational graph to TensorBoard: The `model.example_input_array` attribute"
-                " was not given. Set `self.example_input_array` in your LightningModule or pass `input_array`."
-            )
-            return
-        if not isinstance(input_array, (Tensor, tuple)):
-            rank_zero_warn(
-                f"Could not log computational graph to TensorBoard: the example input is a"
-                f" {type(input_array).__name__}, which can't be traced by TensorBoard; make it a tensor or a tuple"
-                " of the positional arguments of `forward`."
-            )
-            return
+        if self._log_graph:
+            super().log_graph(model, input_array)
+
+    @staticmethod
+    def _on_model_device(model: Module, input_array: Any) -> Any:
         from lightning.pytorch.utilities.model_summary.model_summary import _example_input_on_device
 
-        input_array = _example_input_on_device(model, input_array)
-        was_scripting = getattr(model, "_jit_is_scripting", None)
-        if was_scripting is not None:
-            model._jit_is_scripting = True  # trainer-bound properties must not raise while tracing
-        try:
-            self.experiment.add_graph(model, input_array)
-        finally:
-            if was_scripting is not None:
-                model._jit_is_scripting = was_scripting
+        return _example_input_on_device(model, input_array)
 
     @rank_zero_only
     def save(self) -> None:
-        self.experiment.flush()
+        super().save()
         hparams_file = os.path.join(self.log_dir, self.NAME_HPARAMS_FILE)
-        if os.path.isdir(self.log_dir) and not os.path.isfile(hparams_file):
+        if cloud_io._isdir(self.log_dir) and not cloud_io._isfile(hparams_file):
             from lightning.pytorch.core.saving import save_hparams_to_yaml
 
             save_hparams_to_yaml(hparams_file, self.hparams)
 
     @rank_zero_only
     def finalize(self, status: str) -> None:
-        if self._experiment is not None:
-            self._experiment.flush()
-            self._experiment.close()
+        super().finalize(status)
         if status == "success":
             self.save()
-
-    def __getstate__(self) -> dict:
-        state = self.__dict__.copy()
-        state["_experiment"] = None
-        return state
-
