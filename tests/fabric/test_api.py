@@ -18,40 +18,57 @@ def fabric():
     return L.Fabric(accelerator="cpu", devices=1)
 
 
-# ---------------------------------------------------------------- one implementation, two front doors
-def test_fabric_uses_the_trainers_classes():
-    import lightning.fabric.accelerators as fabric_accelerators
-    import lightning.fabric.plugins.precision as fabric_precision
+# ---------------------------------------------------------------- the engine and the Trainer built on it
+def test_trainer_strategies_are_built_on_fabrics():
     import lightning.fabric.strategies as fabric_strategies
-    import lightning.pytorch.accelerators as trainer_accelerators
-    import lightning.pytorch.plugins.precision as trainer_precision
     import lightning.pytorch.strategies as trainer_strategies
 
-    # Fabric's strategy classes only re-spell the constructor (`precision=`, as in 2.6.6); the implementation is
-    # the Trainer's, and isinstance/issubclass agree both ways
-    for name in ("Strategy", "SingleDeviceStrategy", "DDPStrategy", "FSDPStrategy"):
-        assert issubclass(getattr(fabric_strategies, name), getattr(trainer_strategies, name))
+    # the engine's classes are Fabric's; each Trainer class subclasses the one of the same kind (the Trainer side
+    # first), so isinstance answers for a Trainer's strategy hold against both; Fabric builds its own classes
+    for name in ("Strategy", "SingleDeviceStrategy", "ParallelStrategy", "DDPStrategy", "FSDPStrategy"):
         assert issubclass(getattr(trainer_strategies, name), getattr(fabric_strategies, name))
-    assert fabric_accelerators.CPUAccelerator is trainer_accelerators.CPUAccelerator
-    for name in ("Precision", "MixedPrecision", "DoublePrecision", "HalfPrecision"):
-        assert getattr(fabric_precision, name) is getattr(trainer_precision, name)
+        assert not issubclass(getattr(fabric_strategies, name), trainer_strategies.Strategy)
     assert "ddp" in fabric_strategies.STRATEGY_REGISTRY.available_strategies()
+    assert fabric_strategies.STRATEGY_REGISTRY["ddp_spawn"]["strategy"] is fabric_strategies.DDPStrategy
+    assert trainer_strategies.StrategyRegistry["ddp_spawn"]["strategy"] is trainer_strategies.DDPStrategy
 
     fabric = L.Fabric(accelerator="cpu", precision="bf16-mixed")
     trainer = L.Trainer(accelerator="cpu", precision="bf16-mixed", logger=False)
-    assert type(fabric.strategy) is type(trainer.strategy)
-    assert type(fabric.accelerator) is type(trainer.accelerator)
-    assert type(fabric.strategy.precision_plugin) is type(trainer.precision_plugin)
-    assert fabric.strategy.precision_plugin.precision == trainer.precision_plugin.precision == "bf16-mixed"
+    assert type(fabric.strategy) is fabric_strategies.SingleDeviceStrategy
+    assert type(trainer.strategy) is trainer_strategies.SingleDeviceStrategy
+    assert type(fabric.accelerator).__name__ == type(trainer.accelerator).__name__ == "CPUAccelerator"
+    assert fabric.strategy.precision.precision == trainer.precision_plugin.precision == "bf16-mixed"
+    ddp = L.Fabric(accelerator="cpu", devices=2, strategy="ddp_spawn").strategy
+    assert type(ddp) is fabric_strategies.DDPStrategy and ddp.num_processes == 2 and ddp._start_method == "spawn"
+    assert type(ddp.launcher).__module__ == "lightning.fabric.strategies.launchers.multiprocessing"
+
+
+def test_fabric_strategies_have_fabrics_api_and_the_trainers_keep_theirs():
+    import inspect
+
+    import lightning.fabric.strategies as fabric_strategies
+    import lightning.pytorch.strategies as trainer_strategies
+
+    def params(cls, name):
+        return list(inspect.signature(getattr(cls, name)).parameters)
+
+    fabric_ddp, trainer_ddp = fabric_strategies.DDPStrategy, trainer_strategies.DDPStrategy
+    assert params(fabric_ddp, "backward")[:3] == ["self", "tensor", "module"]
+    assert params(trainer_ddp, "backward")[:3] == ["self", "closure_loss", "optimizer"]
+    assert params(fabric_ddp, "save_checkpoint")[:3] == ["self", "path", "state"]
+    assert params(trainer_ddp, "save_checkpoint")[:3] == ["self", "checkpoint", "filepath"]
+    assert params(fabric_ddp, "load_checkpoint")[:4] == ["self", "path", "state", "strict"]
+    assert "closure" not in params(fabric_ddp, "optimizer_step") and "closure" in params(trainer_ddp, "optimizer_step")
 
 
 def test_plugin_objects_are_accepted_as_given():
     from lightning.fabric.plugins.precision import DoublePrecision
+    from lightning.fabric.strategies import SingleDeviceStrategy
 
     plugin = DoublePrecision()
-    strategy = L.pytorch.strategies.SingleDeviceStrategy(device="cpu")
+    strategy = SingleDeviceStrategy(device="cpu")
     fabric = L.Fabric(accelerator="cpu", strategy=strategy, plugins=plugin)
-    assert fabric.strategy is strategy and fabric.strategy.precision_plugin is plugin
+    assert fabric.strategy is strategy and fabric.strategy.precision is plugin
 
 
 def test_bad_arguments_name_fabric_in_the_error():
@@ -111,7 +128,7 @@ def test_step_methods_go_through_the_strategy_wrapper(fabric):
             return self.body(x) * 2
 
     net = WithExtra()
-    fabric._loop.strategy._setup_model = Wrapper  # what DDPStrategy provides
+    fabric.strategy.setup_module = Wrapper  # what DDPStrategy provides
     model = fabric.setup(net)
     x, y = dataset().tensors
     loss = model.training_step((x, y), 0)
@@ -287,8 +304,8 @@ def test_cli_choices_reach_fabric_and_conflicts_are_errors(monkeypatch):
     monkeypatch.setenv("LT_NUM_NODES", "1")
     monkeypatch.setenv("LT_PRECISION", "bf16-mixed")
     fabric = L.Fabric()
-    assert fabric.strategy.precision_plugin.precision == "bf16-mixed" and fabric.device.type == "cpu"
-    assert L.Fabric(precision="bf16-mixed").strategy.precision_plugin.precision == "bf16-mixed"
+    assert fabric.strategy.precision.precision == "bf16-mixed" and fabric.device.type == "cpu"
+    assert L.Fabric(precision="bf16-mixed").strategy.precision.precision == "bf16-mixed"
     with pytest.raises(ValueError, match="--precision=bf16-mixed"):
         L.Fabric(precision="64-true")
 

@@ -40,10 +40,6 @@ NOT_DRIVEN = {
 
 # behaviour left different on purpose or for now
 BEHAVIOUR = {
-    "Fabric strategy methods":
-        "Fabric's strategy classes take 2.6.6's constructor arguments (`precision=`) but their methods are the "
-        "Trainer strategy's (Fabric drives them through its own adapter, lightning/fabric/strategies/loop.py), so "
-        "e.g. `save_checkpoint(path, state)` of 2.6.6's Fabric strategies is not a method here",
     "Fabric precision methods":
         "Fabric's precision classes are the Trainer's (`backward(tensor, model, optimizer, ...)`, "
         "`optimizer_step(optimizer, model, closure)`); Fabric calls them through an adapter",

@@ -1,10 +1,10 @@
 """``Fabric``: devices, precision and distributed processes for users who write their own training loop.
 
-``Fabric(...)`` resolves its arguments with the Trainer's machinery (see :mod:`lightning.fabric.connector`); the
-strategy and precision plugin it gets are the Trainer's classes, used through the loop adapters in
-:mod:`lightning.fabric.strategies.loop` and :mod:`lightning.fabric.plugins.precision.loop`. Everything else here is
-the user-facing API: ``setup*`` (wrap models, optimizers, dataloaders), ``backward``, ``clip_gradients``,
-collectives, ``save`` / ``load``, ``log``, callbacks and ``launch``.
+``Fabric(...)`` resolves its arguments into an accelerator, a strategy and a precision plugin (see
+:mod:`lightning.fabric.connector`); the strategy (:mod:`lightning.fabric.strategies`) does the work: devices,
+processes, model wrapping, backward and optimizer step through the precision, collectives and checkpoint I/O.
+Everything here is the user-facing API: ``setup*`` (wrap models, optimizers, dataloaders), ``backward``,
+``clip_gradients``, collectives, ``save`` / ``load``, ``log``, callbacks and ``launch``.
 """
 import contextlib
 import inspect
@@ -20,7 +20,7 @@ from torch.utils.data import DataLoader, DistributedSampler, RandomSampler, Sequ
 
 import lightning.fabric.wrappers as _wrappers
 from lightning.fabric.connector import _Connector, _is_using_cli
-from lightning.fabric.strategies.loop import _LoopStrategy
+from lightning.fabric.strategies._precision_api import fabric_precision
 from lightning.fabric.utilities.apply_func import (
     apply_to_collection,
     convert_tensors_to_scalars,
@@ -31,7 +31,6 @@ from lightning.fabric.utilities.rank_zero import rank_zero_deprecation, rank_zer
 from lightning.fabric.utilities.seed import pl_worker_init_function, seed_everything
 from lightning.fabric.utilities.warnings import PossibleUserWarning
 from lightning.fabric.wrappers import _FabricDataLoader, _FabricModule, _FabricOptimizer, _unwrap_objects
-from lightning.pytorch.strategies.strategy import rank_properties
 
 
 def _do_nothing(*_: Any) -> None:
@@ -69,8 +68,12 @@ class Fabric:
         self._connector = connector
         self._strategy = connector.strategy
         self._accelerator = connector.accelerator
-        self._loop = _LoopStrategy(self._strategy)
-        self._precision = self._loop.precision
+        if getattr(self._strategy, "_state_dict_type", "full") != "full":
+            raise NotImplementedError(
+                "Fabric saves FSDP models as one consolidated checkpoint: use `FSDPStrategy(state_dict_type='full')` "
+                "(the default) with Fabric, or the Trainer for sharded checkpoint folders."
+            )
+        self._precision = fabric_precision(self._strategy.precision)
         callbacks = callbacks if callbacks is not None else []
         self._callbacks: list = callbacks if isinstance(callbacks, list) else [callbacks]
         loggers = loggers if loggers is not None else []
@@ -80,7 +83,7 @@ class Fabric:
         self._prepare_run_method()
         if _is_using_cli():
             # `fabric run` already started the processes: join them now so every API works right away
-            self._loop.setup_environment()
+            self._strategy.setup_environment()
             self._launched = True
 
     # ------------------------------------------------------------ what and where
@@ -95,9 +98,27 @@ class Fabric:
     @property
     def device(self) -> torch.device:
         """The device of this process; tensors created with it land where the model is."""
-        return self._loop.root_device
+        return self._strategy.root_device
 
-    global_rank, local_rank, node_rank, world_size, is_global_zero = rank_properties("_loop")
+    @property
+    def global_rank(self) -> int:
+        return self._strategy.global_rank
+
+    @property
+    def local_rank(self) -> int:
+        return self._strategy.local_rank
+
+    @property
+    def node_rank(self) -> int:
+        return self._strategy.node_rank
+
+    @property
+    def world_size(self) -> int:
+        return self._strategy.world_size
+
+    @property
+    def is_global_zero(self) -> bool:
+        return self._strategy.is_global_zero
 
     @property
     def loggers(self) -> list:
@@ -126,7 +147,7 @@ class Fabric:
         """
         self._validate_setup(module, optimizers)
         fabric_module = self._setup_module(module, move_to_device)
-        fabric_optimizers = [_FabricOptimizer(opt, self._loop, self._callbacks) for opt in optimizers]
+        fabric_optimizers = [_FabricOptimizer(opt, self._strategy, self._callbacks) for opt in optimizers]
         if hasattr(module, "_fabric_optimizers"):
             module._fabric_optimizers = fabric_optimizers
         self.call("on_after_setup", fabric=self, module=fabric_module)
@@ -150,8 +171,12 @@ class Fabric:
         module = self._precision.convert_module(module)
         if move_to_device:
             module = self._move_model_to_device(module)
-        forward_module = self._loop.setup_module(module)
-        fabric_module = _FabricModule(forward_module, self._loop, original_module=original)
+        if getattr(self._strategy, "_wrapper", None) is not None:
+            raise NotImplementedError(
+                "Fabric with FSDP sets up one model: wrap the submodules in a single `nn.Module` and set that up."
+            )
+        forward_module = self._strategy.setup_module(module)
+        fabric_module = _FabricModule(forward_module, self._strategy, original_module=original)
         device = self.device if move_to_device else next(original.parameters(), torch.empty(0)).device
         fabric_module._fabric_device = device
         if hasattr(original, "_fabric"):  # a LightningModule: its `self.log`, `self.backward` go through Fabric
@@ -168,7 +193,7 @@ class Fabric:
             raise ValueError("`fabric.setup_optimizers()` needs at least one optimizer.")
         if any(isinstance(opt, _FabricOptimizer) for opt in optimizers):
             raise ValueError("An optimizer was already set up by Fabric; pass each original optimizer once.")
-        wrapped = tuple(_FabricOptimizer(opt, self._loop, self._callbacks) for opt in optimizers)
+        wrapped = tuple(_FabricOptimizer(opt, self._strategy, self._callbacks) for opt in optimizers)
         return wrapped[0] if len(wrapped) == 1 else wrapped
 
     def setup_dataloaders(self, *dataloaders: DataLoader, use_distributed_sampler: bool = True,
@@ -189,7 +214,9 @@ class Fabric:
 
     def _setup_dataloader(self, dataloader: DataLoader, use_distributed_sampler: bool,
                           move_to_device: bool) -> DataLoader:
-        sampler_kwargs = self._loop.distributed_sampler_kwargs
+        sampler_kwargs = getattr(self._strategy, "distributed_sampler_kwargs", None)
+        if sampler_kwargs is None and self.world_size > 1:
+            sampler_kwargs = {"num_replicas": self.world_size, "rank": self.global_rank}
         if use_distributed_sampler and sampler_kwargs is not None and _can_shard(dataloader):
             from lightning.pytorch.trainer.data import _rebuild_with_sampler
 
@@ -206,7 +233,7 @@ class Fabric:
         module = model._forward_module if model is not None else None
         _wrappers._in_fabric_backward = True
         try:
-            self._loop.backward(tensor, module, *args, **kwargs)
+            self._strategy.backward(tensor, module, *args, **kwargs)
         finally:
             _wrappers._in_fabric_backward = False
 
@@ -225,10 +252,10 @@ class Fabric:
         optimizer = _unwrap_objects(optimizer)
         module = module._forward_module if isinstance(module, _FabricModule) else module
         if clip_val is not None:
-            self._loop.clip_gradients_value(module, optimizer, clip_val=clip_val)
+            self._strategy.clip_gradients_value(module, optimizer, clip_val=clip_val)
             return None
         if max_norm is not None:
-            return self._loop.clip_gradients_norm(module, optimizer, max_norm=max_norm, norm_type=norm_type,
+            return self._strategy.clip_gradients_norm(module, optimizer, max_norm=max_norm, norm_type=norm_type,
                                                   error_if_nonfinite=error_if_nonfinite)
         raise ValueError(
             "`fabric.clip_gradients()` needs `clip_val=` (clip each gradient value) or `max_norm=` (clip the total "
@@ -247,34 +274,33 @@ class Fabric:
                 "`fabric.no_backward_sync()` needs the model returned by `fabric.setup()`/`fabric.setup_module()`, "
                 f"got a {type(module).__name__}. Set the model up first: `model = fabric.setup(model, ...)`."
             )
-        with self._loop.no_backward_sync(module._forward_module, enabled):
+        with self._strategy._no_backward_sync(module._forward_module, enabled):
             yield
 
     @contextlib.contextmanager
     def init_module(self, empty_init: Optional[bool] = None) -> Generator:
         """Create a model's parameters directly on the device and in the precision's dtype."""
         self._validate_launched()
-        with self._loop.module_init_context(empty_init=empty_init):
+        with self._strategy.module_init_context(empty_init=empty_init):
             yield
 
     @contextlib.contextmanager
     def init_tensor(self) -> Generator:
         """Create tensors directly on the device and in the precision's dtype."""
-        with self._loop.tensor_init_context():
+        with self._strategy.tensor_init_context():
             yield
 
     @contextlib.contextmanager
     def sharded_model(self) -> Generator:
         """Deprecated spelling of :meth:`init_module`."""
         rank_zero_deprecation("`Fabric.sharded_model()` is deprecated: use `with fabric.init_module():` instead.")
-        with self._strategy.model_sharded_context():
-            yield
+        yield
 
     def to_device(self, obj: Any) -> Any:
         """Move a module, a tensor or a collection of tensors to this process's device."""
         if isinstance(obj, nn.Module):
             self._accelerator.setup_device(self.device)
-            self._loop.module_to_device(obj)
+            self._strategy.module_to_device(obj)
             return obj
         return move_data_to_device(obj, device=self.device)
 
@@ -286,25 +312,25 @@ class Fabric:
     # ------------------------------------------------------------ collectives
     def barrier(self, name: Optional[str] = None) -> None:
         self._validate_launched()
-        self._loop.barrier(name=name)
+        self._strategy.barrier(name=name)
 
     def broadcast(self, obj: Any, src: int = 0) -> Any:
         self._validate_launched()
-        return self._loop.broadcast(obj, src=src)
+        return self._strategy.broadcast(obj, src=src)
 
     def all_gather(self, data: Union[Tensor, dict, list, tuple], group: Optional[Any] = None,
                    sync_grads: bool = False) -> Union[Tensor, dict, list, tuple]:
         """Gather tensors (numbers become tensors) from every process: each gains a leading world-size dimension."""
         self._validate_launched()
         data = convert_to_tensors(data, device=self.device)
-        return apply_to_collection(data, Tensor, self._loop.all_gather, group=group, sync_grads=sync_grads)
+        return apply_to_collection(data, Tensor, self._strategy.all_gather, group=group, sync_grads=sync_grads)
 
     def all_reduce(self, data: Union[Tensor, dict, list, tuple], group: Optional[Any] = None,
                    reduce_op: Optional[Any] = "mean") -> Union[Tensor, dict, list, tuple]:
         """Reduce tensors (numbers become tensors) across processes with ``reduce_op`` ("mean", "sum", ...)."""
         self._validate_launched()
         data = convert_to_tensors(data, device=self.device)
-        return apply_to_collection(data, Tensor, self._loop.all_reduce, group=group, reduce_op=reduce_op)
+        return apply_to_collection(data, Tensor, self._strategy.all_reduce, group=group, reduce_op=reduce_op)
 
     @contextlib.contextmanager
     def rank_zero_first(self, local: bool = False) -> Generator:
@@ -337,7 +363,7 @@ class Fabric:
                     raise TypeError(
                         f"`fabric.save(filter=...)` needs a callable `fn(name, value) -> bool` for {key!r}, got {fn!r}."
                     )
-        self._loop.save_checkpoint(path, _unwrap_objects(state), filter=filter)
+        self._strategy.save_checkpoint(path, _unwrap_objects(state), filter=filter)
         self.barrier()
 
     def load(self, path: Union[str, Path], state: Optional[dict] = None, strict: bool = True, *,
@@ -348,7 +374,7 @@ class Fabric:
         ones. ``strict`` makes a key of ``state`` that the checkpoint lacks an error (and loads modules strictly).
         """
         unwrapped = _unwrap_objects(state)
-        remainder = self._loop.load_checkpoint(path, unwrapped, strict=strict, weights_only=weights_only)
+        remainder = self._strategy.load_checkpoint(path, unwrapped, strict=strict, weights_only=weights_only)
         self.barrier()
         if state is not None:
             for key in list(unwrapped):  # copy plain values back into the caller's dict
@@ -359,7 +385,7 @@ class Fabric:
     def load_raw(self, path: Union[str, Path], obj: Union[nn.Module, Optimizer], strict: bool = True, *,
                  weights_only: Optional[bool] = None) -> None:
         """Load a plain ``state_dict`` file (saved without Fabric) into a module or optimizer."""
-        self._loop.load_checkpoint(path, _unwrap_objects(obj), strict=strict, weights_only=weights_only)
+        self._strategy.load_checkpoint(path, _unwrap_objects(obj), strict=strict, weights_only=weights_only)
 
     # ------------------------------------------------------------ launching
     def launch(self, function: Callable[["Fabric"], Any] = _do_nothing, *args: Any, **kwargs: Any) -> Any:
@@ -390,13 +416,13 @@ class Fabric:
     def _wrap_and_launch(self, to_run: Callable, *args: Any, **kwargs: Any) -> Any:
         self._launched = True
         to_run = partial(self._wrap_with_setup, to_run)
-        launcher = self._loop.launcher
+        launcher = self._strategy.launcher
         if launcher is not None:
             return launcher.launch(to_run, *args, **kwargs)
         return to_run(*args, **kwargs)
 
     def _wrap_with_setup(self, to_run: Callable, *args: Any, **kwargs: Any) -> Any:
-        self._loop.setup_environment()
+        self._strategy.setup_environment()
         return to_run(*args, **kwargs)
 
     def _prepare_run_method(self) -> None:
@@ -441,7 +467,7 @@ class Fabric:
 
     # ------------------------------------------------------------ checks
     def _validate_launched(self) -> None:
-        if not self._launched and self._loop.needs_launch:
+        if not self._launched and self._strategy._needs_launch:
             raise RuntimeError(
                 f"`{type(self._strategy).__name__}` runs several processes: call `fabric.launch()` before setting "
                 "up models and data, or start the script with `fabric run` (see `fabric run --help`)."

@@ -17,6 +17,7 @@ from torch import Tensor, nn
 from torch.optim import Optimizer
 from torch.utils.data import DataLoader
 
+from lightning.fabric.strategies._precision_api import fabric_precision
 from lightning.fabric.utilities.apply_func import apply_to_collection, move_data_to_device
 
 _LIGHTNING_MODULE_STEP_METHODS = ("training_step", "validation_step", "test_step", "predict_step")
@@ -34,13 +35,15 @@ class _FabricModule(nn.Module):
         self._forward_module = forward_module
         self._original_module = forward_module if original_module is None else original_module
         self._strategy = strategy
-        self._precision = strategy.precision
+        self._precision = precision = fabric_precision(strategy.precision)
         self._forward_methods = set(_LIGHTNING_MODULE_STEP_METHODS)
         self._fabric_device: Optional[torch.device] = None
         # hot path: a plain reference (not a second registered submodule), and whether precision does anything
         self.__dict__["_forward_call"] = forward_module
-        self._passthrough = not (self._precision.converts_input or self._precision.has_forward_context
-                                 or self._precision.converts_output or self._precision.scaler is not None)
+        self._converts_input, self._has_forward_context, self._converts_output = _what_precision_does(precision)
+        self._scaler = getattr(precision, "scaler", None)
+        self._passthrough = not (self._converts_input or self._has_forward_context or self._converts_output
+                                 or self._scaler is not None)
         self._fabric_module_initialized = True
 
     @property
@@ -65,16 +68,16 @@ class _FabricModule(nn.Module):
         if self._passthrough:
             return self._forward_call(*args, **kwargs)
         precision = self._precision
-        if precision.converts_input:
+        if self._converts_input:
             args, kwargs = precision.convert_input((args, kwargs))
-        if precision.has_forward_context:
+        if self._has_forward_context:
             with precision.forward_context():
                 output = self._forward_call(*args, **kwargs)
         else:
             output = self._forward_call(*args, **kwargs)
-        if precision.converts_output:
+        if self._converts_output:
             output = precision.convert_output(output)
-        if precision.scaler is not None:  # a scaled loss needs `fabric.backward`; catch a bare `loss.backward()`
+        if self._scaler is not None:  # a scaled loss needs `fabric.backward`; catch a bare `loss.backward()`
             apply_to_collection(output, Tensor, _guard_backward)
         return output
 
@@ -162,6 +165,18 @@ def _check_in_fabric_backward(grad: Tensor) -> None:
         )
 
 
+def _what_precision_does(precision: Any) -> tuple:
+    """(converts inputs, has a forward context, converts outputs): identity steps are skipped on the hot path."""
+    flags = ("converts_input", "has_forward_context", "converts_output")
+    if all(hasattr(precision, flag) for flag in flags):  # the loop adapter knows them already
+        return tuple(getattr(precision, flag) for flag in flags)
+    from lightning.fabric.plugins.precision import Precision
+
+    cls = type(precision)
+    return tuple(getattr(cls, name) is not getattr(Precision, name)
+                 for name in ("convert_input", "forward_context", "convert_output"))
+
+
 class _FabricOptimizer(Optimizer):
     """Wraps an optimizer; ``step`` goes through the strategy. Everything else reaches the wrapped optimizer."""
 
@@ -205,7 +220,7 @@ class _FabricOptimizer(Optimizer):
         for callback in self._callbacks:
             hook = getattr(callback, "on_after_optimizer_step", None)
             if callable(hook):
-                hook(strategy=self._strategy.strategy, optimizer=self._optimizer)
+                hook(strategy=self._strategy, optimizer=self._optimizer)
         return output
 
     def zero_grad(self, set_to_none: bool = True) -> None:

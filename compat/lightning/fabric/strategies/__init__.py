@@ -1,8 +1,7 @@
-"""Fabric's strategies: the Trainer's implementations, constructed the Fabric way (``precision=`` instead of
-``precision_plugin=``; see :mod:`._spelling`).
-
-``Fabric(strategy="ddp")`` and ``Trainer(strategy="ddp")`` resolve through the same registry to the same class;
-:mod:`.loop` adapts a strategy to a hand-written loop. Everything but the registry is imported on first use.
+"""Fabric's strategies: the engine. They own devices, ranks, process groups, collectives, launchers, model wrapping
+and checkpoint I/O, with Fabric's API; the Trainer's strategies (``lightning.pytorch.strategies``) subclass them and
+add the Trainer side. ``STRATEGY_REGISTRY`` holds Fabric's names (the Trainer has its own registry of its classes).
+Everything but the registry is imported on first use.
 """
 from lightning.fabric.strategies.registry import STRATEGY_REGISTRY
 from lightning.fabric.utilities.lazy import lazy_exports

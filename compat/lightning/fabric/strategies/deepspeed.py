@@ -3,9 +3,8 @@ project: 2.6.6's signature, and a clear error when built)."""
 from datetime import timedelta
 from typing import Any, Optional, Union
 
-from lightning.fabric.strategies.ddp import DDPStrategy
+from lightning.fabric.strategies.ddp import _DEFAULT_TIMEOUT, DDPStrategy
 from lightning.fabric.utilities.unavailable import deepspeed_unavailable
-from lightning.pytorch.strategies.ddp import _DEFAULT_TIMEOUT
 
 
 class DeepSpeedStrategy(DDPStrategy):

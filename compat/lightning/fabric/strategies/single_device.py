@@ -1,17 +1,23 @@
-"""``lightning.fabric.strategies.single_device.SingleDeviceStrategy``: the Trainer's one-device strategy,
-constructed the Fabric way (``precision=``)."""
+"""``SingleDeviceStrategy``: everything on one device in one process."""
 from typing import Any, Optional
 
-from lightning.fabric.strategies._spelling import _FabricSpelling, _PrecisionProperty
-from lightning.pytorch.strategies.strategy import SingleDeviceStrategy as _TrainerSingleDevice
+import torch
+
+from lightning.fabric.strategies.strategy import Strategy
 
 __all__ = ["SingleDeviceStrategy"]
 
 
-class SingleDeviceStrategy(_PrecisionProperty, _TrainerSingleDevice, metaclass=_FabricSpelling):
-    _trainer_class = _TrainerSingleDevice
+class SingleDeviceStrategy(Strategy):
+    """Everything on one device in one process."""
+
+    strategy_name = "single_device"
 
     def __init__(self, device: Any = "cpu", accelerator: Any = None, checkpoint_io: Any = None,
                  precision: Optional[Any] = None) -> None:
-        _TrainerSingleDevice.__init__(self, device=device, accelerator=accelerator, checkpoint_io=checkpoint_io,
-                                      precision_plugin=precision)
+        super().__init__(accelerator=accelerator, checkpoint_io=checkpoint_io, precision=precision)
+        self._root_device = torch.device(device) if not isinstance(device, torch.device) else device
+
+    @property
+    def root_device(self) -> torch.device:
+        return self._root_device

@@ -1,10 +1,9 @@
-"""``DDPStrategy``: data-parallel training with ``torch.nn.parallel.DistributedDataParallel``, one process per
-device, gloo on CPU and nccl on CUDA.
+"""The Trainer's ``DDPStrategy``: data-parallel training with ``torch.nn.parallel.DistributedDataParallel``, one
+process per device, gloo on CPU and nccl on CUDA (the engine's ``DDPStrategy`` with the Trainer side).
 
 The names ``"ddp"`` (re-run the script per process), ``"ddp_spawn"``, ``"ddp_fork"``, ``"ddp_notebook"`` and their
 ``*_find_unused_parameters_{true,false}`` variants are registered at the bottom.
 """
-import logging
 import re
 from datetime import timedelta
 from typing import Any, Callable, Optional
@@ -14,23 +13,17 @@ from torch import Tensor
 from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader, DistributedSampler, RandomSampler, SequentialSampler
 
-from lightning.fabric.plugins.environments import ClusterEnvironment, detect_cluster_environment
-from lightning.fabric.utilities.distributed import (
-    DistributedSamplerWrapper,
-    _init_dist_connection,
-    _UnrepeatedDistributedSamplerWrapper,
-)
-from lightning.fabric.utilities.rank_zero import rank_zero_only, rank_zero_warn
-from lightning.fabric.utilities.seed import reset_seed
+from lightning.fabric.plugins.environments import ClusterEnvironment
+from lightning.fabric.strategies.ddp import _DEFAULT_TIMEOUT
+from lightning.fabric.strategies.ddp import DDPStrategy as _EngineDDP
+from lightning.fabric.utilities.distributed import DistributedSamplerWrapper, _UnrepeatedDistributedSamplerWrapper
+from lightning.fabric.utilities.rank_zero import rank_zero_warn
 from lightning.fabric.utilities.warnings import PossibleUserWarning
 from lightning.pytorch.plugins.precision.precision import Precision
 from lightning.pytorch.strategies.parallel import ParallelStrategy
 from lightning.pytorch.strategies.registry import StrategyRegistry
 from lightning.pytorch.trainer.states import RunningStage, TrainerFn
 
-log = logging.getLogger(__name__)
-
-_DEFAULT_TIMEOUT = timedelta(seconds=1800)
 _UNUSED_PARAMETERS_HINT = (
     "It looks like your LightningModule has parameters that were not used in producing the loss returned by "
     "training_step. If this is intentional, enable the detection of unused parameters in DDP with "
@@ -38,8 +31,12 @@ _UNUSED_PARAMETERS_HINT = (
 )
 
 
-class DDPStrategy(ParallelStrategy):
+class DDPStrategy(ParallelStrategy, _EngineDDP):
     """Replicates the model in every process and averages the gradients during backward.
+
+    The engine's ``DDPStrategy`` (``lightning.fabric.strategies.ddp``) owns the process group, the launcher and the
+    wrapper; this class adds the Trainer side: wrapping when fitting, communication hooks, ``sync_batchnorm``,
+    manual optimization's backward, the data sharding and the exception handling.
 
     Args:
         process_group_backend: "gloo", "nccl", ... (default: nccl for CUDA devices, gloo otherwise).
@@ -59,67 +56,26 @@ class DDPStrategy(ParallelStrategy):
                  model_averaging_period: Optional[int] = None, process_group_backend: Optional[str] = None,
                  timeout: Optional[timedelta] = _DEFAULT_TIMEOUT, start_method: str = "popen",
                  **kwargs: Any) -> None:
-        super().__init__(accelerator=accelerator, parallel_devices=parallel_devices,
-                         cluster_environment=cluster_environment, checkpoint_io=checkpoint_io,
-                         precision_plugin=precision_plugin)
-        if start_method not in ("popen", "spawn", "fork", "forkserver"):
-            raise ValueError(
-                f"`DDPStrategy(start_method={start_method!r})` is invalid; use 'popen', 'spawn', 'fork' or "
-                "'forkserver'."
-            )
+        _EngineDDP.__init__(self, accelerator=accelerator, parallel_devices=parallel_devices,
+                            cluster_environment=cluster_environment, checkpoint_io=checkpoint_io,
+                            precision=precision_plugin, process_group_backend=process_group_backend, timeout=timeout,
+                            start_method=start_method, **kwargs)
+        self._init_trainer_side()
         if model_averaging_period is not None:
             raise NotImplementedError(
                 "`DDPStrategy(model_averaging_period=...)` (post-local SGD) is not supported by this implementation."
             )
-        self._num_nodes = 1
-        self._ddp_kwargs = kwargs
         self._ddp_comm_state = ddp_comm_state
         self._ddp_comm_hook = ddp_comm_hook
         self._ddp_comm_wrapper = ddp_comm_wrapper
-        self._process_group_backend = process_group_backend
-        self._timeout = timeout
-        self._start_method = start_method
 
-    # ------------------------------------------------------------ configuration
     @property
     def is_distributed(self) -> bool:
         return True
 
-    @property
-    def root_device(self) -> torch.device:
-        assert self.parallel_devices is not None, "the strategy has no devices yet; pass it to a Trainer first"
-        return self.parallel_devices[self.local_rank]
-
-    @property
-    def num_nodes(self) -> int:
-        return self._num_nodes
-
-    @num_nodes.setter
-    def num_nodes(self, num_nodes: int) -> None:
-        self._num_nodes = num_nodes
-
-    @property
-    def num_processes(self) -> int:
-        return len(self.parallel_devices) if self.parallel_devices is not None else 0
-
-    @property
-    def distributed_sampler_kwargs(self) -> dict:
-        return {"num_replicas": self.num_nodes * self.num_processes, "rank": self.global_rank}
-
-    @property
-    def process_group_backend(self) -> Optional[str]:
-        return self._process_group_backend
-
-    @property
-    def _uses_spawn(self) -> bool:
-        return self._start_method == "spawn"
-
     def _configure_from_setup(self, device_setup: Any) -> None:
-        """Take what the Trainer resolved: devices of this node, ``num_nodes``, ``sync_batchnorm``, the cluster
-        environment (given as a plugin, else detected), then pick the launcher."""
-        if self.parallel_devices is None:
-            self.parallel_devices = list(device_setup.parallel_devices)
-        self.num_nodes = device_setup.num_nodes
+        """The engine's configuration, plus ``Trainer(sync_batchnorm=True)``."""
+        super()._configure_from_setup(device_setup)
         if device_setup.sync_batchnorm:
             from torch.nn import SyncBatchNorm
 
@@ -130,21 +86,6 @@ class DDPStrategy(ParallelStrategy):
                 )
 
             self._layer_sync = SyncBatchNorm
-        if self.cluster_environment is None:
-            self.cluster_environment = device_setup.cluster_environment or detect_cluster_environment()
-        # ranks are known from here on (this process's LOCAL_RANK / NODE_RANK, or rank 0 of a launch still to come),
-        # so the Trainer reports them, and rank-zero guards hold, before `fit` as well as during it
-        self.set_world_ranks()
-        if self.parallel_devices and self.parallel_devices[0].type == "mps":
-            raise ValueError("DDP does not run on MPS devices; use `accelerator='cpu'` or a single MPS device.")
-        self._configure_launcher()
-        if _is_interactive() and not self._launcher.is_interactive_compatible \
-                and not self.cluster_environment.creates_processes_externally:
-            raise ValueError(
-                f"`strategy={self.strategy_name if self._start_method == 'popen' else 'ddp_spawn'!r}` cannot start "
-                "processes from an interactive session (a notebook or the Python prompt): it needs a script to re-run "
-                "or picklable code. Use `strategy='ddp_notebook'` here, or run your code as a script."
-            )
 
     def _configure_launcher(self) -> None:
         assert self.cluster_environment is not None
@@ -157,24 +98,15 @@ class DDPStrategy(ParallelStrategy):
 
             self._launcher = _MultiProcessingLauncher(self, start_method=self._start_method)
 
-    # ------------------------------------------------------------ process group
-    def setup_environment(self) -> None:
-        self.setup_distributed()
-        super().setup_environment()
-
+    # the engine's process-group methods under their Trainer names
     def setup_distributed(self) -> None:
-        reset_seed()  # every process starts from the seed of `seed_everything`, like one process would
-        self.set_world_ranks()
-        self._process_group_backend = self._get_process_group_backend()
-        assert self.cluster_environment is not None
-        kwargs = {"timeout": self._timeout} if self._timeout is not None else {}
-        _init_dist_connection(self.cluster_environment, self._process_group_backend, **kwargs)
+        self._setup_distributed()
 
     def set_world_ranks(self) -> None:
-        if self.cluster_environment is not None:
-            self.cluster_environment.set_global_rank(self.node_rank * self.num_processes + self.local_rank)
-            self.cluster_environment.set_world_size(self.num_nodes * self.num_processes)
-        rank_zero_only.rank = self.global_rank  # type: ignore[attr-defined]
+        self._set_world_ranks()
+
+    def determine_ddp_device_ids(self) -> Optional[list]:
+        return self._determine_ddp_device_ids()
 
     # ------------------------------------------------------------ model
     def setup(self, trainer: Any) -> None:
@@ -192,14 +124,8 @@ class DDPStrategy(ParallelStrategy):
             self._register_ddp_hooks()
             self.setup_optimizers(trainer)
 
-    def model_to_device(self) -> None:
-        assert self.model is not None
-        self.model.to(self.root_device)
-
     def _setup_model(self, model: torch.nn.Module) -> DistributedDataParallel:
-        device_ids = None if self.root_device.type == "cpu" else [self.root_device.index]
-        log.debug(f"Wrapping the model in DistributedDataParallel (device_ids={device_ids}, {self._ddp_kwargs})")
-        return DistributedDataParallel(module=model, device_ids=device_ids, **self._ddp_kwargs)
+        return self.setup_module(model)
 
     def _register_ddp_hooks(self) -> None:
         if self._ddp_comm_hook is None:
@@ -208,9 +134,6 @@ class DDPStrategy(ParallelStrategy):
         if self._ddp_comm_wrapper is not None:
             hook = self._ddp_comm_wrapper(hook)
         self.model.register_comm_hook(state=self._ddp_comm_state, hook=hook)
-
-    def determine_ddp_device_ids(self) -> Optional[list]:
-        return None if self.root_device.type == "cpu" else [self.root_device.index]
 
     def backward(self, closure_loss: Tensor, optimizer: Any, *args: Any, **kwargs: Any) -> Tensor:
         self.pre_backward(closure_loss)
@@ -308,12 +231,6 @@ class DDPStrategy(ParallelStrategy):
         super().teardown()
 
 
-def _is_interactive() -> bool:
-    import sys
-
-    return hasattr(sys, "ps1") or bool(sys.flags.interactive)
-
-
 def _has_iterable_dataset(dataloader: DataLoader) -> bool:
     return isinstance(dataloader.dataset, torch.utils.data.IterableDataset)
 
@@ -343,17 +260,4 @@ def _revert_sync_batchnorm(module: torch.nn.Module) -> torch.nn.Module:
     return converted
 
 
-def _register_ddp_names() -> None:
-    for name, start_method in (("ddp", "popen"), ("ddp_spawn", "spawn"), ("ddp_fork", "fork"),
-                               ("ddp_notebook", "fork")):
-        StrategyRegistry.register(name, DDPStrategy, description=f"DDP with start_method={start_method!r}",
-                                  start_method=start_method)
-        for flag in (False, True):
-            StrategyRegistry.register(
-                f"{name}_find_unused_parameters_{str(flag).lower()}", DDPStrategy,
-                description=f"DDP with find_unused_parameters={flag} and start_method={start_method!r}",
-                find_unused_parameters=flag, start_method=start_method,
-            )
-
-
-_register_ddp_names()
+DDPStrategy.register_strategies(StrategyRegistry)

@@ -1,4 +1,5 @@
-"""``FSDPStrategy``: fully sharded data parallel on ``torch.distributed.fsdp.FullyShardedDataParallel``.
+"""The Trainer's ``FSDPStrategy``: fully sharded data parallel (the engine's ``FSDPStrategy`` with the Trainer's
+checkpoint layout).
 
 Parameters, gradients and optimizer state are sharded across the processes. Checkpoints are either *full* (one
 file written by rank 0, in the same layout as a single-device checkpoint, so it loads anywhere) or *sharded* (a
@@ -6,7 +7,6 @@ folder written by all ranks with ``torch.distributed.checkpoint``, plus ``meta.p
 Launching, ranks and collectives are DDP's.
 """
 import contextlib
-import logging
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -15,16 +15,15 @@ from typing import Any, Generator, Optional
 import torch
 
 from lightning.fabric.plugins.environments import ClusterEnvironment
-from lightning.fabric.utilities.rank_zero import rank_zero_warn
+from lightning.fabric.strategies.ddp import _DEFAULT_TIMEOUT
+from lightning.fabric.strategies.fsdp import FSDPStrategy as _EngineFSDP
+from lightning.fabric.strategies.fsdp import _with_strict
 from lightning.pytorch.plugins.precision.precision import Precision
-from lightning.pytorch.strategies.ddp import _DEFAULT_TIMEOUT, DDPStrategy
+from lightning.pytorch.strategies.ddp import DDPStrategy
 from lightning.pytorch.strategies.registry import StrategyRegistry
 from lightning.pytorch.trainer.states import TrainerFn
 
-log = logging.getLogger(__name__)
-
 _METADATA_FILENAME = "meta.pt"
-_SHARDING_STRATEGIES = ("FULL_SHARD", "SHARD_GRAD_OP", "NO_SHARD", "HYBRID_SHARD", "_HYBRID_SHARD_ZERO2")
 
 
 class _ShardedState(dict):
@@ -47,18 +46,10 @@ class _ShardedState(dict):
         return f"<sharded {self.key!r} in {self.path}>"
 
 
-class FSDPStrategy(DDPStrategy):
-    """Shards the model across processes with PyTorch's FSDP.
-
-    Args:
-        cpu_offload: keep parameters (and gradients) on the CPU between uses (``True`` or a ``CPUOffload``).
-        mixed_precision: an FSDP ``MixedPrecision`` config.
-        auto_wrap_policy: which submodules become their own FSDP unit: a set/list of module classes or an FSDP policy.
-        activation_checkpointing_policy: the layers whose activations are recomputed in backward (set of classes
-            or a policy); ``activation_checkpointing`` is the older spelling (a class or a list of classes).
-        sharding_strategy: "FULL_SHARD", "SHARD_GRAD_OP", "NO_SHARD", "HYBRID_SHARD" or a ``ShardingStrategy``.
-        state_dict_type: "full" (one consolidated file) or "sharded" (a folder, one shard per rank).
-        **kwargs: passed to ``FullyShardedDataParallel`` (``use_orig_params`` defaults to True).
+class FSDPStrategy(DDPStrategy, _EngineFSDP):
+    """Shards the model across processes with PyTorch's FSDP: the engine's ``FSDPStrategy``
+    (``lightning.fabric.strategies.fsdp``: wrapping, state-dict options) with the Trainer's checkpoint layout, full
+    or sharded. The arguments are the engine's, plus ``checkpoint_io`` and ``precision_plugin``.
     """
 
     strategy_name = "fsdp"
@@ -70,34 +61,16 @@ class FSDPStrategy(DDPStrategy):
                  mixed_precision: Any = None, auto_wrap_policy: Any = None, activation_checkpointing: Any = None,
                  activation_checkpointing_policy: Any = None, sharding_strategy: Any = "FULL_SHARD",
                  state_dict_type: str = "full", device_mesh: Any = None, **kwargs: Any) -> None:
-        super().__init__(accelerator=accelerator, parallel_devices=parallel_devices,
-                         cluster_environment=cluster_environment, checkpoint_io=checkpoint_io,
-                         precision_plugin=precision_plugin, process_group_backend=process_group_backend,
-                         timeout=timeout)
-        from torch.distributed.fsdp import CPUOffload, ShardingStrategy
-
-        if state_dict_type not in ("full", "sharded"):
-            raise ValueError(f"`state_dict_type={state_dict_type!r}` is invalid; use 'full' or 'sharded'.")
-        if isinstance(sharding_strategy, str):
-            if sharding_strategy.upper() not in _SHARDING_STRATEGIES:
-                raise ValueError(
-                    f"`sharding_strategy={sharding_strategy!r}` is invalid; use one of {list(_SHARDING_STRATEGIES)}."
-                )
-            sharding_strategy = ShardingStrategy[sharding_strategy.upper()]
-        if device_mesh is not None:
-            raise NotImplementedError("`FSDPStrategy(device_mesh=...)` (hybrid sharding meshes) is not supported here.")
-        self.sharding_strategy = sharding_strategy
-        self.cpu_offload = CPUOffload(offload_params=True) if cpu_offload is True else (cpu_offload or None)
-        self.mixed_precision = mixed_precision
-        self._state_dict_type = state_dict_type
-        self.kwargs = dict(kwargs)
-        self.kwargs.setdefault("use_orig_params", True)  # optimizers see the original parameters
-        if auto_wrap_policy is not None:
-            self.kwargs["auto_wrap_policy"] = _as_policy(auto_wrap_policy)
-        self._activation_checkpointing_policy = _activation_checkpointing_policy(
-            activation_checkpointing, activation_checkpointing_policy
-        )
-        self._wrapper: Any = None  # the FSDP module of the last setup (it owns the sharded parameters)
+        _EngineFSDP.__init__(self, accelerator=accelerator, parallel_devices=parallel_devices,
+                             cluster_environment=cluster_environment, precision=precision_plugin,
+                             process_group_backend=process_group_backend, timeout=timeout, cpu_offload=cpu_offload,
+                             mixed_precision=mixed_precision, auto_wrap_policy=auto_wrap_policy,
+                             activation_checkpointing=activation_checkpointing,
+                             activation_checkpointing_policy=activation_checkpointing_policy,
+                             sharding_strategy=sharding_strategy, state_dict_type=state_dict_type,
+                             device_mesh=device_mesh, checkpoint_io=checkpoint_io, **kwargs)
+        self._init_trainer_side()
+        self._ddp_comm_state = self._ddp_comm_hook = self._ddp_comm_wrapper = None
 
     @property
     def restore_checkpoint_after_setup(self) -> bool:
@@ -122,30 +95,7 @@ class FSDPStrategy(DDPStrategy):
             self.setup_optimizers(trainer)
 
     def _setup_model(self, model: torch.nn.Module) -> torch.nn.Module:
-        from torch.distributed.fsdp import FullyShardedDataParallel
-
-        if self._wrapper is not None and self._wrapper.module is model:
-            # a later entry point (e.g. validate after fit): the parameters are already sharded views; reuse the
-            # wrapper that owns them instead of flattening the shards again
-            return self._wrapper
-        if any(isinstance(m, FullyShardedDataParallel) for m in model.modules()):
-            if "auto_wrap_policy" in self.kwargs:
-                rank_zero_warn("The model is already wrapped in FSDP (in `configure_model`); `auto_wrap_policy` is "
-                               "ignored.")
-                del self.kwargs["auto_wrap_policy"]
-        else:
-            device_id = self.root_device.index if self.root_device.type == "cuda" else self.root_device
-            model = FullyShardedDataParallel(module=model, cpu_offload=self.cpu_offload,
-                                             mixed_precision=self.mixed_precision,
-                                             sharding_strategy=self.sharding_strategy, device_id=device_id,
-                                             **self.kwargs)
-        if self._activation_checkpointing_policy is not None:
-            from torch.distributed.algorithms._checkpoint.checkpoint_wrapper import apply_activation_checkpointing
-
-            apply_activation_checkpointing(model, auto_wrap_policy=self._activation_checkpointing_policy)
-        if isinstance(model, FullyShardedDataParallel):
-            self._wrapper = model
-        return model
+        return self.setup_module(model)
 
     def model_to_device(self) -> None:
         pass  # FSDP moves each shard to its device when it wraps the model
@@ -155,14 +105,6 @@ class FSDPStrategy(DDPStrategy):
         yield
 
     # ------------------------------------------------------------ checkpoints
-    def _options(self, full: bool, rank0_only: bool = True) -> Any:
-        from torch.distributed.checkpoint.state_dict import StateDictOptions
-
-        if full:
-            # offloading gathers onto rank 0's CPU memory only; torch crashes (SIGSEGV) doing it for CPU tensors
-            return StateDictOptions(full_state_dict=True, cpu_offload=rank0_only and self.root_device.type != "cpu")
-        return StateDictOptions(full_state_dict=False)
-
     def lightning_module_state_dict(self, rank0_only: bool = True) -> dict:
         """The model's state dict: consolidated on rank 0 ("full") or this rank's shards ("sharded"). Every rank
         must call it (it is a collective)."""
@@ -177,15 +119,10 @@ class FSDPStrategy(DDPStrategy):
     def optimizer_state(self, optimizer: Any) -> dict:
         """The optimizer state; "full" uses plain ``torch.optim`` layout (parameters numbered in order), so a
         single-device run can load it."""
-        from torch.distributed.checkpoint.state_dict import get_optimizer_state_dict
         from torch.distributed.fsdp import FullyShardedDataParallel
 
-        optimizer = getattr(optimizer, "_optimizer", optimizer)
-        if not isinstance(self.model, FullyShardedDataParallel):
-            return optimizer.state_dict()
-        full = self._state_dict_type == "full"
-        state = get_optimizer_state_dict(self.model, optimizer, options=self._options(full))
-        return _fqn_keys_to_ids(state) if full and state else state
+        wrapper = self.model if isinstance(self.model, FullyShardedDataParallel) else None
+        return self._full_optimizer_state(wrapper, optimizer, full=self._state_dict_type == "full")
 
     def load_model_state_dict(self, checkpoint: dict, strict: bool = True) -> None:
         from torch.distributed.checkpoint.state_dict import set_model_state_dict
@@ -221,9 +158,7 @@ class FSDPStrategy(DDPStrategy):
                 set_optimizer_state_dict(self.model, optimizer, target[f"optimizer_{idx}"],
                                          options=self._options(False))
             else:
-                names = get_optimizer_state_dict(self.model, optimizer, options=self._options(True, False))
-                set_optimizer_state_dict(self.model, optimizer, _ids_to_fqn_keys(state, names),
-                                         options=self._options(True, False))
+                self._load_full_optimizer_state(self.model, optimizer, state)
 
     def save_checkpoint(self, checkpoint: dict, filepath: Any, storage_options: Optional[Any] = None) -> None:
         if storage_options is not None:
@@ -275,57 +210,4 @@ class FSDPStrategy(DDPStrategy):
         return super().load_checkpoint(path, weights_only=weights_only)
 
 
-def _with_strict(options: Any, strict: bool) -> Any:
-    import dataclasses
-
-    return dataclasses.replace(options, strict=strict)
-
-
-def _fqn_keys_to_ids(state: dict) -> dict:
-    """FSDP's optimizer state (keyed by parameter names) -> ``torch.optim`` layout (parameters numbered in order)."""
-    ids: dict = {}
-    groups = []
-    for group in state["param_groups"]:
-        numbered = dict(group)
-        numbered["params"] = [ids.setdefault(name, len(ids)) for name in group["params"]]
-        groups.append(numbered)
-    return {"state": {ids[name]: value for name, value in state["state"].items()}, "param_groups": groups}
-
-
-def _ids_to_fqn_keys(state: dict, reference: dict) -> dict:
-    """The inverse of ``_fqn_keys_to_ids``, with the names taken from the current optimizer (same order)."""
-    names = [name for group in reference["param_groups"] for name in group["params"]]
-    groups = []
-    for group, ref_group in zip(state["param_groups"], reference["param_groups"]):
-        named = dict(group)
-        named["params"] = list(ref_group["params"])
-        groups.append(named)
-    return {"state": {names[int(i)]: value for i, value in state["state"].items()}, "param_groups": groups}
-
-
-def _as_policy(policy: Any) -> Any:
-    """A set/list of module classes -> ``ModuleWrapPolicy``; anything else (an FSDP policy/callable) as given."""
-    if isinstance(policy, (set, list, tuple)):
-        from torch.distributed.fsdp.wrap import ModuleWrapPolicy
-
-        return ModuleWrapPolicy(set(policy))
-    return policy
-
-
-def _activation_checkpointing_policy(layers: Any, policy: Any) -> Any:
-    if layers is not None and policy is not None:
-        raise ValueError("Pass either `activation_checkpointing_policy` or the older `activation_checkpointing`, "
-                         "not both.")
-    if layers is not None:
-        layers = set(layers) if isinstance(layers, (list, tuple, set)) else {layers}
-        return _as_policy(layers)
-    return _as_policy(policy) if policy is not None else None
-
-
-def _register_fsdp_names() -> None:
-    StrategyRegistry.register("fsdp", FSDPStrategy, description="Fully Sharded Data Parallel (torch FSDP)")
-    StrategyRegistry.register("fsdp_cpu_offload", FSDPStrategy, description="FSDP with parameters offloaded to the CPU",
-                              cpu_offload=True)
-
-
-_register_fsdp_names()
+FSDPStrategy.register_strategies(StrategyRegistry)

@@ -1,113 +1,30 @@
-"""``ParallelStrategy``: the base of strategies that run one process per device (DDP, FSDP).
+"""The Trainer's ``ParallelStrategy``: the base of strategies that run one process per device (DDP, FSDP).
 
-It owns what every such strategy shares: the cluster environment (ranks, world size), the devices of this node,
-collectives through ``torch.distributed``, the sampler arguments that shard data per rank, and sending each step
-through the wrapped model's ``forward`` so that the wrapper (DDP/FSDP) sees it.
+The engine's ``ParallelStrategy`` (``lightning.fabric.strategies.parallel``) owns the cluster environment, ranks,
+devices, collectives and sampler arguments; this class adds sending each Trainer step through the wrapped model's
+``forward`` so that the wrapper (DDP/FSDP) sees it, and skipping the gradient sync while accumulating.
 """
 import contextlib
 from typing import Any, Generator, Optional
 
 import torch
-from torch import Tensor
 
 from lightning.fabric.plugins.environments import ClusterEnvironment
-from lightning.fabric.utilities.distributed import (
-    ReduceOp,
-    _all_gather_ddp_if_available,
-    _distributed_is_initialized,
-    _get_default_process_group_backend_for_device,
-    _sync_ddp_if_available,
-)
+from lightning.fabric.strategies.parallel import ParallelStrategy as _EngineParallel
 from lightning.pytorch.plugins.precision.precision import Precision
 from lightning.pytorch.strategies.strategy import Strategy
 
 
-class ParallelStrategy(Strategy):
-    """One process per device; ranks and world size come from the cluster environment."""
+class ParallelStrategy(Strategy, _EngineParallel):
+    """One process per device; ranks, world size and collectives are the engine's ``ParallelStrategy``."""
 
     def __init__(self, accelerator: Any = None, parallel_devices: Optional[list] = None,
                  cluster_environment: Optional[ClusterEnvironment] = None, checkpoint_io: Any = None,
                  precision_plugin: Optional[Precision] = None) -> None:
-        super().__init__(accelerator=accelerator, checkpoint_io=checkpoint_io, precision_plugin=precision_plugin)
-        self.parallel_devices = parallel_devices
-        self.cluster_environment: Optional[ClusterEnvironment] = cluster_environment
-        self._layer_sync: Any = None
-
-    @property
-    def root_device(self) -> torch.device:
-        raise NotImplementedError
-
-    @property
-    def global_rank(self) -> int:
-        return self.cluster_environment.global_rank() if self.cluster_environment is not None else 0
-
-    @property
-    def local_rank(self) -> int:
-        return self.cluster_environment.local_rank() if self.cluster_environment is not None else 0
-
-    @property
-    def node_rank(self) -> int:
-        return self.cluster_environment.node_rank() if self.cluster_environment is not None else 0
-
-    @property
-    def world_size(self) -> int:
-        return self.cluster_environment.world_size() if self.cluster_environment is not None else 1
-
-    @property
-    def is_global_zero(self) -> bool:
-        return self.global_rank == 0
-
-    @property
-    def parallel_devices(self) -> Optional[list]:
-        return self._parallel_devices
-
-    @parallel_devices.setter
-    def parallel_devices(self, parallel_devices: Optional[list]) -> None:
-        self._parallel_devices = parallel_devices
-
-    @property
-    def distributed_sampler_kwargs(self) -> dict:
-        return {"num_replicas": len(self.parallel_devices) if self.parallel_devices is not None else 0,
-                "rank": self.global_rank}
-
-    def _get_process_group_backend(self) -> str:
-        backend = getattr(self, "_process_group_backend", None)
-        return backend or _get_default_process_group_backend_for_device(self.root_device)
-
-    # ------------------------------------------------------------ collectives
-    def reduce(self, tensor: Any, group: Optional[Any] = None, reduce_op: Optional[Any] = "mean") -> Any:
-        """Reduce ``tensor`` across processes ('mean' by default; 'sum', 'max', 'min' or a ``ReduceOp``).
-        Anything that is not a tensor is returned unchanged."""
-        if isinstance(tensor, Tensor):
-            return _sync_ddp_if_available(tensor, group, reduce_op=reduce_op)
-        return tensor
-
-    def all_gather(self, tensor: Tensor, group: Optional[Any] = None, sync_grads: bool = False) -> Tensor:
-        """Stack ``tensor`` from every process along a new first dimension (size world_size)."""
-        return _all_gather_ddp_if_available(tensor, group=group, sync_grads=sync_grads)
-
-    def barrier(self, name: Optional[str] = None) -> None:
-        if not _distributed_is_initialized():
-            return
-        if torch.distributed.get_backend() == "nccl" and self.root_device.type == "cuda":
-            torch.distributed.barrier(device_ids=[self.root_device.index])
-        else:
-            torch.distributed.barrier()
-
-    def broadcast(self, obj: Any, src: int = 0) -> Any:
-        """``obj`` as rank ``src`` has it (any picklable object)."""
-        if not _distributed_is_initialized():
-            return obj
-        box = [obj]
-        torch.distributed.broadcast_object_list(box, src, group=torch.distributed.group.WORLD)
-        return box[0]
-
-    def reduce_boolean_decision(self, decision: bool, all: bool = True) -> bool:
-        """True when every rank (``all=True``) or any rank (``all=False``) decided True."""
-        if not _distributed_is_initialized():
-            return decision
-        votes = self.reduce(torch.tensor(int(decision), device=self.root_device), reduce_op=ReduceOp.SUM)
-        return bool(votes == self.world_size) if all else bool(votes)
+        _EngineParallel.__init__(self, accelerator=accelerator, parallel_devices=parallel_devices,
+                                 cluster_environment=cluster_environment, checkpoint_io=checkpoint_io,
+                                 precision=precision_plugin)
+        self._init_trainer_side()
 
     # ------------------------------------------------------------ steps through the wrapper
     def _forward_redirect(self, name: str, *args: Any, **kwargs: Any) -> Any:
@@ -133,11 +50,6 @@ class ParallelStrategy(Strategy):
                 yield
         else:
             yield
-
-    def teardown(self) -> None:
-        if self.cluster_environment is not None:
-            self.cluster_environment.teardown()
-        super().teardown()
 
 
 def _redirect_through_forward(wrapper: torch.nn.Module, module: Any, name: str, args: tuple, kwargs: dict,

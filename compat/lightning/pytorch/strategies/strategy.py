@@ -1,5 +1,6 @@
 """The ``Strategy`` base: where the model lives, how steps run and how processes talk to each other.
 
+Each class is the engine's strategy of the same kind (``lightning.fabric.strategies``) with the Trainer side added.
 ``SingleDeviceStrategy`` is the one-process case; DDP/FSDP subclasses add launching and collectives. The step
 methods run the user's hooks inside the precision plugin's forward context.
 """
@@ -10,6 +11,8 @@ import torch
 from torch import Tensor
 from torch.optim import Optimizer
 
+from lightning.fabric.strategies.single_device import SingleDeviceStrategy as _EngineSingleDevice
+from lightning.fabric.strategies.strategy import Strategy as _EngineStrategy
 from lightning.fabric.utilities.apply_func import move_data_to_device
 from lightning.pytorch.core.optimizer import LightningOptimizer, _init_optimizers_and_lr_schedulers
 from lightning.pytorch.plugins.precision.precision import Precision
@@ -23,52 +26,43 @@ def rank_properties(owner: str) -> tuple:
     return tuple(property(lambda self, _n=name: getattr(getattr(self, owner), _n)) for name in names)
 
 
-class Strategy:
-    """Subclass to implement a new way of distributing training."""
+class Strategy(_EngineStrategy):
+    """Subclass to implement a new way of distributing training.
+
+    The engine's ``Strategy`` (``lightning.fabric.strategies``) owns the device, ranks, collectives, precision and
+    checkpoint I/O; this class adds the Trainer side: the LightningModule and its wrapped model, the optimizers, the
+    step dispatch and the Trainer's spelling of backward, optimizer step and checkpoint methods. A Trainer strategy
+    subclasses this class first, then the engine's class of the same kind (``class DDPStrategy(ParallelStrategy,
+    fabric DDPStrategy)``), so these Trainer-side methods come first and the engine's machinery after them.
+    """
 
     def __init__(self, accelerator: Any = None, checkpoint_io: Any = None, precision_plugin: Optional[Precision] = None):
-        self._accelerator = accelerator
-        self._checkpoint_io = checkpoint_io
-        self._precision_plugin = precision_plugin
+        _EngineStrategy.__init__(self, accelerator=accelerator, checkpoint_io=checkpoint_io, precision=precision_plugin)
+        self._init_trainer_side()
+
+    def _init_trainer_side(self) -> None:
         self._lightning_module: Any = None
         self._model: Any = None
-        self._launcher: Any = None
         self._optimizers: list = []
         self._lightning_optimizers: list = []
         self.lr_scheduler_configs: list = []
 
     # ------------------------------------------------------------ plugins
     @property
-    def accelerator(self) -> Any:
-        return self._accelerator
-
-    @accelerator.setter
-    def accelerator(self, accelerator: Any) -> None:
-        self._accelerator = accelerator
-
-    @property
     def precision_plugin(self) -> Precision:
-        return self._precision_plugin if self._precision_plugin is not None else Precision()
+        return self.precision
 
     @precision_plugin.setter
     def precision_plugin(self, precision_plugin: Optional[Precision]) -> None:
-        self._precision_plugin = precision_plugin
+        self._precision = precision_plugin
 
-    @property
-    def checkpoint_io(self) -> Any:
-        if self._checkpoint_io is None:
-            from lightning.pytorch.plugins.io.torch_plugin import TorchCheckpointIO
+    def _default_precision(self) -> Precision:
+        return Precision()
 
-            self._checkpoint_io = TorchCheckpointIO()
-        return self._checkpoint_io
+    def _default_checkpoint_io(self) -> Any:
+        from lightning.pytorch.plugins.io.torch_plugin import TorchCheckpointIO
 
-    @checkpoint_io.setter
-    def checkpoint_io(self, io: Any) -> None:
-        self._checkpoint_io = io
-
-    @property
-    def launcher(self) -> Any:
-        return self._launcher
+        return TorchCheckpointIO()
 
     # ------------------------------------------------------------ model and optimizers
     @property
@@ -96,32 +90,9 @@ class Strategy:
         self._lightning_module = model
         self.model = model
 
-    @property
-    def root_device(self) -> torch.device:
-        raise NotImplementedError
-
     def model_to_device(self) -> None:
-        raise NotImplementedError
-
-    @property
-    def is_global_zero(self) -> bool:
-        return self.global_rank == 0
-
-    @property
-    def global_rank(self) -> int:
-        return 0
-
-    @property
-    def local_rank(self) -> int:
-        return 0
-
-    @property
-    def node_rank(self) -> int:
-        return 0
-
-    @property
-    def world_size(self) -> int:
-        return 1
+        assert self.model is not None
+        self.module_to_device(self.model)
 
     @property
     def handles_gradient_accumulation(self) -> bool:
@@ -134,11 +105,6 @@ class Strategy:
     @property
     def lightning_restore_optimizer(self) -> bool:
         return True
-
-    def setup_environment(self) -> None:
-        """Set up the process (device, process group) before the model is touched."""
-        assert self.accelerator is not None
-        self.accelerator.setup_device(self.root_device)
 
     def setup(self, trainer: Any) -> None:
         """Move the model to the device, convert it for the precision and (when fitting) create the optimizers."""
@@ -157,9 +123,10 @@ class Strategy:
     def teardown(self) -> None:
         if self.lightning_module is not None and self.root_device.type != "cpu":
             self.lightning_module.cpu()
-        self.precision_plugin.teardown()
-        if self.accelerator is not None:
-            self.accelerator.teardown()
+        super().teardown()
+
+    def process_dataloader(self, dataloader: Any, stage: Optional[Any] = None) -> Any:
+        return dataloader
 
     # ------------------------------------------------------------ steps
     def batch_to_device(self, batch: Any, device: Optional[torch.device] = None, dataloader_idx: int = 0) -> Any:
@@ -204,23 +171,11 @@ class Strategy:
         optimizer = getattr(optimizer, "_optimizer", optimizer)
         return self.precision_plugin.optimizer_step(optimizer, model=model, closure=closure, **kwargs)
 
-    # ------------------------------------------------------------ collectives (no-ops on one process)
+    # ------------------------------------------------------------ collectives: the engine's, by their Trainer name
     def reduce(self, tensor: Any, group: Optional[Any] = None, reduce_op: Optional[Any] = "mean") -> Any:
-        return tensor
+        return self.all_reduce(tensor, group=group, reduce_op=reduce_op)
 
-    def barrier(self, name: Optional[str] = None) -> None:
-        pass
-
-    def broadcast(self, obj: Any, src: int = 0) -> Any:
-        return obj
-
-    def all_gather(self, tensor: Tensor, group: Optional[Any] = None, sync_grads: bool = False) -> Tensor:
-        return tensor
-
-    def reduce_boolean_decision(self, decision: bool, all: bool = True) -> bool:
-        return decision
-
-    # ------------------------------------------------------------ checkpoints
+    # ------------------------------------------------------------ checkpoints (the Trainer's layout)
     def lightning_module_state_dict(self) -> dict:
         return self.lightning_module.state_dict()
 
@@ -262,20 +217,13 @@ class Strategy:
         pass
 
 
-class SingleDeviceStrategy(Strategy):
+class SingleDeviceStrategy(Strategy, _EngineSingleDevice):
     """Everything on one device in one process."""
 
     strategy_name = "single_device"
 
     def __init__(self, device: Any = "cpu", accelerator: Any = None, checkpoint_io: Any = None,
                  precision_plugin: Optional[Precision] = None) -> None:
-        super().__init__(accelerator=accelerator, checkpoint_io=checkpoint_io, precision_plugin=precision_plugin)
-        self._root_device = torch.device(device) if not isinstance(device, torch.device) else device
-
-    @property
-    def root_device(self) -> torch.device:
-        return self._root_device
-
-    def model_to_device(self) -> None:
-        assert self.model is not None
-        self.model.to(self.root_device)
+        _EngineSingleDevice.__init__(self, device=device, accelerator=accelerator, checkpoint_io=checkpoint_io,
+                                     precision=precision_plugin)
+        self._init_trainer_side()

@@ -1,5 +1,7 @@
-"""Fabric's launchers: the Trainer's (``fabric.launch()`` hands them the function to run in each process)."""
-from lightning.pytorch.strategies.launchers import _MultiProcessingLauncher, _SubprocessScriptLauncher
+"""Launchers: how the processes of a multi-process strategy come to exist (re-running the script, or spawning /
+forking workers from the current process); ``fabric.launch()`` hands them the function to run in each process."""
+from lightning.fabric.strategies.launchers.multiprocessing import _MultiProcessingLauncher
+from lightning.fabric.strategies.launchers.subprocess_script import _SubprocessScriptLauncher
 
 __all__ = ["_MultiProcessingLauncher", "_SubprocessScriptLauncher", "_XLALauncher"]
 

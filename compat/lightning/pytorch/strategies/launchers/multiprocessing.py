@@ -1,21 +1,19 @@
-"""``_MultiProcessingLauncher`` (``strategy="ddp_spawn"`` / ``"ddp_fork"`` / ``"ddp_notebook"``): starts one worker
-per device from the current process with ``torch.multiprocessing``; the main process itself does not train.
-
-Rank 0 sends back what the main process needs to look as if it had trained: the final weights (through a temporary
-file), the best checkpoint path, the trainer state, the callback metrics and the entry point's return value.
+"""The Trainer's ``_MultiProcessingLauncher`` (``strategy="ddp_spawn"`` / ``"ddp_fork"`` / ``"ddp_notebook"``): the
+engine's launcher (``lightning.fabric.strategies.launchers.multiprocessing``), plus what the main process needs to
+look as if it had trained: rank 0 sends back the final weights (through a temporary file), the best checkpoint path,
+the trainer state, the callback metrics and the entry point's return value.
 """
-import io
 import os
 import tempfile
 from typing import Any, Callable, NamedTuple, Optional
 
-import torch
 from torch import Tensor
 
-from lightning.fabric.utilities.apply_func import apply_to_collection, move_data_to_device
-from lightning.fabric.utilities.distributed import _check_port_free, _set_num_threads_if_needed
-from lightning.pytorch.strategies.launchers.launcher import _Launcher
+from lightning.fabric.strategies.launchers.multiprocessing import _MultiProcessingLauncher as _EngineLauncher
+from lightning.fabric.utilities.apply_func import apply_to_collection
 from lightning.pytorch.trainer.states import TrainerFn
+
+__all__ = ["_MultiProcessingLauncher"]
 
 
 class _WorkerOutput(NamedTuple):
@@ -26,73 +24,18 @@ class _WorkerOutput(NamedTuple):
     callback_metrics: dict
 
 
-class _MultiProcessingLauncher(_Launcher):
-    """Spawns (``start_method="spawn"``) or forks (``"fork"``/``"forkserver"``) ``strategy.num_processes`` workers.
-
-    With "spawn" the trainer, the model and the entry point's arguments are pickled into each worker, so they must be
-    picklable and the script needs an ``if __name__ == "__main__":`` guard. "fork" works in notebooks but not after
-    CUDA has been initialized in the main process.
-    """
-
-    def __init__(self, strategy: Any, start_method: str = "spawn") -> None:
-        self._strategy = strategy
-        self._start_method = start_method
-        import torch.multiprocessing as mp  # here, not at import: only spawn/fork users pay for it
-
-        if start_method not in mp.get_all_start_methods():
-            raise ValueError(
-                f"The start method {start_method!r} is not available on this platform. Available: "
-                f"{mp.get_all_start_methods()}; use strategy='ddp_spawn' (spawn) or 'ddp' (re-run the script)."
-            )
-        self.procs: list = []
-
-    @property
-    def is_interactive_compatible(self) -> bool:
-        return self._start_method == "fork"
-
+class _MultiProcessingLauncher(_EngineLauncher):
     def launch(self, function: Callable, *args: Any, trainer: Optional[Any] = None, **kwargs: Any) -> Any:
-        if self._start_method in ("fork", "forkserver") and torch.cuda.is_available() and torch.cuda.is_initialized():
-            raise RuntimeError(
-                "CUDA was already initialized in this process, so it cannot be forked. Use "
-                "`strategy='ddp_spawn'` or `strategy='ddp'`, or do not touch CUDA before `trainer.fit`."
-            )
-        import torch.multiprocessing as mp
+        return self._start(function, args, kwargs, trainer)
 
-        environment = self._strategy.cluster_environment
-        _check_port_free(environment.main_address, environment.main_port)
-        os.environ["MASTER_PORT"] = str(environment.main_port)
-        context = mp.get_context(self._start_method)
-        return_queue = context.SimpleQueue()
-        process_context = mp.start_processes(
-            self._wrapping_function, args=(trainer, function, args, kwargs, return_queue),
-            nprocs=self._strategy.num_processes, start_method=self._start_method, join=False,
-        )
-        self.procs = process_context.processes
-        while not process_context.join():  # raises ProcessRaisedException with the worker's traceback
-            pass
-        output = _from_bytes(return_queue.get())
+    def _worker_output(self, results: Any, trainer: Any) -> Any:
+        return results if trainer is None else self._collect_rank_zero_results(trainer, results)
+
+    def _output_in_main_process(self, output: Any, trainer: Any) -> Any:
         if trainer is None:
             return output
         self._recover_results_in_main_process(output, trainer)
         return output.trainer_results
-
-    def kill(self, signum: int) -> None:
-        for proc in self.procs:
-            if proc.is_alive() and proc.pid is not None:
-                os.kill(proc.pid, signum)
-
-    def _wrapping_function(self, process_idx: int, trainer: Optional[Any], function: Callable, args: Any,
-                           kwargs: Any, return_queue: Any) -> None:
-        if self._start_method == "spawn":
-            # a spawned worker received its tensors through shared memory; detach them so in-place updates stay local
-            args, kwargs = _clone_module_tensors((args, kwargs))
-        _set_num_threads_if_needed(num_processes=self._strategy.num_processes)
-        os.environ["LOCAL_RANK"] = str(process_idx)
-        results = function(*args, **kwargs)
-        if trainer is not None:
-            results = self._collect_rank_zero_results(trainer, results)
-        if process_idx == 0:
-            return_queue.put(_to_bytes(move_data_to_device(results, "cpu")))
 
     def _collect_rank_zero_results(self, trainer: Any, results: Any) -> Optional[_WorkerOutput]:
         callback = trainer.checkpoint_callback
@@ -118,24 +61,3 @@ class _MultiProcessingLauncher(_Launcher):
             self._strategy.checkpoint_io.remove_checkpoint(output.weights_path)
         trainer.state = output.trainer_state
         trainer.callback_metrics.update(output.callback_metrics)
-
-
-def _to_bytes(obj: Any) -> bytes:
-    # tensors put on a torch queue travel as shared-memory handles owned by the sender, which has exited by the time
-    # the main process reads them; serialized bytes do not depend on the sender
-    buffer = io.BytesIO()
-    torch.save(obj, buffer)
-    return buffer.getvalue()
-
-
-def _from_bytes(data: bytes) -> Any:
-    return torch.load(io.BytesIO(data), weights_only=False)
-
-
-def _clone_module_tensors(data: Any) -> Any:
-    def clone(module: torch.nn.Module) -> torch.nn.Module:
-        for tensor in [*module.parameters(), *module.buffers()]:
-            tensor.data = tensor.data.clone()
-        return module
-
-    return apply_to_collection(data, torch.nn.Module, clone)
