@@ -95,6 +95,7 @@ class _EvaluationLoop:
                 return self._on_run_end()
         finally:
             trainer._results = previous_results
+            self._combined_loader.reset()  # no live loader iterator between runs (the Trainer stays picklable)
 
     def _on_run_start(self) -> None:
         trainer = self.trainer

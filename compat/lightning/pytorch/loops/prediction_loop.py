@@ -84,6 +84,7 @@ class _PredictionLoop:
             for batch, batch_idx, dataloader_idx in fetcher:
                 self.batch_progress.is_last_batch = fetcher.done
                 self._predict_step(batch, batch_idx, dataloader_idx)
+            self._combined_loader.reset()  # no live loader iterator after the run (the Trainer stays picklable)
             hooks.fire("on_predict_epoch_end")
             results = self.predictions if self._return_predictions else None
             hooks.fire("on_predict_end")

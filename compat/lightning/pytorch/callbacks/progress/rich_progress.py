@@ -265,6 +265,8 @@ class RichProgressBar(ProgressBar):
         if last or self._redraw_due():
             self._update_metrics(trainer, pl_module)
             self._update(self.train_progress_bar_id, batch_idx + 1)
+        elif type(self).get_metrics is not RichProgressBar.get_metrics:
+            self._update_metrics(trainer, pl_module)  # an overriding get_metrics sees every batch, as in 2.6.6
 
     def on_train_epoch_end(self, trainer: Any, pl_module: Any) -> None:
         if self.progress is not None and self.train_progress_bar_id is not None:
