@@ -36,7 +36,7 @@ def busy_port():
 
 
 def test_port_in_use_before_launch_says_so(busy_port, monkeypatch, tmp_path):
-    import lightning.pytorch.strategies.launchers.subprocess_script as launcher_module
+    import lightning.fabric.strategies.launchers.subprocess_script as launcher_module  # (the engine launches)
 
     env = clean_env(MASTER_PORT=str(busy_port))
     for key in ("LOCAL_RANK", "WORLD_SIZE", "NODE_RANK", "MASTER_ADDR", "TORCHELASTIC_RUN_ID", "SLURM_NTASKS"):
