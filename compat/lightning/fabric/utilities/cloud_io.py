@@ -57,6 +57,8 @@ def _load(path_or_url: Union[IO, _PATH], map_location: _MAP_LOCATION_TYPE = None
     runs code from the file, so it takes an explicit ``weights_only=False``.
     """
     if not _is_remote(path_or_url):
+        if isinstance(path_or_url, (str, Path)):
+            path_or_url = _local(path_or_url)
         return torch_load(path_or_url, map_location=map_location, weights_only=weights_only)
     if str(path_or_url).startswith("http"):
         return torch_load(str(path_or_url), map_location=map_location, weights_only=weights_only, load=_load_url)
@@ -67,6 +69,7 @@ def _load(path_or_url: Union[IO, _PATH], map_location: _MAP_LOCATION_TYPE = None
 def _load_checkpoint(path: _PATH, map_location: Any = None, weights_only: Optional[bool] = None) -> dict:
     """:func:`load_checkpoint_file` (a dict, errors that say what to do) for a local path or an fsspec URL."""
     if not _is_remote(path):
+        path = _local(path) if isinstance(path, (str, Path)) else path
         return load_checkpoint_file(path, map_location=map_location, weights_only=weights_only)
     return load_checkpoint_file(_read_remote(path), map_location=map_location, weights_only=weights_only,
                                 name=str(path))
@@ -106,9 +109,10 @@ def _write_bytes(url: _PATH, data: bytes) -> None:
 
 
 def _local(path: _PATH) -> str:
-    """A plain path for the ``os`` functions (``file://`` stripped)."""
+    """A plain path for the ``os`` functions (``file://`` and ``local://`` stripped)."""
     path = os.fspath(path)
-    return path[len("file://"):] if path.startswith("file://") else path
+    match = _URL.match(path)
+    return path[match.end():] if match else path
 
 
 # --- the folder operations loggers and ModelCheckpoint need, for both kinds of path ---------------------------------
@@ -148,10 +152,33 @@ def _listdir(path: _PATH) -> List[str]:
     return [entry.rstrip("/").rsplit("/", 1)[-1] for entry in entries]
 
 
+def _modified(path: _PATH) -> float:
+    """The file's modification time (seconds since the epoch); 0 when it does not exist or the store does not say."""
+    if not _is_remote(path):
+        try:
+            return os.path.getmtime(_local(path))
+        except OSError:
+            return 0.0
+    try:
+        return get_filesystem(path).modified(str(path)).timestamp()
+    except (FileNotFoundError, NotImplementedError, AttributeError):
+        return 0.0
+
+
 def _remove(path: _PATH) -> None:
     """Delete a file (a folder with everything in it, for a remote sharded checkpoint)."""
     fs = get_filesystem(path)
     fs.rm(str(path), recursive=fs.isdir(str(path)))
+
+
+def _copy(source: _PATH, target: _PATH) -> None:
+    """Copy a file within one filesystem (where ``last.ckpt`` cannot be a symbolic link)."""
+    if _is_remote(target):
+        get_filesystem(target).copy(str(source), str(target))
+    else:
+        import shutil
+
+        shutil.copy(_local(source), _local(target))
 
 
 def _open(path: _PATH, mode: str = "r", **kwargs: Any) -> IO:

@@ -22,6 +22,7 @@ from weakref import proxy
 import torch
 from torch import Tensor
 
+from lightning.fabric.utilities.cloud_io import _copy, _exists, _is_remote, _listdir, _local, _open
 from lightning.fabric.utilities.rank_zero import WarningCache, rank_zero_info, rank_zero_warn
 from lightning.fabric.utilities.exceptions import MisconfigurationException
 from lightning.pytorch.callbacks.checkpoint import Checkpoint
@@ -114,8 +115,8 @@ class ModelCheckpoint(Checkpoint):
         self._defer_save_until_validation = False
         self._written_paths: Set[str] = set()  # what this callback wrote (or linked) in this process: deletable
 
-        if dirpath and "://" not in str(dirpath):
-            dirpath = os.path.realpath(os.path.expanduser(str(dirpath)))
+        if dirpath and not _is_remote(dirpath):
+            dirpath = os.path.realpath(os.path.expanduser(_local(dirpath)))
         self.dirpath: Optional[_PATH] = dirpath
         self.filename = filename
 
@@ -168,12 +169,8 @@ class ModelCheckpoint(Checkpoint):
     def setup(self, trainer: Any, pl_module: Any, stage: str) -> None:
         self.dirpath = trainer.strategy.broadcast(self._resolve_ckpt_dir(trainer))
         if trainer.is_global_zero and stage == "fit" and self.save_top_k != 0:
-            if os.path.isdir(self.dirpath) and os.listdir(self.dirpath):
+            if _listdir(self.dirpath):
                 rank_zero_warn(f"Checkpoint directory {self.dirpath} exists and is not empty.")
-        if self.save_last == "link" and "://" in str(self.dirpath):
-            raise ValueError(
-                f"`ModelCheckpoint(save_last='link')` needs a local folder (symbolic links), got `dirpath={self.dirpath}`."
-            )
 
     def on_train_start(self, trainer: Any, pl_module: Any) -> None:
         self._last_time_checked = time.monotonic()
@@ -388,18 +385,17 @@ class ModelCheckpoint(Checkpoint):
             logger = trainer.loggers[0]
             save_dir = logger.save_dir if logger.save_dir is not None else trainer.default_root_dir
             version = logger.version if isinstance(logger.version, str) else f"version_{logger.version}"
+            save_dir = save_dir if _is_remote(save_dir) else _local(save_dir)  # a `file://` save_dir is a folder
             return os.path.join(save_dir, str(logger.name), version, "checkpoints")
         return os.path.join(trainer.default_root_dir, "checkpoints")
 
     def _find_last_checkpoints(self, trainer: Any) -> Set[str]:
         """The ``last*.ckpt`` files in this callback's folder (used by ``ckpt_path="last"``)."""
         folder = self._resolve_ckpt_dir(trainer)
-        if not os.path.isdir(folder):
-            return set()
         pattern = re.compile(rf"^{self.CHECKPOINT_NAME_LAST}(-(\d+))?")
         return {
-            os.path.normpath(os.path.join(folder, f))
-            for f in os.listdir(folder)
+            _normalized(os.path.join(folder, f))
+            for f in _listdir(folder)
             if f.endswith(self.FILE_EXTENSION) and pattern.match(f[: -len(self.FILE_EXTENSION)])
         }
 
@@ -513,7 +509,13 @@ class ModelCheckpoint(Checkpoint):
                     after_save(proxy(self))
 
     def _link_checkpoint(self, trainer: Any, filepath: str, linkpath: str) -> None:
-        """Point ``linkpath`` at ``filepath`` (relative symlink; a copy where links are not allowed)."""
+        """Point ``linkpath`` at ``filepath`` (relative symlink; a copy where links are not allowed, or remote)."""
+        if _is_remote(linkpath):
+            if trainer.is_global_zero and filepath != linkpath:
+                _copy(filepath, linkpath)
+            self._written_paths.add(_normalized(linkpath))
+            trainer.strategy.barrier()
+            return
         if trainer.is_global_zero and os.path.abspath(filepath) != os.path.abspath(linkpath):
             if os.path.islink(linkpath) or os.path.isfile(linkpath):
                 os.remove(linkpath)
@@ -535,7 +537,7 @@ class ModelCheckpoint(Checkpoint):
         """Never delete the file just written, the file training resumed from, or a file outside ``dirpath``."""
         if previous == current:
             return False
-        if "://" not in str(previous) and trainer.ckpt_path is not None:
+        if not _is_remote(previous) and trainer.ckpt_path is not None:
             if Path(previous).absolute() == Path(trainer.ckpt_path).absolute():
                 return False
         return self._may_delete(previous)
@@ -552,7 +554,7 @@ class ModelCheckpoint(Checkpoint):
             return True
         if not self.dirpath or not str(path).endswith(self.FILE_EXTENSION):
             return False
-        if "://" in str(path) or "://" in str(self.dirpath):  # remote: no links to resolve, but no `..` either
+        if _is_remote(path) or _is_remote(self.dirpath):  # remote: no links to resolve, but no `..` either
             folder = str(self.dirpath).rstrip("/") + "/"
             return str(path).startswith(folder) and ".." not in str(path)[len(folder):].split("/")
         real = os.path.realpath(path)
@@ -565,7 +567,7 @@ class ModelCheckpoint(Checkpoint):
 
     def file_exists(self, filepath: _PATH, trainer: Any) -> bool:
         """Whether ``filepath`` exists (decided on rank 0 and shared, so every rank picks the same name)."""
-        exists = os.path.exists(filepath) if trainer.is_global_zero else False
+        exists = _exists(filepath) if trainer.is_global_zero else False
         return trainer.strategy.reduce_boolean_decision(exists, all=False)
 
     def to_yaml(self, filepath: Optional[_PATH] = None) -> None:
@@ -576,7 +578,7 @@ class ModelCheckpoint(Checkpoint):
             if not self.dirpath:
                 raise ValueError("`to_yaml()` needs a `filepath` before the callback knows its folder (set in `fit`).")
             filepath = os.path.join(self.dirpath, "best_k_models.yaml")
-        with open(filepath, "w") as fp:
+        with _open(filepath, "w") as fp:
             yaml.dump({path: float(score) for path, score in self.best_k_models.items()}, fp)
 
 
@@ -585,7 +587,7 @@ class ModelCheckpoint(Checkpoint):
 def _normalized(path: Any) -> str:
     """One spelling per local path (absolute, ``..`` collapsed, links kept) for the set of written files."""
     path = str(path)
-    return path if "://" in path else os.path.normpath(os.path.abspath(path))
+    return path if _is_remote(path) else os.path.normpath(os.path.abspath(path))
 
 
 def _num_val_batches(trainer: Any) -> float:

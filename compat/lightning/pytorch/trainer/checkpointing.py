@@ -10,6 +10,7 @@ import os
 from typing import Any, Optional
 
 from lightning.__about__ import __version__
+from lightning.fabric.utilities.cloud_io import _exists, _listdir, _modified
 from lightning.fabric.utilities.rank_zero import rank_zero_info, rank_zero_warn
 from lightning.pytorch.core.saving import hparams_for_checkpoint
 from lightning.pytorch.trainer.states import TrainerFn
@@ -170,16 +171,16 @@ def resolve_ckpt_path(trainer: Any, fn: TrainerFn, ckpt_path: Optional[Any], mod
                 "will be loaded: training starts from scratch."
             )
             return None
-        return max(candidates, key=lambda p: os.path.getmtime(p) if os.path.exists(p) else 0)
+        return max(candidates, key=_modified)
     if ckpt_path == "hpc":
         folder = trainer.default_root_dir
-        files = [f for f in os.listdir(folder) if f.startswith("hpc_ckpt_")] if os.path.isdir(folder) else []
+        files = [f for f in _listdir(folder) if f.startswith("hpc_ckpt_")]
         if not files:
             return None
         latest = max(files, key=lambda f: int(f.split("_")[-1].split(".")[0]))
         return os.path.join(folder, latest)
     path = str(ckpt_path)
-    if not os.path.exists(path):
+    if not _exists(path):
         raise FileNotFoundError(f"Checkpoint file not found: {path}")
     return path
 

@@ -738,7 +738,13 @@ class Trainer(_extensions.TrainerAPI):
 
     @property
     def default_root_dir(self) -> str:
-        return os.path.normpath(self._default_root_dir) if self._default_root_dir else os.getcwd()
+        if not self._default_root_dir:
+            return os.getcwd()
+        from lightning.fabric.utilities.cloud_io import _is_remote, _local
+
+        # a URL keeps its "//" (normpath would make "memory://x" the local folder "memory:/x"); file:// is local
+        root = self._default_root_dir
+        return root if _is_remote(root) else os.path.normpath(_local(root))
 
     @property
     def log_dir(self) -> Optional[str]:

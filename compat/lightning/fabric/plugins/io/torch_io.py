@@ -5,7 +5,7 @@ import shutil
 from typing import Any, Optional
 
 from lightning.fabric.plugins.io.checkpoint_io import CheckpointIO
-from lightning.fabric.utilities.cloud_io import _atomic_save, _is_remote, _load_checkpoint, _remove
+from lightning.fabric.utilities.cloud_io import _atomic_save, _is_remote, _load_checkpoint, _local, _remove
 from lightning.fabric.utilities.types import _PATH
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,10 @@ class TorchCheckpointIO(CheckpointIO):
                 _remove(path)
             except FileNotFoundError:
                 return
-        elif os.path.isdir(path) and not os.path.islink(path):
+            log.debug(f"Removed checkpoint: {path}")
+            return
+        path = _local(path)
+        if os.path.isdir(path) and not os.path.islink(path):
             shutil.rmtree(path)
         elif os.path.lexists(path):
             os.remove(path)
