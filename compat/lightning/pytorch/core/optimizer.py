@@ -56,6 +56,8 @@ class LightningOptimizer:
         self._optimizer.zero_grad(set_to_none=set_to_none)
 
     def __getattr__(self, name: str) -> Any:
+        if name == "_optimizer":  # not set yet (while unpickling): looking it up here would recurse
+            raise AttributeError(name)
         return getattr(self._optimizer, name)
 
     def __repr__(self) -> str:
