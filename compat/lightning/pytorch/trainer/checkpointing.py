@@ -218,23 +218,34 @@ def restore_modules_and_callbacks(trainer: Any, checkpoint: dict) -> None:
         key = type(datamodule).__qualname__
         if key in checkpoint:
             hooks.call_datamodule("load_state_dict", checkpoint[key])
-    if trainer.state.fn == TrainerFn.FITTING:
-        hooks.call_callbacks("on_load_checkpoint", checkpoint)
-        states = checkpoint.get("callbacks") or {}
-        matched = set()
-        for callback in trainer.callbacks:
-            key = callback.state_key if callback.state_key in states else callback._legacy_state_key
-            state = states.get(key)
-            if state:
-                matched.add(key)
-                callback.load_state_dict(dict(state))
-        missing = [k if isinstance(k, str) else k.__name__ for k in states if k not in matched]
-        if missing:
-            rank_zero_warn(
-                "The checkpoint holds the state of callbacks this Trainer does not have, so it is not restored: "
-                f"{missing}. Pass the same callbacks (with the same arguments, which form their keys) to the "
-                "Trainer to resume them."
-            )
+    _restore_callbacks(trainer, checkpoint)
+
+
+def _restore_callbacks(trainer: Any, checkpoint: dict) -> None:
+    """Callback states, in every stage (as 2.6.6). A file without them (weights only) is not shown to the callbacks'
+    ``on_load_checkpoint`` at all; states of callbacks this Trainer does not have are named in a warning."""
+    states = checkpoint.get("callbacks")
+    if states is None:
+        return
+    import copy
+
+    from packaging.version import Version
+
+    # files of 1.x before 1.5 keyed the states by class (unless migration has already renamed the version)
+    legacy = Version(str(checkpoint.get("pytorch-lightning_version", __version__))) < Version("1.5.0dev")
+    present = {callback._legacy_state_key if legacy else callback.state_key for callback in trainer.callbacks}
+    missing = [key for key in states if key not in present]
+    if missing:
+        rank_zero_warn(
+            "The checkpoint holds the state of callbacks this Trainer does not have, so it is not restored. To resume "
+            f"them with `ckpt_path`, pass the same callbacks (their arguments form the keys). Please add the following "
+            f"callbacks: {missing}."
+        )
+    trainer._hooks.call_callbacks("on_load_checkpoint", checkpoint)
+    for callback in trainer.callbacks:
+        state = states.get(callback.state_key, states.get(callback._legacy_state_key))
+        if state:
+            callback.load_state_dict(copy.deepcopy(state))
 
 
 def restore_training_state(trainer: Any, checkpoint: dict) -> None:
