@@ -40,9 +40,6 @@ NOT_DRIVEN = {
 
 # behaviour left different on purpose or for now
 BEHAVIOUR = {
-    "Fabric precision methods":
-        "Fabric's precision classes are the Trainer's (`backward(tensor, model, optimizer, ...)`, "
-        "`optimizer_step(optimizer, model, closure)`); Fabric calls them through an adapter",
     "FSDP on the CPU (extension)":
         "Trainer/Fabric(strategy='fsdp', accelerator='cpu') runs here (gloo); 2.6.6 refuses it with a ValueError "
         "('requires a GPU accelerator'). Kept because FSDP on CPU processes is how this project tests sharding",

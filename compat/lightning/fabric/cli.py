@@ -23,7 +23,6 @@ _NOT_LAUNCHABLE = re.compile(r".*(spawn|fork|notebook|xla|tpu|offload).*")
 
 
 def _supported_strategies() -> list:
-    import lightning.pytorch.strategies  # noqa: F401  (registers the distributed strategy names)
     from lightning.fabric.strategies import STRATEGY_REGISTRY
 
     return [name for name in STRATEGY_REGISTRY.available_strategies() if not _NOT_LAUNCHABLE.match(name)]
@@ -89,14 +88,14 @@ def _set_env_variables(args: argparse.Namespace) -> None:
 
 def _get_num_processes(accelerator: Optional[str], devices: str) -> int:
     """How many processes ``devices`` means on this machine for ``accelerator``."""
-    from lightning.pytorch.accelerators import AcceleratorRegistry
+    from lightning.fabric.accelerators import ACCELERATOR_REGISTRY
 
     if accelerator in (None, "auto", "gpu"):
-        available = [name for name in ("cuda", "mps") if AcceleratorRegistry[name].is_available()]
+        available = [name for name in ("cuda", "mps") if ACCELERATOR_REGISTRY[name].is_available()]
         accelerator = available[0] if available else ("cuda" if accelerator == "gpu" else "cpu")
     if devices == "auto":
         return 1
-    parsed = AcceleratorRegistry[accelerator].parse_devices(devices)
+    parsed = ACCELERATOR_REGISTRY[accelerator].parse_devices(devices)
     if isinstance(parsed, int):
         return parsed
     return len(parsed) if parsed is not None else 0

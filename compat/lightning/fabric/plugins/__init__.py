@@ -1,5 +1,5 @@
-"""Fabric's plugins: precision (the Trainer's plugins, re-exported), checkpoint I/O and cluster environments, each
-imported on first use."""
+"""Fabric's plugins: precision (the engine's classes, which the Trainer's subclass), checkpoint I/O and cluster
+environments, each imported on first use."""
 from lightning.fabric.utilities.lazy import lazy_exports
 
 _PRECISION = ("BitsandbytesPrecision", "DeepSpeedPrecision", "DoublePrecision", "FSDPPrecision", "HalfPrecision",

@@ -34,7 +34,7 @@ class CollectibleGroup(Protocol):
 class Steppable(Protocol):
     """Anything with ``step(closure=None)`` (optimizers, schedulers that take a closure)."""
 
-    def step(self, closure: Optional[Callable] = None) -> Any: ...
+    def step(self, closure: Optional[Callable] = ...) -> Any: ...
 
 
 @runtime_checkable

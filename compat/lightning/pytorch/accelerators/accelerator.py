@@ -1,46 +1,17 @@
-"""The ``Accelerator`` interface."""
-from abc import ABC, abstractmethod
+"""The Trainer's ``Accelerator``: the engine's interface (:mod:`lightning.fabric.accelerators.accelerator`) plus
+what the Trainer asks of the hardware: ``setup(trainer)`` and ``get_device_stats`` for ``DeviceStatsMonitor``."""
+from abc import ABC
 from typing import Any
 
-import torch
+from lightning.fabric.accelerators.accelerator import Accelerator as _FabricAccelerator
 
 
-class Accelerator(ABC):
-    """One kind of hardware: parses the ``devices`` argument and prepares a device for a process."""
-
-    def setup_device(self, device: torch.device) -> None:
-        """Make ``device`` current for this process."""
+class Accelerator(_FabricAccelerator, ABC):
+    """One kind of hardware, as the Trainer drives it."""
 
     def setup(self, trainer: Any) -> None:
         """Called once the trainer knows its strategy."""
 
-    def teardown(self) -> None:
-        """Release what :meth:`setup_device` took."""
-
-    @staticmethod
-    @abstractmethod
-    def parse_devices(devices: Any) -> Any:
-        """Turn the user's ``devices`` value into what :meth:`get_parallel_devices` takes."""
-
-    @staticmethod
-    @abstractmethod
-    def get_parallel_devices(devices: Any) -> list:
-        """The list of ``torch.device`` this run uses."""
-
-    @staticmethod
-    @abstractmethod
-    def auto_device_count() -> int:
-        """How many devices ``devices="auto"`` means."""
-
-    @staticmethod
-    @abstractmethod
-    def is_available() -> bool:
-        """Whether this hardware is present."""
-
     def get_device_stats(self, device: Any) -> dict:
         """Device statistics for ``DeviceStatsMonitor``."""
         return {}
-
-    @classmethod
-    def register_accelerators(cls, accelerator_registry: Any) -> None:
-        pass

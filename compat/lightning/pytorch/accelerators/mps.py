@@ -1,34 +1,10 @@
-"""The Apple MPS accelerator (one device)."""
-from typing import Any
-
-import torch
-
+"""The Trainer's Apple MPS accelerator: the engine's, with the machine's memory figures for ``DeviceStatsMonitor``."""
+from lightning.fabric.accelerators.mps import MPSAccelerator as _FabricMPSAccelerator
 from lightning.pytorch.accelerators.accelerator import Accelerator
-from lightning.pytorch.accelerators.cuda import _parse_gpu_ids
-from lightning.pytorch.utilities.exceptions import MisconfigurationException
 
 
-class MPSAccelerator(Accelerator):
-    def setup_device(self, device: torch.device) -> None:
-        if device.type != "mps":
-            raise MisconfigurationException(f"Device should be MPS, got {device} instead.")
-
-    @staticmethod
-    def parse_devices(devices: Any) -> Any:
-        return _parse_gpu_ids(devices, MPSAccelerator.auto_device_count(), "mps")
-
-    @staticmethod
-    def get_parallel_devices(devices: Any) -> list:
-        return [torch.device("mps", i) for i in devices]
-
-    @staticmethod
-    def auto_device_count() -> int:
-        return 1 if MPSAccelerator.is_available() else 0
-
-    @staticmethod
-    def is_available() -> bool:
-        mps = getattr(torch.backends, "mps", None)
-        return bool(mps is not None and mps.is_available())
+class MPSAccelerator(_FabricMPSAccelerator, Accelerator):
+    pass
 
 
 def get_device_stats() -> dict:

@@ -1,4 +1,9 @@
-"""``lightning.fabric.plugins.precision.deepspeed``: the Trainer's ``DeepSpeedPrecision`` (one implementation, two front doors)."""
-from lightning.pytorch.plugins.precision.deepspeed import DeepSpeedPrecision
+"""``DeepSpeedPrecision``: the precision plugin of ``DeepSpeedStrategy`` (needs ``deepspeed``; see
+:mod:`lightning.fabric.utilities.unavailable`)."""
+from lightning.fabric.plugins.precision.precision import Precision
+from lightning.fabric.utilities.unavailable import deepspeed_unavailable
 
-__all__ = ["DeepSpeedPrecision"]
+
+class DeepSpeedPrecision(Precision):
+    def __init__(self, precision: str) -> None:
+        deepspeed_unavailable(type(self).__name__)

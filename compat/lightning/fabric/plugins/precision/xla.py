@@ -1,7 +1,9 @@
-"""``XLAPrecision`` under Fabric's path (Fabric's spelling takes ``precision`` without a default)."""
-from lightning.pytorch.plugins.precision.xla import XLAPrecision as _TrainerXLAPrecision
+"""``XLAPrecision``: precision on TPUs through ``torch_xla`` (no TPU support in this project; construction
+explains)."""
+from lightning.fabric.plugins.precision.precision import Precision
+from lightning.fabric.utilities.unavailable import xla_unavailable
 
 
-class XLAPrecision(_TrainerXLAPrecision):
+class XLAPrecision(Precision):
     def __init__(self, precision: str) -> None:
-        super().__init__(precision)
+        xla_unavailable(type(self).__name__)

@@ -1,40 +1,24 @@
-"""``precision="16-mixed"`` / ``"bf16-mixed"``: autocast in the forward, a GradScaler for float16 on CUDA."""
-import contextlib
-from typing import Any, Callable, Generator, Optional
+"""``precision="16-mixed"`` / ``"bf16-mixed"``: the engine's autocast / ``GradScaler`` plugin with the Trainer's
+backward (the loss is scaled before ``on_before_backward``) and optimizer step (gradients are unscaled before
+``on_before_optimizer_step`` and clipping). Batches are not cast: autocast casts inside the forward pass."""
+from typing import Any, Callable, Optional
 
-import torch
 from torch import Tensor
 from torch.optim import Optimizer
 
-from lightning.fabric.utilities.apply_func import apply_to_collection
+from lightning.fabric.plugins.precision.amp import MixedPrecision as _FabricMixedPrecision
 from lightning.pytorch.plugins.precision.precision import Precision, _optimizer_is_lbfgs
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
 
 
-class MixedPrecision(Precision):
+class MixedPrecision(Precision, _FabricMixedPrecision):
+    # the engine's base (no-op) method itself: the training loop skips a plugin's input cast when it is this one
+    convert_input = Precision.convert_input
+
     def __init__(self, precision: str, device: str, scaler: Optional[Any] = None) -> None:
-        if precision not in ("16-mixed", "bf16-mixed"):
-            raise ValueError(f"MixedPrecision takes '16-mixed' or 'bf16-mixed', got {precision!r}")
-        if scaler is None and precision == "16-mixed":
-            scaler = torch.amp.GradScaler(device=device)
         if scaler is not None and precision == "bf16-mixed":
             raise MisconfigurationException("`precision='bf16-mixed'` does not use a gradient scaler; pass none.")
-        self.precision = precision
-        self.device = device
-        self.scaler = scaler
-
-    @property
-    def _autocast_dtype(self) -> torch.dtype:
-        return torch.bfloat16 if self.precision == "bf16-mixed" else torch.float16
-
-    @contextlib.contextmanager
-    def forward_context(self) -> Generator:
-        with torch.autocast(self.device, dtype=self._autocast_dtype):
-            yield
-
-    def convert_output(self, data: Any) -> Any:
-        default = torch.get_default_dtype()
-        return apply_to_collection(data, Tensor, lambda t: t.to(default) if t.is_floating_point() else t)
+        super().__init__(precision, device, scaler)
 
     def pre_backward(self, tensor: Tensor, module: Any) -> Tensor:
         if self.scaler is not None:
@@ -55,10 +39,3 @@ class MixedPrecision(Precision):
             self.scaler.update()
             return step_output
         return closure_result
-
-    def state_dict(self) -> dict:
-        return self.scaler.state_dict() if self.scaler is not None else {}
-
-    def load_state_dict(self, state_dict: dict) -> None:
-        if self.scaler is not None and state_dict:
-            self.scaler.load_state_dict(state_dict)

@@ -1,47 +1,28 @@
-"""The ``Precision`` plugin (32-bit, the default): how forward, backward and the optimizer step run numerically.
+"""The Trainer's ``Precision`` plugin (32-bit, the default), built on the engine's
+(:mod:`lightning.fabric.plugins.precision`): how forward, backward and the optimizer step run numerically.
 
 Subclasses change the dtype (64, 16, bf16), autocast and gradient scaling. Hooks around backward and the optimizer
 step (``on_before_backward``, ``on_after_backward``, ``on_before_optimizer_step``, gradient clipping) are fired from
 here because their exact position relative to scaling matters.
 """
-import contextlib
 from functools import partial
-from typing import Any, Callable, ContextManager, Generator, Optional
+from typing import Any, Callable, ContextManager, Optional
 
 import torch
 from torch import Tensor
 from torch.optim import LBFGS, Optimizer
 
+from lightning.fabric.plugins.precision.precision import Precision as _FabricPrecision
 from lightning.pytorch.utilities.enums import GradClipAlgorithmType  # a str enum: equal to "norm"
 
 
-_NO_CONTEXT = contextlib.nullcontext()
-
-
-class Precision:
-    precision: str = "32-true"
+class Precision(_FabricPrecision):
+    """The engine's plugin (dtype casts, init and forward contexts, state) plus the Trainer's backward and
+    optimizer step, which fire the Trainer hooks. Casting methods are defined only in the engine's classes, so a
+    Trainer plugin that also subclasses an engine plugin (e.g. ``MixedPrecision``) gets that plugin's casts."""
 
     def connect(self, model: Any, optimizers: list, lr_schedulers: list) -> tuple:
         return model, optimizers, lr_schedulers
-
-    def convert_module(self, module: torch.nn.Module) -> torch.nn.Module:
-        return module
-
-    def convert_input(self, data: Any) -> Any:
-        return data
-
-    def convert_output(self, data: Any) -> Any:
-        return data
-
-    @contextlib.contextmanager
-    def tensor_init_context(self) -> Generator:
-        yield
-
-    def module_init_context(self) -> ContextManager:
-        return self.tensor_init_context()
-
-    def forward_context(self) -> ContextManager:
-        return _NO_CONTEXT  # entered on every step: a shared no-op context, not a new generator each time
 
     def train_step_context(self) -> ContextManager:
         return self.forward_context()
@@ -107,16 +88,6 @@ class Precision:
             torch.nn.utils.clip_grad_value_(params, clip_value=clip_val)
         else:
             torch.nn.utils.clip_grad_norm_(params, max_norm=clip_val)
-
-    # ------------------------------------------------------------ state
-    def state_dict(self) -> dict:
-        return {}
-
-    def load_state_dict(self, state_dict: dict) -> None:
-        pass
-
-    def teardown(self) -> None:
-        pass
 
 
 def _optimizer_is_lbfgs(optimizer: Optimizer) -> bool:

@@ -1,0 +1,67 @@
+"""Run under our package and under the real lightning 2.6.6 (tests/fabric/test_engine.py): prints, as JSON, what
+each of Fabric's precision plugins does to inputs, outputs, new tensors and one scaled training step on the CPU, and
+the accelerator classes' names and registry."""
+import json
+
+import torch
+
+from lightning.fabric.accelerators import ACCELERATOR_REGISTRY, CPUAccelerator, CUDAAccelerator, MPSAccelerator
+from lightning.fabric.plugins.precision import DoublePrecision, HalfPrecision, MixedPrecision, Precision
+
+
+def dtypes(data):
+    return {k: str(v.dtype) for k, v in data.items()}
+
+
+def plugins():
+    scaler = torch.amp.GradScaler("cpu", init_scale=4.0)
+    return {"32-true": Precision(), "64-true": DoublePrecision(), "16-true": HalfPrecision("16-true"),
+            "bf16-true": HalfPrecision("bf16-true"), "bf16-mixed": MixedPrecision("bf16-mixed", "cpu"),
+            "16-mixed": MixedPrecision("16-mixed", "cpu", scaler=scaler)}
+
+
+def one_step(plugin):
+    torch.manual_seed(0)
+    with plugin.module_init_context():
+        model = torch.nn.Linear(4, 2)
+    model = plugin.convert_module(model)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
+    x = plugin.convert_input(torch.randn(8, 4))
+    with plugin.forward_context():
+        out = model(x)
+        inside = str(out.dtype)
+    loss = plugin.convert_output(out).float().pow(2).mean()
+    plugin.pre_backward(loss, model)
+    plugin.backward(loss, model)
+    plugin.post_backward(loss, model)
+    grad_before_unscale = model.weight.grad.float().abs().sum().item()
+    plugin.unscale_gradients(optimizer)
+    grad = model.weight.grad.float().abs().sum().item()
+    plugin.optimizer_step(optimizer)
+    return {"param": str(model.weight.dtype), "inside": inside, "out": str(plugin.convert_output(out).dtype),
+            "scaled_grad": round(grad_before_unscale, 2), "grad": round(grad, 2),
+            "weight": [round(v, 2) for v in model.weight.detach().float().flatten().tolist()],
+            "main_params": len(list(plugin.main_params(optimizer))), "state": sorted(plugin.state_dict())}
+
+
+def main():
+    result = {}
+    for name, plugin in plugins().items():
+        with plugin.tensor_init_context():
+            new = torch.empty(1)
+        data = {"f32": torch.ones(1), "f64": torch.ones(1, dtype=torch.float64), "i": torch.ones(1, dtype=torch.long)}
+        result[name] = {"precision": plugin.precision, "input": dtypes(plugin.convert_input(data)),
+                        "output": dtypes(plugin.convert_output(data)), "new": str(new.dtype),
+                        "step": one_step(plugin)}
+    result["accelerators"] = {cls.__name__: cls.name() for cls in (CPUAccelerator, CUDAAccelerator, MPSAccelerator)}
+    result["registry"] = {"cpu": type(ACCELERATOR_REGISTRY.get("cpu")).__name__,
+                          "names": sorted(n for n in ACCELERATOR_REGISTRY if n != "tpu")}
+    try:
+        ACCELERATOR_REGISTRY.register("cpu", CPUAccelerator)
+    except Exception as err:  # noqa: BLE001 - the type is what is compared
+        result["registry"]["duplicate"] = type(err).__name__
+    print(json.dumps(result, sort_keys=True))
+
+
+if __name__ == "__main__":
+    main()
