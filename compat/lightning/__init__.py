@@ -1,22 +1,29 @@
 """lightning-compat: the public API of Lightning 2.x, written from scratch.
 
 `import lightning as L` gives the names users reach for first; everything else lives under
-`lightning.pytorch` (the trainer) and `lightning.fabric` (the bare-loop toolkit). Heavy or optional pieces
-are imported on first use so that importing this package costs almost nothing beyond `import torch`.
+`lightning.pytorch` (the trainer) and `lightning.fabric` (the bare-loop toolkit). Every name is imported on first use,
+so importing this package costs almost nothing beyond `import torch`, and `import lightning.fabric` (which runs this
+file first) never loads the trainer.
 """
+import importlib
+
 from lightning.__about__ import __version__
+from lightning.fabric.utilities.lazy import lazy_exports
 from lightning.fabric.utilities.seed import seed_everything
-from lightning.pytorch.callbacks.callback import Callback
-from lightning.pytorch.core.datamodule import LightningDataModule
-from lightning.pytorch.core.module import LightningModule
-from lightning.pytorch.trainer.trainer import Trainer
 
 __all__ = ["Callback", "Fabric", "LightningDataModule", "LightningModule", "Trainer", "seed_everything", "__version__"]
 
+_HOMES = {
+    "Callback": "pytorch.callbacks.callback",
+    "Fabric": "fabric.fabric",
+    "LightningDataModule": "pytorch.core.datamodule",
+    "LightningModule": "pytorch.core.module",
+    "Trainer": "pytorch.trainer.trainer",
+}
+_exported, __dir__ = lazy_exports(__name__, _HOMES)
 
-def __getattr__(name):
-    if name == "Fabric":
-        from lightning.fabric.fabric import Fabric
 
-        return Fabric
-    raise AttributeError(f"module 'lightning' has no attribute {name!r}")
+def __getattr__(name: str):
+    if name in ("fabric", "pytorch"):  # `import lightning as L; L.pytorch.callbacks.ModelCheckpoint`
+        return importlib.import_module(f"{__name__}.{name}")
+    return _exported(name)
