@@ -56,7 +56,7 @@ class ModelHooks:
 
     def on_validation_model_zero_grad(self) -> None:
         """Free the gradients before validation runs inside the training epoch."""
-        self.zero_grad(set_to_none=True)
+        self.zero_grad()  # set_to_none=True is the default
 
     def on_validation_model_eval(self) -> None:
         self.trainer.model.eval()

@@ -9,6 +9,8 @@ from lightning.pytorch.loops._restart import _EvaluationRestartStage as RestartS
 from lightning.pytorch.loops.progress import _BatchProgress
 from lightning.pytorch.trainer.results import ResultCollection
 from lightning.pytorch.trainer.states import RunningStage, TrainerFn
+from lightning.pytorch.loops.utilities import _ModuleMode
+from lightning.pytorch.utilities.model_helpers import is_overridden
 from lightning.pytorch.utilities.signature_utils import is_param_in_hook_signature
 
 
@@ -28,6 +30,7 @@ class _EvaluationLoop:
         self._has_run = False
         self._seen_batches_per_dataloader: dict = defaultdict(int)
         self._last_val_dl_reload_epoch = float("-inf")
+        self._module_mode = _ModuleMode()
 
     @property
     def num_dataloaders(self) -> int:
@@ -50,6 +53,10 @@ class _EvaluationLoop:
         trainer = self.trainer
         if self._combined_loader is not None and not self._should_reload():
             return
+        testing = self._stage == RunningStage.TESTING
+        limit = trainer.limit_test_batches if testing else trainer.limit_val_batches
+        if limit == 0 and not (trainer.overfit_batches and not testing):
+            return  # as 2.6.6: with no batches to run, the dataloader hook is not even called
         self._combined_loader, self._max_batches = trainer._data.eval_loaders(self._stage, self._trainer_fn)
         # the step numbers of per-batch logging count on across validation runs until the loaders are reloaded
         self._seen_batches_per_dataloader.clear()
@@ -101,6 +108,7 @@ class _EvaluationLoop:
         trainer = self.trainer
         hooks = trainer._hooks
         self._verify_dataloader_idx_requirement()
+        self._module_mode.capture(trainer.lightning_module)
         hooks.call_module(f"on_{self._prefix}_model_eval")
         hooks.fire(f"on_{self._prefix}_start")
         trainer._metric_flow.epoch_started()
@@ -160,7 +168,12 @@ class _EvaluationLoop:
         flow.log_eval_end_metrics(all_logged)
         hooks.fire(f"on_{self._prefix}_end")
         flow.reset_results(self._results)  # torchmetrics objects logged in this run start the next one empty
-        hooks.call_module(f"on_{self._prefix}_model_train")
+        # the hook when the module overrides it, else every submodule gets back the mode it had before the loop
+        train_hook = f"on_{self._prefix}_model_train"
+        if is_overridden(train_hook, trainer.lightning_module):
+            hooks.call_module(train_hook)
+        else:
+            self._module_mode.restore(trainer.lightning_module)
         if self.verbose and trainer.is_global_zero and not trainer.sanity_checking:
             from lightning.pytorch.loops.results_table import print_results_table
 

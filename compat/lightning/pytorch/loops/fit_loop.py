@@ -147,7 +147,12 @@ class _FitLoop:
     def _restored_mid_epoch(self) -> bool:
         """Whether the restored checkpoint was saved inside an epoch (its end-of-epoch work still to do)."""
         current = self.epoch_progress.current
-        return current.started > current.processed
+        if current.started > current.processed:
+            return True
+        # saved by the epoch-end hooks after `max_steps` stopped the epoch early: as 2.6.6, with a step limit the
+        # resumed run finishes that epoch's remaining batches (no new epoch start, no sanity check)
+        return (self.trainer.max_steps != -1 and current.processed > current.completed
+                and not self.epoch_loop.batch_progress.is_last_batch)
 
     def _advance_epoch(self, mid_epoch: bool) -> None:
         trainer = self.trainer

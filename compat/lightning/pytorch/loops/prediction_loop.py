@@ -9,6 +9,7 @@ from lightning.fabric.utilities.apply_func import move_data_to_device
 from lightning.fabric.utilities.rank_zero import WarningCache
 from lightning.pytorch.loops.fetcher import DataFetcher
 from lightning.pytorch.loops.progress import _BatchProgress
+from lightning.pytorch.loops.utilities import _ModuleMode
 from lightning.pytorch.trainer.data import _rebuild_with_batch_sampler
 from lightning.pytorch.trainer.states import RunningStage, TrainerFn
 from lightning.pytorch.utilities.signature_utils import is_param_in_hook_signature
@@ -29,6 +30,7 @@ class _PredictionLoop:
         self._combined_loader: Any = None
         self._max_batches: list = []
         self._results = None
+        self._module_mode = _ModuleMode()
 
     @property
     def return_predictions(self) -> bool:
@@ -74,6 +76,7 @@ class _PredictionLoop:
         grad_context = torch.inference_mode() if self.inference_mode else torch.no_grad()
         hooks = trainer._hooks
         with grad_context:
+            self._module_mode.capture(trainer.lightning_module)
             hooks.call_module("on_predict_model_eval")
             hooks.fire("on_predict_start")
             hooks.fire("on_predict_epoch_start")
@@ -88,6 +91,7 @@ class _PredictionLoop:
             hooks.fire("on_predict_epoch_end")
             results = self.predictions if self._return_predictions else None
             hooks.fire("on_predict_end")
+            self._module_mode.restore(trainer.lightning_module)  # 2.6.6 has no `on_predict_model_train` hook
         return results
 
     def _predict_step(self, batch: Any, batch_idx: int, dataloader_idx: int) -> None:

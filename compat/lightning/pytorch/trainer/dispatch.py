@@ -17,6 +17,13 @@ _MODULE_STEP_HOOKS = ("optimizer_step", "optimizer_zero_grad", "backward", "conf
                       "lr_scheduler_step")
 
 
+def _is_base_hook(callback: Any, name: str) -> bool:
+    """Whether the callback's hook is ``Callback``'s own no-op, so skipping the call cannot be observed. Anything
+    else is called, as 2.6.6 calls every hook: an override, and also a recording wrapper around the base hook or a
+    ``Mock`` standing in for a callback (which :func:`is_overridden` does not count as overrides)."""
+    return getattr(getattr(callback, name, None), "__func__", None) is getattr(Callback, name, None)
+
+
 def _monitoring_types() -> tuple:
     from lightning.pytorch.callbacks.checkpoint import Checkpoint
     from lightning.pytorch.callbacks.early_stopping import EarlyStopping
@@ -50,17 +57,18 @@ class HookDispatcher:
                 (isinstance(cb, monitoring), cb,
                  getattr(cb, name) if self.shims is None else self.shims.callback_hook(cb, name))
                 for cb in callbacks
-                if self.profiler is not None or is_overridden(name, cb, parent=Callback)
+                if self.profiler is not None or not _is_base_hook(cb, name)
             ]
             if bound:
                 self._callbacks[name] = bound
         self._module_overrides = {}
         self._transfer_owner = {}
         for name in _BATCH_TRANSFER_HOOKS:
+            # the datamodule's own override wins, as in 2.6.6 (a wrapper set on its instance does not)
             dm_overrides = datamodule is not None and is_overridden(name, datamodule, parent=LightningDataModule)
             self._transfer_owner[name] = datamodule if dm_overrides else module
         self._plain_transfer = not any(
-            is_overridden(name, owner, parent=_base_of(owner))
+            _defines(owner, name, _base_of(owner))
             for name, owner in self._transfer_owner.items()
         )
         self.active = frozenset(self._callbacks).union(
@@ -74,7 +82,7 @@ class HookDispatcher:
         """Whether the LightningModule overrides hook ``name`` (cached per run; the trace sees every hook)."""
         known = self._module_overrides.get(name)
         if known is None:
-            known = self._module_overrides[name] = is_overridden(name, self.module)
+            known = self._module_overrides[name] = _defines(self.module, name, _module_base())
         return known
 
     # ------------------------------------------------------------ firing
@@ -169,6 +177,15 @@ class HookDispatcher:
             else:
                 batch = self.call_datamodule(name, *args)
         return batch
+
+
+def _defines(obj: Any, name: str, base: type) -> bool:
+    """Whether the hook ``name`` of the module (or datamodule) has to be called: its class overrides it, or something
+    set it on the instance (a recording or timing wrapper, even around the base hook, sees every call as in 2.6.6)."""
+    attr = vars(obj).get(name)
+    if attr is not None:
+        return callable(attr)
+    return is_overridden(name, obj, parent=base)
 
 
 def _set_fx(module: Any, name: Optional[str]) -> None:
