@@ -157,15 +157,20 @@ def strongly_connected(graph: dict) -> list:
     return sorted(found, key=lambda c: (-len(c), c))
 
 
-def layer_of(module: str) -> int:
-    best, best_len = None, -1
+def _match(module: str) -> tuple:
+    """(layer rank, the LAYERS prefix that placed it): the longest matching prefix wins."""
+    best = None
     for rank, (_, prefixes) in enumerate(LAYERS):
         for prefix in prefixes:
-            if (module == prefix or module.startswith(prefix + ".")) and len(prefix) > best_len:
-                best, best_len = rank, len(prefix)
+            if (module == prefix or module.startswith(prefix + ".")) and (best is None or len(prefix) > len(best[1])):
+                best = (rank, prefix)
     if best is None:
         raise ValueError(f"{module} belongs to no layer; add its package to LAYERS in {__file__}")
     return best
+
+
+def layer_of(module: str) -> int:
+    return _match(module)[0]
 
 
 def upward_arrows(graph: dict) -> list:
@@ -175,24 +180,31 @@ def upward_arrows(graph: dict) -> list:
                   if layer_of(dst) > layer_of(src) and (src, dst) not in ALLOWED_UP)
 
 
-def _package(module: str) -> str:
+def _box(module: str) -> str:
+    """The picture's box of a module: its package, or the module itself where LAYERS places it on its own."""
     parts = module.split(".")
-    return ".".join(parts[:3] if parts[0] == "lightning" else parts[:2])
+    package = ".".join(parts[:3] if parts[0] == "lightning" else parts[:2])
+    prefix = _match(module)[1]
+    return prefix if len(prefix) > len(package) else package
 
 
 def to_dot(graph: dict) -> str:
-    """Package-level picture: one box per package, grouped by layer; red edges point up a layer."""
-    edges = {(_package(s), _package(d)) for s, ts in graph.items() for d in ts if _package(s) != _package(d)}
+    """Package-level picture: one box per package, grouped by layer; a red edge holds an arrow up a layer."""
+    up = set(upward_arrows(graph))
+    edges: dict = {}
+    for src, targets in graph.items():
+        for dst in targets:
+            if _box(src) != _box(dst):
+                edges[_box(src), _box(dst)] = edges.get((_box(src), _box(dst)), False) or (src, dst) in up
+    boxes = sorted({_box(m) for m in graph})
     lines = ["digraph compat {", "  rankdir=BT; node [shape=box, fontsize=10];"]
-    packages = sorted({_package(m) for m in graph})
     for rank, (name, _) in enumerate(LAYERS):
-        members = [p for p in packages if layer_of(p) == rank]
+        members = [box for box in boxes if layer_of(box) == rank]
         if members:
             lines.append(f'  subgraph cluster_{rank} {{ label="{rank} {name}"; ' +
-                         " ".join(f'"{p}";' for p in members) + " }")
-    for src, dst in sorted(edges):
-        style = ' [color=red, penwidth=2]' if layer_of(dst) > layer_of(src) else ""
-        lines.append(f'  "{src}" -> "{dst}"{style};')
+                         " ".join(f'"{box}";' for box in members) + " }")
+    for (src, dst), is_up in sorted(edges.items()):
+        lines.append(f'  "{src}" -> "{dst}"{" [color=red, penwidth=2]" if is_up else ""};')
     lines.append("}")
     return "\n".join(lines)
 
