@@ -179,6 +179,49 @@ class DM(LightningDataModule):
 
 
 out["datamodule_args"] = [dict(DM(batch_size=8).hparams), type(LightningDataModule(1, key=2)).__name__]
+from torch.utils.data import DataLoader, TensorDataset
+from lightning.pytorch import Trainer
+from lightning.pytorch.loggers import CSVLogger
+
+
+class Fitting(Net):
+    def __init__(self, data_dir="a", fn=(lambda x: x), ignore=False):
+        super().__init__()
+        self.save_hyperparameters(ignore=["fn"] if ignore else None)
+
+    def training_step(self, batch, batch_idx):
+        return self.layer(batch[0]).sum()
+
+    def configure_optimizers(self):
+        return torch.optim.SGD(self.parameters(), lr=0.1)
+
+    def train_dataloader(self):
+        return DataLoader(TensorDataset(torch.randn(2, 2)), batch_size=2)
+
+
+def fit(model, datamodule=None):
+    trainer = Trainer(max_steps=1, logger=CSVLogger("logs"), enable_checkpointing=False, enable_progress_bar=False,
+                      enable_model_summary=False, accelerator="cpu")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trainer.fit(model, datamodule=datamodule)
+    removed = [str(w.message).split("'")[1] for w in caught if "removed from hparams because it cannot be pickled"
+               in str(w.message)]
+    return [sorted(model.hparams), removed]
+
+
+attempt("fit_drops_unpicklable", lambda: fit(Fitting()))
+attempt("fit_ignored_unpicklable", lambda: fit(Fitting(ignore=True)))
+
+
+class DataDM(DM):
+    def train_dataloader(self):
+        return DataLoader(TensorDataset(torch.randn(2, 2)), batch_size=2)
+
+
+attempt("clash_with_datamodule", lambda: fit(Fitting(data_dir="b", ignore=True), DataDM()),
+        "Error while merging hparams:")
+attempt("same_value_in_datamodule", lambda: fit(Fitting(data_dir="x", ignore=True), DataDM()))
 print(json.dumps(out, sort_keys=True, default=repr))
 '''
 
@@ -208,3 +251,5 @@ def test_probe_covers_the_cases(answers):
     assert real["dataclass"] == {"mandatory": 3, "optional": "y"}
     assert real["past_module_arguments_Namespace"][1]["batch_size"] == -17
     assert real["strict_False_True"] == {"error": "ValueError", "phrase": True}
+    assert real["fit_drops_unpicklable"] == [["data_dir", "ignore"], ["fn"]]
+    assert real["clash_with_datamodule"] == {"error": "RuntimeError", "phrase": True}

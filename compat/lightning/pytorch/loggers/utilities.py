@@ -48,8 +48,9 @@ def _log_hyperparams(trainer: Any) -> None:
         ]
         if clashing:
             raise RuntimeError(
-                f"Error while merging hparams to log: {clashing} are saved by both the LightningModule and the"
-                " LightningDataModule with different values. Rename one of them or save the same value in both."
+                f"Error while merging hparams: {clashing} are saved by both the LightningModule and the"
+                " LightningDataModule with different values, so the logged run would be ambiguous. Rename one of them"
+                " or save the same value in both."
             )
         hparams = {**module_hparams, **datamodule_hparams}
     elif from_module:

@@ -497,6 +497,9 @@ class Trainer(_extensions.TrainerAPI):
     # ================================================================ the shared run
     def _run(self, model: LightningModule, ckpt_path: Optional[str], weights_only: Optional[bool] = None) -> Any:
         model.trainer = self
+        from lightning.pytorch.utilities.parsing import clean_namespace
+
+        clean_namespace(model.hparams)  # as 2.6.6: what cannot be pickled is dropped, with a warning per name
         self.strategy.connect(model)
         if self.state.fn == TrainerFn.FITTING:
             self._resolve_loop_limits()
