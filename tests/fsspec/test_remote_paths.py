@@ -185,3 +185,28 @@ def test_url_helpers_leave_local_paths_to_os(tmp_path):
     assert cloud_io._listdir(tmp_path / "missing") == [] and cloud_io._listdir("memory://missing") == []
     cloud_io._makedirs(f"file://{tmp_path}/a/b")
     assert (tmp_path / "a" / "b").is_dir()
+
+
+def test_resume_from_last_and_logger_uploads_see_remote_checkpoints(tmp_path, monkeypatch):
+    import lightning as L
+    from lightning.pytorch.callbacks import ModelCheckpoint
+    from lightning.pytorch.demos.boring_classes import BoringModel
+    from lightning.pytorch.loggers.utilities import _scan_checkpoints
+
+    monkeypatch.chdir(tmp_path)
+
+    def run(max_epochs, ckpt_path=None):
+        checkpoint = ModelCheckpoint(dirpath="memory://resumed/ckpts", save_last=True)
+        trainer = L.Trainer(default_root_dir=tmp_path, logger=False, callbacks=[checkpoint], max_epochs=max_epochs,
+                            limit_train_batches=2, limit_val_batches=1, enable_progress_bar=False,
+                            enable_model_summary=False)
+        trainer.fit(BoringModel(), ckpt_path=ckpt_path)
+        return trainer, checkpoint
+
+    run(1)
+    trainer, checkpoint = run(2, ckpt_path="last")
+    assert trainer.ckpt_path == "memory://resumed/ckpts/last.ckpt" and trainer.global_step == 4
+    found = [(path, tag) for _, path, _, tag in _scan_checkpoints(checkpoint, {})]
+    assert sorted(found) == [("memory://resumed/ckpts/epoch=1-step=4.ckpt", "best"),
+                             ("memory://resumed/ckpts/last.ckpt", "latest")]
+    assert list(tmp_path.iterdir()) == []

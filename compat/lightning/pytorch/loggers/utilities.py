@@ -4,7 +4,6 @@ Parameter shaping (``Namespace`` -> dict, nested dicts -> ``a/b`` keys, non-prim
 with Fabric's loggers, see :mod:`lightning.fabric.loggers._params`), the combined version string of several loggers,
 the hyperparameter hand-off at the start of a run, and the list of checkpoint files a logger has not uploaded yet.
 """
-import os
 from typing import Any, Optional, Union
 
 from torch import Tensor
@@ -16,6 +15,7 @@ from lightning.fabric.loggers._params import (  # noqa: F401 - the loggers' impo
     _sanitize_callable_params,
     _sanitize_params,
 )
+from lightning.fabric.utilities.cloud_io import _isfile, _modified
 
 
 def _version(loggers: list, separator: str = "_") -> Union[int, str]:
@@ -86,6 +86,6 @@ def _scan_checkpoints(checkpoint_callback: Any, logged_model_time: dict) -> list
     for path, score in getattr(checkpoint_callback, "best_k_models", {}).items():
         candidates[path] = (score, "best_k")
     found = sorted(
-        (os.path.getmtime(path), path, score, tag) for path, (score, tag) in candidates.items() if path and os.path.isfile(path)
+        (_modified(path), path, score, tag) for path, (score, tag) in candidates.items() if path and _isfile(path)
     )
     return [entry for entry in found if entry[1] not in logged_model_time or logged_model_time[entry[1]] < entry[0]]
