@@ -210,3 +210,14 @@ def test_resume_from_last_and_logger_uploads_see_remote_checkpoints(tmp_path, mo
     assert sorted(found) == [("memory://resumed/ckpts/epoch=1-step=4.ckpt", "best"),
                              ("memory://resumed/ckpts/last.ckpt", "latest")]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_fabric_save_and_load_at_a_url():
+    from lightning.fabric import Fabric
+
+    fabric = Fabric(accelerator="cpu", devices=1)
+    model, restored = torch.nn.Linear(2, 1), torch.nn.Linear(2, 1)
+    fabric.save("memory://fabric/state.ckpt", {"model": model, "step": 3})
+    assert MEMORY.ls("/fabric", detail=False) == ["/fabric/state.ckpt"]
+    assert fabric.load("memory://fabric/state.ckpt", {"model": restored}) == {"step": 3}
+    assert torch.equal(model.weight, restored.weight)
