@@ -50,7 +50,8 @@ class Strategy(_EngineStrategy):
     # ------------------------------------------------------------ plugins
     @property
     def precision_plugin(self) -> Precision:
-        return self.precision
+        precision = self._precision  # read on every step: the default is made once, by the engine's property
+        return precision if precision is not None else self.precision
 
     @precision_plugin.setter
     def precision_plugin(self, precision_plugin: Optional[Precision]) -> None:
