@@ -26,7 +26,8 @@ def _run(python) -> dict:
 
 def test_fabric_precision_plugins_and_accelerators_behave_as_2_6_6():
     """Casts of inputs/outputs/new tensors, the forward context, a (scaled) backward, unscale and optimizer step of
-    every CPU precision plugin, the accelerators' names and the registry: the same JSON as the real package."""
+    every CPU precision plugin, the accelerators' names and the registry, and where Fabric's SpikeDetection stops
+    four loss sequences (and the file it writes): the same JSON as the real package."""
     assert _run(sys.executable) == _run(require(L2_PYTHON))
 
 
@@ -44,6 +45,16 @@ def test_trainer_classes_subclass_the_engines(package):
         assert issubclass(trainer_cls, engine_cls) and issubclass(trainer_cls, getattr(engine, base))
         # an engine object is not a Trainer plugin/accelerator (the Trainer's hooks are not on it)
         assert not issubclass(engine_cls, getattr(trainer, base))
+
+
+def test_the_trainers_spike_callback_is_the_engines_detector():
+    from lightning.fabric.utilities import spike as engine
+    from lightning.pytorch.callbacks import Callback
+    from lightning.pytorch.callbacks import spike as trainer
+
+    assert issubclass(trainer.SpikeDetection, engine.SpikeDetection) and issubclass(trainer.SpikeDetection, Callback)
+    assert not issubclass(engine.SpikeDetection, Callback)
+    assert trainer.TrainingSpikeException is engine.TrainingSpikeException
 
 
 def test_fabric_and_trainer_build_their_own_classes():

@@ -218,7 +218,7 @@ class Fabric:
         if sampler_kwargs is None and self.world_size > 1:
             sampler_kwargs = {"num_replicas": self.world_size, "rank": self.global_rank}
         if use_distributed_sampler and sampler_kwargs is not None and _can_shard(dataloader):
-            from lightning.pytorch.trainer.data import _rebuild_with_sampler
+            from lightning.fabric.utilities.data import _rebuild_with_sampler
 
             sampler = _distributed_sampler(dataloader, **sampler_kwargs)
             dataloader = _rebuild_with_sampler(dataloader, sampler)

@@ -1,7 +1,9 @@
 """Run under our package and under the real lightning 2.6.6 (tests/fabric/test_engine.py): prints, as JSON, what
-each of Fabric's precision plugins does to inputs, outputs, new tensors and one scaled training step on the CPU, and
-the accelerator classes' names and registry."""
+each of Fabric's precision plugins does to inputs, outputs, new tensors and one scaled training step on the CPU,
+the accelerator classes' names and registry, and where Fabric's SpikeDetection stops a loss sequence."""
 import json
+import os
+import tempfile
 
 import torch
 
@@ -44,6 +46,30 @@ def one_step(plugin):
             "main_params": len(list(plugin.main_params(optimizer))), "state": sorted(plugin.state_dict())}
 
 
+def spikes():
+    from lightning.fabric import Fabric
+    from lightning.fabric.utilities.spike import SpikeDetection, TrainingSpikeException
+
+    fabric = Fabric(accelerator="cpu", devices=1)
+    out = {}
+    for name, losses, kwargs in (("jump", [1.0, 1.0, 1.0, 0.9, 50.0, 1.0], {"warmup": 2}),
+                                 ("nan", [1.0, 0.5, float("nan"), 0.4], {}),
+                                 ("atol", [1.0, 1.0, 1.5, 9.0, 20.0], {"atol": 10.0, "rtol": None}),
+                                 ("max", [1.0, 2.0, 3.0, 0.1], {"mode": "max", "rtol": 0.5})):
+        folder = tempfile.mkdtemp()
+        detector = SpikeDetection(exclude_batches_path=folder, **kwargs)
+        stopped = None
+        try:
+            for i, loss in enumerate(losses):
+                detector.on_train_batch_end(fabric, torch.tensor(loss), None, i)
+        except TrainingSpikeException as err:
+            stopped = str(err)
+        written = os.path.join(folder, "skip_batches.json")
+        out[name] = {"stopped": stopped, "bad": detector.bad_batches,
+                     "file": json.load(open(written)) if os.path.exists(written) else None}
+    return out
+
+
 def main():
     result = {}
     for name, plugin in plugins().items():
@@ -60,6 +86,7 @@ def main():
         ACCELERATOR_REGISTRY.register("cpu", CPUAccelerator)
     except Exception as err:  # noqa: BLE001 - the type is what is compared
         result["registry"]["duplicate"] = type(err).__name__
+    result["spikes"] = spikes()
     print(json.dumps(result, sort_keys=True))
 
 

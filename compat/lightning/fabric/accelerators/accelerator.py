@@ -1,6 +1,5 @@
 """The ``Accelerator`` interface of the engine: one kind of hardware, how ``devices`` is parsed for it and how a
-process prepares its device. The Trainer's accelerators (:mod:`lightning.pytorch.accelerators`) extend it with
-``setup(trainer)`` and ``get_device_stats``."""
+process prepares its device. The Trainer's accelerators extend it with ``setup(trainer)`` and ``get_device_stats``."""
 from abc import ABC, abstractmethod
 from typing import Any
 

@@ -1,8 +1,7 @@
 """The accelerator registry: the names ``accelerator=`` accepts, each mapped to its class.
 
-Fabric's registry holds the engine's classes, the Trainer's (``lightning.pytorch.accelerators.AcceleratorRegistry``)
-their Trainer subclasses; both are ``_AcceleratorRegistry`` objects, filled by each class's
-``register_accelerators``."""
+Fabric's registry holds the engine's classes, the Trainer's (``AcceleratorRegistry``) their Trainer subclasses; both
+are ``_AcceleratorRegistry`` objects, filled by each class's ``register_accelerators``."""
 import importlib
 from typing import Any, Optional
 

@@ -18,7 +18,7 @@ __all__ = [
 
 # names user code imports from here whose modules are loaded on first use
 _LAZY = {
-    "LightningEnum": "lightning.pytorch.utilities.enums",
+    "LightningEnum": "lightning.fabric.utilities.enums",
     "Throughput": "lightning.fabric.utilities.throughput",
     "ThroughputMonitor": "lightning.fabric.utilities.throughput",
     "measure_flops": "lightning.fabric.utilities.throughput",

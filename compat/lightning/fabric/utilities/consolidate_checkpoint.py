@@ -1,2 +1,2 @@
-"""``lightning.fabric.utilities.consolidate_checkpoint``: 2.6.6's command that merges a sharded checkpoint folder into one file (private names there; the Trainer's lives in lightning.pytorch.utilities.consolidate_checkpoint); this path exists for imports."""
+"""``lightning.fabric.utilities.consolidate_checkpoint``: 2.6.6's command that merges a sharded checkpoint folder into one file (private names there; the Trainer's module of the same name holds it); this path exists for imports."""
 __all__: list = []

@@ -68,3 +68,30 @@ def has_len(dataloader: object) -> bool:
         rank_zero_warn("Your `IterableDataset` has `__len__` defined: with several workers that length is only "
                        "right if each worker yields its own share of the data.")
     return length is not None
+
+
+def _rebuild_with_sampler(loader: Any, sampler: Any) -> Any:
+    """A copy of the ``DataLoader`` ``loader`` with another sampler (all other constructor arguments kept)."""
+    from torch.utils.data import DataLoader
+
+    # the loader's generator stays: its workers' base seed is drawn from it (2.6.6 keeps it too)
+    return DataLoader(loader.dataset, batch_size=loader.batch_size, sampler=sampler, drop_last=loader.drop_last,
+                      generator=loader.generator, **_worker_arguments(loader))
+
+
+def _rebuild_with_batch_sampler(loader: Any, batch_sampler: Any) -> Any:
+    """A copy of the ``DataLoader`` ``loader`` drawing its batches from ``batch_sampler`` (other arguments kept)."""
+    from torch.utils.data import DataLoader
+
+    return DataLoader(loader.dataset, batch_sampler=batch_sampler, generator=loader.generator,
+                      **_worker_arguments(loader))
+
+
+def _worker_arguments(loader: Any) -> dict:
+    """How ``loader`` collates and runs its workers: the constructor arguments a rebuilt copy keeps."""
+    return dict(
+        num_workers=loader.num_workers, collate_fn=loader.collate_fn, pin_memory=loader.pin_memory,
+        timeout=loader.timeout, worker_init_fn=loader.worker_init_fn,
+        persistent_workers=getattr(loader, "persistent_workers", False),
+        multiprocessing_context=loader.multiprocessing_context, prefetch_factor=loader.prefetch_factor,
+    )

@@ -1,2 +1,2 @@
-"""``lightning.fabric.utilities.logger``: 2.6.6's private helpers that flatten and sanitize hyperparameters for loggers (see lightning.pytorch.loggers.utilities); this path exists for imports."""
+"""``lightning.fabric.utilities.logger``: 2.6.6's private helpers that flatten and sanitize hyperparameters for loggers (see the Trainer's loggers.utilities); this path exists for imports."""
 __all__: list = []

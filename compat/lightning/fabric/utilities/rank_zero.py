@@ -9,7 +9,9 @@ import warnings
 from functools import wraps
 from typing import Any, Callable, Optional, TypeVar
 
-log = logging.getLogger("lightning.pytorch")
+# the Trainer's info lines go through these functions; 2.6.6 logs them (Fabric's calls as well, once the Trainer is
+# imported) under this name, below the "lightning.pytorch" logger that users silence
+log = logging.getLogger("lightning.pytorch.utilities.rank_zero")
 T = TypeVar("T")
 
 

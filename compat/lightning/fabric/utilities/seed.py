@@ -8,7 +8,7 @@ import torch
 
 from lightning.fabric.utilities.rank_zero import rank_zero_only, rank_zero_warn
 
-log = logging.getLogger("lightning.pytorch")
+log = logging.getLogger(__name__)  # "Seed set to" comes from here in 2.6.6 too, for Fabric and the Trainer
 max_seed_value = 4294967295
 min_seed_value = 0
 

@@ -1,9 +1,8 @@
 """The engine's ``Precision`` plugin (32-bit, the default): how a model, its inputs and outputs are cast, which
 context the forward pass runs in, and how backward and the optimizer step run numerically in a hand-written loop.
 
-Subclasses change the dtype (64, 16, bf16), autocast and gradient scaling. The Trainer's plugins
-(:mod:`lightning.pytorch.plugins.precision`) subclass these and add the Trainer-hook versions of backward and the
-optimizer step.
+Subclasses change the dtype (64, 16, bf16), autocast and gradient scaling. The Trainer's plugins subclass these and
+add the Trainer-hook versions of backward and the optimizer step.
 """
 import contextlib
 from typing import Any, ContextManager, Iterator, Optional
