@@ -101,6 +101,40 @@ def test_the_extension_points_are_the_only_2x_importers_of_the_legacy_package():
         assert any(_within(name, LEGACY) for name in names), point
 
 
+def extension_names_used(source: str) -> Iterator[tuple]:
+    """(line, name) of each ``_extensions.<name>`` / ``from lightning.pytorch._extensions import <name>``."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "_extensions":
+            yield node.lineno, node.attr
+        elif isinstance(node, ast.ImportFrom) and node.module == EXTENSION_POINTS[0]:
+            yield from ((node.lineno, alias.name) for alias in node.names)
+
+
+def test_2x_code_uses_only_the_declared_extension_points():
+    """The points are the names in ``_extensions.__all__`` (docs/legacy.md lists each): nothing private of it."""
+    from lightning.pytorch import _extensions
+
+    declared = set(_extensions.__all__)
+    assert declared <= set(vars(_extensions))
+    found = []
+    for path in lightning_modules():
+        module = module_name(path)
+        if module in EXTENSION_POINTS or _within(module, LEGACY):
+            continue
+        found += [f"{module}:{line} uses _extensions.{name}" for line, name in
+                  extension_names_used(path.read_text(encoding="utf-8")) if name not in declared]
+    assert found == []
+    assert [name for _, name in extension_names_used("from lightning.pytorch import _extensions\n"
+                                                     "_extensions._private()")] == ["_private"]
+
+
+def test_docs_list_every_extension_point():
+    from lightning.pytorch import _extensions
+
+    doc = (COMPAT.parent / "docs" / "legacy.md").read_text(encoding="utf-8")
+    assert [name for name in _extensions.__all__ if f"`{name}" not in doc] == []
+
+
 @pytest.mark.parametrize("source", [
     "from lightning.pytorch._legacy.hooks import written_for_1x",
     "from lightning.pytorch import _legacy",
