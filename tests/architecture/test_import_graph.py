@@ -135,3 +135,52 @@ def test_the_report_names_circles_and_upward_arrows(monkeypatch, capsys):
     assert import_graph.main(["--dot"]) == 0
     dot = capsys.readouterr().out
     assert '"lightning.pytorch.utilities" -> "lightning.pytorch.trainer" [color=red' in dot
+
+
+def test_lower_layers_recognise_higher_classes_without_importing_them():
+    """utilities and core.saving tell a LightningModule / LightningDataModule / Callback / HyperparametersMixin
+    apart through ``imported_class`` (no import): the answers are the ones isinstance gives, a plain object is
+    refused as before, and a module that is not imported gives None."""
+    code = textwrap.dedent("""
+        import json
+        import torch
+        from lightning.pytorch.utilities.model_helpers import imported_class, is_overridden
+        from lightning.pytorch.utilities.compile import to_uncompiled
+        early = [imported_class("lightning.pytorch.core.nothing_here", "LightningModule")]
+        try:
+            is_overridden("training_step", object())
+        except ValueError as err:
+            early.append(str(err))
+        try:
+            to_uncompiled(torch.nn.Linear(1, 1))
+        except ValueError as err:
+            early.append("refused")
+        from lightning.pytorch import Callback, LightningDataModule, LightningModule
+        from lightning.pytorch.core.saving import _is_datamodule
+
+        class Module(LightningModule):
+            def training_step(self, batch, batch_idx):
+                return None
+
+        class Data(LightningDataModule):
+            pass
+
+        class Hook(Callback):
+            def on_fit_start(self, trainer, pl_module):
+                pass
+
+        late = [is_overridden("training_step", Module()), is_overridden("setup", Data()),
+                is_overridden("on_fit_start", Hook()), is_overridden("on_fit_end", Hook()),
+                _is_datamodule(Data), _is_datamodule(Module)]
+        try:
+            to_uncompiled(Module())
+        except ValueError as err:
+            late.append(str(err))
+        print(json.dumps({"early": early, "late": late}))
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["early"] == [None, "Expected a parent", "refused"]
+    assert result["late"][:6] == [True, False, True, False, True, False]
+    assert "non-compiled LightningModule" in result["late"][6]  # recognised as a LightningModule, not compiled
