@@ -25,12 +25,22 @@ DYNAMIC: Any = _Dynamic()
 
 def literal_value(node: cst.BaseExpression) -> Any:
     """The plain value of a literal expression (numbers, strings, True/False/None, lists/tuples/dicts of them)."""
-    if isinstance(node, (cst.Integer, cst.Float)):
-        return ast.literal_eval(node.value)
+    # the common literals are read directly: ast.literal_eval compiles each one
+    if isinstance(node, cst.Integer):
+        try:
+            return int(node.value, 0)
+        except ValueError:  # e.g. "00"
+            return ast.literal_eval(node.value)
+    if isinstance(node, cst.Float):
+        return float(node.value.replace("_", ""))
     if isinstance(node, cst.SimpleString):
         prefix = node.prefix.lower()
         if "b" in prefix or "f" in prefix:
             return DYNAMIC
+        text = node.value
+        if not prefix and "\\" not in text and "\r" not in text:  # (a literal CRLF reads as LF)
+            quote = 3 if text[:3] in ('"""', "'''") else 1
+            return text[quote:-quote]
         return node.evaluated_value
     if isinstance(node, cst.ConcatenatedString):
         value = node.evaluated_value

@@ -110,8 +110,13 @@ class _Class:
         block = init.body
         if not isinstance(block, cst.IndentedBlock):
             return
-        existing = {code(s).strip() for s in block.body}
-        lines = parse_lines([s for s in statements if s not in existing])
+        wanted = dict(zip(statements, parse_lines(statements)))
+        # only a statement of the same shape can be one of them: render just those (idempotence)
+        shapes = {type(s.body[0]) for s in wanted.values() if isinstance(s, cst.SimpleStatementLine)}
+        for s in block.body:
+            if isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1 and type(s.body[0]) in shapes:
+                wanted.pop(code(s).strip(), None)
+        lines = list(wanted.values())
         self.replace(init, init.with_changes(body=block.with_changes(body=[*block.body, *lines])))
 
     def insert(self, index: int, stmt: Any) -> None:
@@ -468,71 +473,81 @@ class _Return:
         self.before, self.value = before, value
 
 
-class _ReturnRewriter(FastTransformer):
-    """Rewrites the `return` statements of one function (not of nested functions or classes)."""
+_Plan = Callable[[cst.BaseExpression | None], "_Return | None"]
+# the fields of compound statements that hold statements (directly, or through Else/Finally/handlers/cases/elif)
+_BLOCK_FIELDS = ("body", "orelse", "handlers", "finalbody", "cases")
 
-    def __init__(self, fn: Callable[[cst.BaseExpression | None], _Return | None]) -> None:
-        super().__init__()
-        self.fn, self.depth, self.count = fn, 0, 0
 
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        # a return is a statement: expressions and other small statements cannot contain one
-        if isinstance(node, (cst.BaseExpression, cst.BaseSmallStatement)) and not isinstance(node, cst.Return):
-            return False
-        return super().on_visit(node)
+class _Returns:
+    """Rewrites the `return` statements of one function, not those of nested functions or classes.
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        self.depth += 1
-        return self.depth == 1
+    Walks statement blocks only (a return is a statement, so expressions are never entered), and rebuilds just
+    the blocks on the path to a rewritten return."""
 
-    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
-        self.depth -= 1
-        return updated
+    def __init__(self, plan: _Plan) -> None:
+        self.plan, self.count = plan, 0
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-    def _lines(self, ret: cst.Return) -> list[cst.BaseStatement] | None:
-        plan = self.fn(ret.value)
+    def _replacement(self, ret: cst.Return) -> list[cst.BaseStatement] | None:
+        plan = self.plan(ret.value)
         if plan is None:
             return None
         self.count += 1
         return parse_lines([*plan.before, f"return {plan.value}" if plan.value is not None else "return"])
 
-    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine) -> Any:
-        if len(updated.body) != 1 or not isinstance(updated.body[0], cst.Return):
-            return updated
-        lines = self._lines(updated.body[0])
-        if lines is None:
-            return updated
-        lines[0] = lines[0].with_changes(leading_lines=updated.leading_lines)
-        lines[-1] = lines[-1].with_changes(trailing_whitespace=updated.trailing_whitespace)
-        return cst.FlattenSentinel(lines)
+    def suite(self, suite: Any) -> Any:
+        if isinstance(suite, cst.SimpleStatementSuite):
+            lines = self._replacement(suite.body[0]) if len(suite.body) == 1 and isinstance(
+                suite.body[0], cst.Return) else None
+            return suite if lines is None else cst.IndentedBlock(body=lines)
+        body, changed = [], False
+        for stmt in suite.body:
+            if isinstance(stmt, cst.SimpleStatementLine):
+                lines = self._replacement(stmt.body[0]) if len(stmt.body) == 1 and isinstance(
+                    stmt.body[0], cst.Return) else None
+                if lines is not None:
+                    lines[0] = lines[0].with_changes(leading_lines=stmt.leading_lines)
+                    lines[-1] = lines[-1].with_changes(trailing_whitespace=stmt.trailing_whitespace)
+                    body.extend(lines)
+                    changed = True
+                    continue
+            elif not isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                new = self.compound(stmt)
+                changed = changed or new is not stmt
+                stmt = new
+            body.append(stmt)
+        return suite.with_changes(body=body) if changed else suite
 
-    def leave_SimpleStatementSuite(self, original: cst.SimpleStatementSuite,
-                                   updated: cst.SimpleStatementSuite) -> Any:
-        if len(updated.body) != 1 or not isinstance(updated.body[0], cst.Return):
-            return updated
-        lines = self._lines(updated.body[0])
-        if lines is None:
-            return updated
-        return cst.IndentedBlock(body=lines)
+    def compound(self, node: Any) -> Any:
+        changes = {}
+        for field in _BLOCK_FIELDS:
+            value = getattr(node, field, None)
+            if value is None:
+                continue
+            if isinstance(value, (list, tuple)):  # except handlers, match cases
+                new = [self.compound(item) for item in value]
+                if any(a is not b for a, b in zip(new, value)):
+                    changes[field] = new
+                continue
+            new = self.suite(value) if isinstance(value, cst.BaseSuite) else self.compound(value)
+            if new is not value:
+                changes[field] = new
+        return node.with_changes(**changes) if changes else node
 
 
-def _rewrite_returns(fn: cst.FunctionDef, plan: Callable[[cst.BaseExpression | None], _Return | None]
-                     ) -> tuple[cst.FunctionDef, int]:
-    rewriter = _ReturnRewriter(plan)
-    new = fn.visit(rewriter)
-    return new, rewriter.count  # type: ignore[return-value]
+def _rewrite_returns(fn: cst.FunctionDef, plan: _Plan) -> tuple[cst.FunctionDef, int]:
+    returns = _Returns(plan)
+    body = returns.suite(fn.body)
+    return (fn.with_changes(body=body) if body is not fn.body else fn), returns.count
+
+
+def _return_values(fn: cst.FunctionDef) -> list[cst.BaseExpression | None]:
+    values: list[cst.BaseExpression | None] = []
+    _rewrite_returns(fn, lambda value: values.append(value))  # the plan records, rewrites nothing
+    return values
 
 
 def _has_return(fn: cst.FunctionDef) -> bool:
-    rewriter = _ReturnRewriter(lambda value: _Return([], "x"))
-    fn.visit(rewriter)
-    return rewriter.count > 0
+    return bool(_return_values(fn))
 
 
 def _free_name(fn: cst.FunctionDef, base: str) -> str:
@@ -605,8 +620,7 @@ def _collect(value: cst.BaseExpression | None, attr: str, detach_loss: bool, ste
 
 def _hook_returns(fn: cst.FunctionDef) -> str:
     """"always", "never" or "sometimes": whether a hook returns a value other than None."""
-    values: list[cst.BaseExpression | None] = []
-    fn.visit(_ReturnRewriter(lambda value: values.append(value)))  # the plan records, rewrites nothing
+    values = _return_values(fn)
     given = [v for v in values if v is not None and not (isinstance(v, cst.Name) and v.value == "None")]
     if not given:
         return "never"
