@@ -1,4 +1,5 @@
 """Validation and test: one pass over the evaluation dataloader(s), one after the other, with no gradients."""
+import time
 from collections import ChainMap, OrderedDict, defaultdict
 from typing import Any
 
@@ -102,6 +103,7 @@ class _EvaluationLoop:
                 return self._on_run_end()
         finally:
             trainer._results = previous_results
+            trainer._last_val_time = time.monotonic()  # a time-based val_check_interval counts from here
             self._combined_loader.reset()  # no live loader iterator between runs (the Trainer stays picklable)
 
     def _on_run_start(self) -> None:

@@ -1,4 +1,5 @@
 """One training epoch: fetch a batch, move it, run the hooks and the optimization, validate when due."""
+import time
 from typing import Any, Optional
 
 import torch
@@ -284,6 +285,8 @@ class _TrainingEpochLoop:
             return True
         if trainer.should_stop and trainer.fit_loop._can_stop_early:
             return True
+        if trainer._val_check_time_interval is not None:  # validate every so many seconds
+            return time.monotonic() - trainer._last_val_time >= trainer._val_check_time_interval
         is_val_check_batch = is_last_batch
         if isinstance(trainer.limit_train_batches, int) and is_infinite:
             is_val_check_batch = (self.batch_idx + 1) % trainer.limit_train_batches == 0

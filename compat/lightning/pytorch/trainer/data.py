@@ -104,8 +104,9 @@ class DataConnector:
         _check_not_empty_collection(combined, "train_dataloader")
         combined.flattened = [self._prepare(dl, RunningStage.TRAINING, "train_dataloader") for dl in combined.flattened]
         length = _length(combined)
-        limit = trainer.limit_train_batches if trainer.overfit_batches == 0 else trainer.overfit_batches
-        trainer.num_training_batches = _parse_num_batches(RunningStage.TRAINING, length, limit)
+        # (a fraction above 1, possible through overfit_batches=2.0, cannot make an epoch longer than the loader)
+        trainer.num_training_batches = min(length, _parse_num_batches(RunningStage.TRAINING, length,
+                                                                      trainer.limit_train_batches))
         if trainer.num_training_batches == 0 and length == 0:
             rank_zero_warn("The training dataloader is empty: nothing to train on.", category=PossibleUserWarning)
         if trainer.num_training_batches != float("inf"):
@@ -139,8 +140,6 @@ class DataConnector:
             "val": trainer.limit_val_batches, "test": trainer.limit_test_batches,
             "predict": trainer.limit_predict_batches,
         }[prefix]
-        if trainer.overfit_batches > 0 and prefix == "val":
-            limit = trainer.overfit_batches
         max_batches = [_parse_num_batches(stage, _length(dl), limit) for dl in combined.flattened]
         if stage == RunningStage.VALIDATING and fn == TrainerFn.FITTING:
             trainer.num_sanity_val_batches = [
@@ -167,9 +166,7 @@ def _check_not_empty_collection(combined: CombinedLoader, name: str) -> None:
 
 def _parse_num_batches(stage: RunningStage, length: float, limit: Any) -> float:
     prefix = stage.dataloader_prefix
-    if isinstance(limit, bool):
-        limit = float(limit)
-    if isinstance(limit, int):
+    if isinstance(limit, int):  # True too: one batch, as in 2.6.6
         return min(length, limit)
     if length == float("inf"):
         if limit != 1.0:

@@ -8,6 +8,7 @@ import logging
 import math
 import os
 import signal
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Generator, Iterable, Literal, Optional, Union
@@ -42,46 +43,63 @@ _PLUGIN_INPUT = Union[Precision, ClusterEnvironment, CheckpointIO, LayerSync]
 log = logging.getLogger("lightning.pytorch")
 
 
+_ONE_BATCH = {"limit_train_batches": "1 batch per epoch will be used",
+              "val_check_interval": "validation will run after every batch"}
+_ALL_BATCHES = {"limit_train_batches": "100% of the batches per epoch will be used",
+                "val_check_interval": "validation will run at the end of the training epoch"}
+
+
 def _batch_limit(value: Optional[Union[int, float]], name: str) -> Union[int, float]:
+    """As 2.x: None is all batches; a number in [0, 1] is kept (an int 1, or True, one batch; a float a fraction), a
+    whole number above 1 becomes an int count; an explicit 1 or 1.0 is announced."""
     if value is None:
         return 1.0
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if not isinstance(value, (int, float)):
         raise MisconfigurationException(f"`{name}={value!r}` must be an int (batches) or a float in [0.0, 1.0].")
-    if isinstance(value, int):
-        if value < 0:
-            raise MisconfigurationException(f"`{name}={value}` must be >= 0.")
-        if value == 1 and name == "limit_train_batches":
-            rank_zero_info(f"`Trainer({name}=1)` was configured so 1 batch per epoch will be used.")
-        elif value == 1:
-            rank_zero_info(f"`Trainer({name}=1)` was configured so 1 batch will be used.")
+    if isinstance(value, int) and value == 1:
+        rank_zero_info(f"`Trainer({name}=1)` was configured so {_ONE_BATCH.get(name, '1 batch will be used')}.")
+    elif isinstance(value, float) and value == 1.0:
+        what = _ALL_BATCHES.get(name, "100% of the batches will be used")
+        rank_zero_info(f"`Trainer({name}=1.0)` was configured so {what}.")
+    if 0 <= value <= 1:
         return value
-    if not 0.0 <= value <= 1.0:
+    if value > 1 and value % 1.0 == 0:
+        return int(value)
+    raise MisconfigurationException(
+        f"You have passed invalid value {value} for {name}: give a fraction in [0.0, 1.0] or a whole number of batches."
+    )
+
+
+def _seconds(value: Union[str, dict, timedelta]) -> float:
+    """A time-based ``val_check_interval``: a timedelta, timedelta keywords, or "DD:HH:MM:SS"."""
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, dict):
+        return timedelta(**value).total_seconds()
+    parts = value.split(":")
+    if len(parts) != 4:
+        raise MisconfigurationException(f"Invalid time format for `val_check_interval`: {value!r}; write 'DD:HH:MM:SS'.")
+    try:
+        days, hours, minutes, seconds = (int(part) for part in parts)
+    except ValueError:
         raise MisconfigurationException(
-            f"`{name}={value}` is invalid: a float must be in [0.0, 1.0] (a fraction of the batches); use an int for "
-            "a number of batches."
-        )
-    return value
+            f"Non-integer component in `val_check_interval` string: {value!r}; write whole numbers as 'DD:HH:MM:SS'."
+        ) from None
+    return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds).total_seconds()
 
 
-def _val_check_interval(value: Optional[Union[int, float]], every_n_epoch: Optional[int],
-                        fast_dev_run: int) -> Union[int, float]:
+def _val_check_interval(value: Any, every_n_epoch: Optional[int], fast_dev_run: int) -> Union[int, float]:
     """As 2.x: a float in [0.0, 1.0] is a fraction of the epoch, an int or a whole float above 1 a number of batches
-    (2.0 == 2); a float needs epochs (``check_val_every_n_epoch`` not None); ``fast_dev_run`` ignores the value."""
-    if not isinstance(value, (int, float, type(None))) or isinstance(value, bool):
-        raise MisconfigurationException(f"`val_check_interval={value!r}` must be an int or a float.")
+    (2.0 == 2); a float needs epochs (``check_val_every_n_epoch`` not None); ``fast_dev_run`` ignores the value.
+    (A time interval is read by ``_seconds`` instead.)"""
+    if fast_dev_run:
+        return 1.0
     if every_n_epoch is None and isinstance(value, float):
         raise MisconfigurationException(
             f"`val_check_interval={value!r}` should be an integer when `check_val_every_n_epoch=None`: a float is a "
             "fraction of an epoch, and validation then counts batches across epochs."
         )
-    if value is None or fast_dev_run or 0 <= value <= 1:
-        return 1.0 if value is None else value
-    if value > 1 and value % 1.0 == 0:
-        return int(value)
-    raise MisconfigurationException(
-        f"`val_check_interval={value!r}` is invalid: it has to be in [0.0, 1.0] or an int (a fraction of the epoch, "
-        "or a number of batches; a whole float such as 2.0 counts as the int)."
-    )
+    return _batch_limit(value, "val_check_interval")
 
 
 class Trainer(_extensions.TrainerAPI):
@@ -162,15 +180,26 @@ class Trainer(_extensions.TrainerAPI):
         if not isinstance(fast_dev_run, int) or fast_dev_run < 0:
             raise MisconfigurationException(f"`fast_dev_run={fast_dev_run!r}` must be a bool or a non-negative int.")
         self.fast_dev_run: Union[int, bool] = fast_dev_run
-        self.limit_train_batches = _batch_limit(limit_train_batches, "limit_train_batches")
-        self.limit_val_batches = _batch_limit(limit_val_batches, "limit_val_batches")
-        self.limit_test_batches = _batch_limit(limit_test_batches, "limit_test_batches")
-        self.limit_predict_batches = _batch_limit(limit_predict_batches, "limit_predict_batches")
-        self.overfit_batches = _batch_limit(overfit_batches, "overfit_batches") if overfit_batches else 0
+        self.overfit_batches = _batch_limit(overfit_batches, "overfit_batches")
+        if not fast_dev_run:  # (fast_dev_run sets every limit below, without announcing them)
+            if self.overfit_batches > 0:  # the argument as given is the train and val limit (2.0 is a fraction)
+                self.limit_train_batches = self.limit_val_batches = overfit_batches
+            else:
+                self.limit_train_batches = _batch_limit(limit_train_batches, "limit_train_batches")
+                self.limit_val_batches = _batch_limit(limit_val_batches, "limit_val_batches")
+            self.limit_test_batches = _batch_limit(limit_test_batches, "limit_test_batches")
+            self.limit_predict_batches = _batch_limit(limit_predict_batches, "limit_predict_batches")
         self.num_sanity_val_steps = 2 if num_sanity_val_steps is None else num_sanity_val_steps
         if self.num_sanity_val_steps == -1:
             self.num_sanity_val_steps = float("inf")
-        self.val_check_interval = _val_check_interval(val_check_interval, check_val_every_n_epoch, fast_dev_run)
+        # validation every so many seconds instead of batches (2.5+): "DD:HH:MM:SS", timedelta keywords or a timedelta
+        self._val_check_time_interval: Optional[float] = None
+        if isinstance(val_check_interval, (str, dict, timedelta)) and not fast_dev_run:
+            self._val_check_time_interval = _seconds(val_check_interval)
+            self.val_check_interval = val_check_interval
+        else:
+            self.val_check_interval = _val_check_interval(val_check_interval, check_val_every_n_epoch, fast_dev_run)
+        self._last_val_time = 0.0  # time.monotonic() at the last validation's end (time-based intervals)
         if check_val_every_n_epoch is not None and (not isinstance(check_val_every_n_epoch, int)
                                                     or check_val_every_n_epoch < 1):
             raise MisconfigurationException(
@@ -180,7 +209,7 @@ class Trainer(_extensions.TrainerAPI):
         self.reload_dataloaders_every_n_epochs = reload_dataloaders_every_n_epochs
         if fast_dev_run:
             n = fast_dev_run
-            self.limit_train_batches = self.limit_val_batches = n
+            self.limit_train_batches = self.limit_val_batches = overfit_batches if self.overfit_batches > 0 else n
             self.limit_test_batches = self.limit_predict_batches = n
             max_steps, max_epochs, self.num_sanity_val_steps = n, 1, 0
             self.val_check_interval, self.check_val_every_n_epoch = 1.0, 1
@@ -652,7 +681,10 @@ class Trainer(_extensions.TrainerAPI):
     # ================================================================ helpers used by the loops
     def _setup_val_check_batch(self, train_length: float) -> None:
         interval = self.val_check_interval
-        if isinstance(interval, int):
+        if self._val_check_time_interval is not None:
+            self.val_check_batch = None  # the training epoch loop watches the clock instead
+            self._last_val_time = time.monotonic()
+        elif isinstance(interval, int):
             self.val_check_batch = interval
             if interval > self.num_training_batches and self.check_val_every_n_epoch is not None:
                 raise ValueError(
