@@ -221,3 +221,11 @@ def test_fabric_save_and_load_at_a_url():
     assert MEMORY.ls("/fabric", detail=False) == ["/fabric/state.ckpt"]
     assert fabric.load("memory://fabric/state.ckpt", {"model": restored}) == {"step": 3}
     assert torch.equal(model.weight, restored.weight)
+
+
+def test_remote_metrics_csv_is_appended_and_rewritten_when_the_header_grows():
+    logger = CSVLogger("memory://append", flush_logs_every_n_steps=1)
+    for step, metrics in enumerate([{"a": 1.0}, {"a": 2.0}, {"b": 3.0}, {"a": 4.0}]):
+        logger.log_metrics(metrics, step)
+    assert MEMORY.cat_file("/append/lightning_logs/version_0/metrics.csv").decode().splitlines() == [
+        "a,b,step", "1.0,,0", "2.0,,1", ",3.0,2", "4.0,,3"]
