@@ -27,7 +27,8 @@ def _run(python) -> dict:
 def test_fabric_precision_plugins_and_accelerators_behave_as_2_6_6():
     """Casts of inputs/outputs/new tensors, the forward context, a (scaled) backward, unscale and optimizer step of
     every CPU precision plugin, the accelerators' names and the registry, and where Fabric's SpikeDetection stops
-    four loss sequences (and the file it writes): the same JSON as the real package."""
+    four loss sequences (and the file it writes), and the loggers of the seed and rank-zero info lines: the same JSON
+    as the real package."""
     assert _run(sys.executable) == _run(require(L2_PYTHON))
 
 

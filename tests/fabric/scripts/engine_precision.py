@@ -1,6 +1,7 @@
 """Run under our package and under the real lightning 2.6.6 (tests/fabric/test_engine.py): prints, as JSON, what
 each of Fabric's precision plugins does to inputs, outputs, new tensors and one scaled training step on the CPU,
-the accelerator classes' names and registry, and where Fabric's SpikeDetection stops a loss sequence."""
+the accelerator classes' names and registry, where Fabric's SpikeDetection stops a loss sequence, and the loggers
+of the seed and rank-zero info lines."""
 import json
 import os
 import tempfile
@@ -70,6 +71,34 @@ def spikes():
     return out
 
 
+def logger_names():
+    """Which logger carries the seed line and a rank-zero info line (user filters name loggers)."""
+    import logging
+
+    from lightning.fabric.utilities.rank_zero import rank_zero_info
+    from lightning.fabric.utilities.seed import seed_everything
+
+    names = []
+
+    class Record(logging.Handler):
+        def emit(self, record):
+            names.append(record.name)
+
+    root = logging.getLogger()
+    handler, level = Record(), root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    for name in ("lightning.fabric", "lightning.pytorch"):
+        logging.getLogger(name).propagate = True
+    try:
+        seed_everything(1)
+        rank_zero_info("info")
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+    return names
+
+
 def main():
     result = {}
     for name, plugin in plugins().items():
@@ -87,6 +116,7 @@ def main():
     except Exception as err:  # noqa: BLE001 - the type is what is compared
         result["registry"]["duplicate"] = type(err).__name__
     result["spikes"] = spikes()
+    result["loggers"] = logger_names()
     print(json.dumps(result, sort_keys=True))
 
 
