@@ -141,6 +141,9 @@ class DDPStrategy(ParallelStrategy):
             self.cluster_environment.set_world_size(self.num_nodes * self.num_processes)
         rank_zero_only.rank = self.global_rank  # type: ignore[attr-defined]
 
+    def barrier(self, *args: Any, **kwargs: Any) -> None:
+        super().barrier()
+
     # ------------------------------------------------------------ model
     def setup_module(self, module: Module) -> DistributedDataParallel:
         device_ids = self._determine_ddp_device_ids()

@@ -36,3 +36,6 @@ class ModelParallelStrategy(ParallelStrategy):
 
     def setup_module(self, module: torch.nn.Module) -> torch.nn.Module:
         raise NotImplementedError(_NOT_IMPLEMENTED)
+
+    def barrier(self, *args: Any, **kwargs: Any) -> None:
+        super().barrier()

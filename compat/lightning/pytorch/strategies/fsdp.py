@@ -72,6 +72,9 @@ class FSDPStrategy(DDPStrategy, _EngineFSDP):
         self._init_trainer_side()
         self._ddp_comm_state = self._ddp_comm_hook = self._ddp_comm_wrapper = None
 
+    def barrier(self, name: Optional[str] = None) -> None:  # (the Trainer's FSDP spells it so in 2.6.6)
+        super().barrier()
+
     @property
     def restore_checkpoint_after_setup(self) -> bool:
         return True  # sharded states can only be loaded into the wrapped model
