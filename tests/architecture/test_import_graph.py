@@ -31,16 +31,13 @@ def test_no_circle_of_more_than_two_modules():
     assert not big, "import circles:\n" + "\n".join(" ".join(circle) for circle in big)
 
 
-@pytest.mark.xfail(strict=True, reason="remaining: lightning.fabric -> lightning.pytorch (fabric.fabric -> "
-                   "trainer.data, fabric.utilities.spike -> callbacks.spike; being moved into fabric) and "
-                   "lightning.pytorch._extensions -> the _legacy package")
+@pytest.mark.xfail(strict=True, reason="remaining: lightning.pytorch._extensions (core) imports the _legacy "
+                   "modules (top) it stands for")
 def test_no_arrow_points_up_a_layer():
     arrows = upward_arrows(GRAPH)
     assert not arrows, "imports from a lower layer up:\n" + _describe(arrows)
 
 
-@pytest.mark.xfail(strict=True, reason="fabric.fabric -> trainer.data and fabric.utilities.spike -> "
-                   "callbacks.spike remain (being moved into fabric)")
 def test_fabric_imports_nothing_from_lightning_pytorch():
     arrows = sorted((src, dst) for src, targets in GRAPH.items() if src.startswith("lightning.fabric")
                     for dst in targets if dst.startswith("lightning.pytorch"))
