@@ -1,7 +1,8 @@
 """1.x hooks that Lightning 2.x removed or changed (``training_epoch_end(outputs)`` ...): found once per run.
 
-The Trainer calls :func:`legacy_run_callbacks` once per run, before it resolves the hooks. When the module or a
-callback uses a 1.x hook (migration-table C.1, C.2, C.5), this module gives it its 1.x meaning:
+The Trainer calls :func:`legacy_run_callbacks` (as ``_extensions.run_adapters``) once per run, before it resolves the
+hooks. When the module or a callback uses a 1.x hook (migration-table C.1, C.2, C.5), this module gives it its 1.x
+meaning:
 
 * an internal callback (:class:`LegacyHookCallback`) collects step outputs and calls ``training_epoch_end`` /
   ``validation_epoch_end`` / ``test_epoch_end``, the removed ``on_epoch_start/end``, ``on_batch_start/end``,

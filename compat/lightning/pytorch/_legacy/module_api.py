@@ -1,10 +1,10 @@
 """1.x LightningModule / LightningDataModule methods and attributes that 2.x removed, owned by the legacy layer.
 
-``LightningModule`` inherits from :class:`LegacyModuleAPI` and ``LightningDataModule`` from
-:class:`LegacyDataModuleAPI`; each name warns with its 2.x spelling, or raises in strict mode like Lightning 2.x.
-``self.log(sync_dist_op=...)`` and ``toggle_optimizer(opt, optimizer_idx)`` are accepted by wrapping the 2.x methods
-(their ``inspect.signature`` stays the 2.x one). The facts come from ``legacy_facts`` (sections C.3 and C.4), imported
-only when a 1.x name is actually used so that 2.x code never pays for the table.
+``LightningModule`` inherits from :class:`LegacyModuleAPI` and ``LightningDataModule`` from :class:`LegacyDataModuleAPI`
+(``_extensions.ModuleAPI`` / ``DataModuleAPI``); each name warns with its 2.x spelling, or raises in strict mode like
+Lightning 2.x. ``self.log(sync_dist_op=...)`` and ``toggle_optimizer(opt, optimizer_idx)`` are accepted by wrapping the
+2.x methods (their ``inspect.signature`` stays the 2.x one). The facts come from ``legacy_facts`` (sections C.3 and
+C.4), imported only when a 1.x name is actually used so that 2.x code never pays for the table.
 """
 import functools
 from typing import Any, Callable

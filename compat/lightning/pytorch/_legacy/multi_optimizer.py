@@ -1,9 +1,10 @@
 """The 1.x GAN pattern: several optimizers in automatic optimization, ``training_step(batch, batch_idx, optimizer_idx)``.
 
-Owned by the legacy layer. Per batch, each *active* optimizer (all of them, or one at a time when
-``configure_optimizers`` gave per-optimizer ``frequency`` values) runs the ordinary 2.x closure and
-``optimizer_step`` with ``optimizer_idx`` appended to the step arguments; its parameters are the only trainable ones
-meanwhile (``toggle_optimizer``), as in 1.x. Every optimizer step counts towards ``global_step``, as in 1.x.
+``hooks`` puts it in the slot ``TrainingEpochLoop.legacy_optimization`` for the run. Per batch, each *active* optimizer
+(all of them, or one at a time when ``configure_optimizers`` gave per-optimizer ``frequency`` values) runs the ordinary
+2.x closure and ``optimizer_step`` with ``optimizer_idx`` appended to the step arguments; its parameters are the only
+trainable ones meanwhile (``toggle_optimizer``), as in 1.x. Every optimizer step counts towards ``global_step``, as in
+1.x.
 """
 import bisect
 import itertools

@@ -1,10 +1,11 @@
 """1.x Trainer methods and attributes (``trainer.tune()``, ``num_gpus``, ``root_gpu`` ...), owned by the legacy layer.
 
-``Trainer`` inherits from :class:`LegacyTrainerAPI`; each name here warns with its 2.x spelling, or raises in strict
-mode like Lightning 2.x (``AttributeError`` for a removed attribute or method, ``TypeError`` for a removed keyword).
-The list of names and their advice is ``legacy_facts.TRAINER_ATTRIBUTES`` / ``TRAINER_METHODS_REMOVED`` (section B).
-The table is imported the first time a 1.x name is used: a removed attribute is found by ``__getattr__`` (which
-Python calls only after normal lookup failed) and then installed as a property, so 2.x code never loads it.
+``Trainer`` inherits from :class:`LegacyTrainerAPI` (``_extensions.TrainerAPI``); each name here warns with its 2.x
+spelling, or raises in strict mode like Lightning 2.x (``AttributeError`` for a removed attribute or method,
+``TypeError`` for a removed keyword). The list of names and their advice is ``legacy_facts.TRAINER_ATTRIBUTES`` /
+``TRAINER_METHODS_REMOVED`` (section B). The table is imported the first time a 1.x name is used: a removed attribute is
+found by ``__getattr__`` (which Python calls only after normal lookup failed) and then installed as a property, so 2.x
+code never loads it.
 """
 import functools
 import os

@@ -1,9 +1,9 @@
 """Translation of 1.x ``Trainer(...)`` arguments (``gpus=``, ``resume_from_checkpoint=`` ...) onto the 2.x ones.
 
-Owned by the legacy layer; the Trainer's ``__init__`` is wrapped with :func:`accepts_legacy_arguments`, which keeps
-the 2.x signature visible to ``inspect`` (LightningCLI reads it). The facts (what maps to what) come from the one
-table, ``lit_migrate.legacy_facts`` (migration-table section A); this module only applies them while the program
-runs, plus what only a running program can do (the tuner flags, ``track_grad_norm``, ``resume_from_checkpoint``).
+The Trainer's ``__init__`` is wrapped with :func:`accepts_legacy_arguments` (``_extensions.trainer_arguments``), which
+keeps the 2.x signature visible to ``inspect`` (LightningCLI reads it). The facts (what maps to what) come from the one
+table, ``lit_migrate.legacy_facts`` (migration-table section A); this module only applies them while the program runs,
+plus what only a running program can do (the tuner flags, ``track_grad_norm``, ``resume_from_checkpoint``).
 
 A call that uses no 1.x spelling goes straight to ``__init__``, deciding that without the table; the translation
 itself lives in ``trainer_translation``, imported for 1.x calls only. Otherwise every legacy argument warns once with a
