@@ -111,10 +111,10 @@ class _Class:
         if not isinstance(block, cst.IndentedBlock):
             return
         wanted = dict(zip(statements, parse_lines(statements)))
-        # only a statement of the same shape can be one of them: render just those (idempotence)
-        shapes = {type(s.body[0]) for s in wanted.values() if isinstance(s, cst.SimpleStatementLine)}
+        # only a statement of the same shape (and target) can be one of them: render just those (idempotence)
+        shapes = {_shape(s) for s in wanted.values()}
         for s in block.body:
-            if isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1 and type(s.body[0]) in shapes:
+            if _shape(s) in shapes:
                 wanted.pop(code(s).strip(), None)
         lines = list(wanted.values())
         self.replace(init, init.with_changes(body=block.with_changes(body=[*block.body, *lines])))
@@ -349,6 +349,14 @@ class _Class:
 
 
 _KEYBOARD_HOOK = "on_keyboard_interrupt"
+
+
+def _shape(stmt: Any) -> tuple[type, str | None] | None:
+    """A one-statement line's kind and, for an assignment, its first target (None for anything else)."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return None
+    small = stmt.body[0]
+    return type(small), dotted(small.targets[0].target) if isinstance(small, cst.Assign) else None
 
 
 def _param_names(fn: cst.FunctionDef) -> list[str]:
