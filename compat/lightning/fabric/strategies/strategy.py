@@ -142,13 +142,13 @@ class Strategy:
 
     # ------------------------------------------------------------ steps (Fabric's)
     def backward(self, tensor: Tensor, module: Optional[Module], *args: Any, **kwargs: Any) -> None:
-        precision = self._step_precision
+        precision = fabric_precision(self.precision)
         precision.pre_backward(tensor, module)  # (its result is not the tensor to back-propagate: as in 2.6.6)
         precision.backward(tensor, module, *args, **kwargs)
         precision.post_backward(tensor, module)
 
     def optimizer_step(self, optimizer: Any, **kwargs: Any) -> Any:
-        return self._step_precision.optimizer_step(optimizer, **kwargs)
+        return fabric_precision(self.precision).optimizer_step(optimizer, **kwargs)
 
     def clip_gradients_norm(self, module: Module, optimizer: Optimizer, max_norm: Union[float, int],
                             norm_type: Union[float, int] = 2.0, error_if_nonfinite: bool = True) -> Tensor:
