@@ -197,7 +197,7 @@ def load_for_resume(trainer: Any, path: str, weights_only: Optional[bool] = None
 
 def restore_modules_and_callbacks(trainer: Any, checkpoint: dict) -> None:
     """Before setup: model weights (``on_load_checkpoint`` first), datamodule state, callback states."""
-    from lightning.pytorch.utilities.migration import migrate_checkpoint
+    from lightning.pytorch.utilities.migration.utils import migrate_checkpoint
 
     # in place, and a no-op for current files: covers loads that did not go through load_for_resume
     migrate_checkpoint(checkpoint)

@@ -12,13 +12,13 @@ class DeviceSetup(_DeviceSetup):
     _precision_module = "lightning.pytorch.plugins.precision"
 
     def _accelerator_classes(self) -> tuple:
-        from lightning.pytorch.accelerators import AcceleratorRegistry
+        from lightning.pytorch.accelerators.registry import AcceleratorRegistry
         from lightning.pytorch.accelerators.accelerator import Accelerator
 
         return AcceleratorRegistry, Accelerator
 
     def _strategy_classes(self) -> tuple:
-        from lightning.pytorch.strategies import SingleDeviceStrategy, Strategy
+        from lightning.pytorch.strategies.strategy import SingleDeviceStrategy, Strategy
         from lightning.pytorch.strategies.registry import StrategyRegistry
 
         return StrategyRegistry, Strategy, SingleDeviceStrategy
