@@ -140,12 +140,17 @@ def register(rule: type[Rule]) -> type[Rule]:
 
 def all_rules() -> list[type[Rule]]:
     """Every registered rule; importing each module of `lit_migrate.rules` registers its rules."""
-    if not _REGISTRY:
+    global _ALL_IMPORTED
+    if not _ALL_IMPORTED:  # not "registry empty": importing one rule module directly registers only its rules
         from . import rules
 
         for info in pkgutil.iter_modules(rules.__path__):
             importlib.import_module(f"{rules.__name__}.{info.name}")
+        _ALL_IMPORTED = True
     return sorted(_REGISTRY, key=lambda r: (r.order, r.name))
+
+
+_ALL_IMPORTED = False
 
 
 def families() -> list[str]:

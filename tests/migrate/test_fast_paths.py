@@ -88,3 +88,15 @@ def test_migrating_twice_in_one_process_gives_the_same_output():
               "        return b\n\n    def training_epoch_end(self, outputs):\n        print(outputs)\n")
     first, second = migrate_source(source), migrate_source(source)
     assert first.output == second.output and "self.training_step_outputs = []" in first.output
+
+
+def test_every_rule_runs_even_when_one_rule_module_was_imported_first():
+    import subprocess
+    import sys
+
+    probe = ("import lit_migrate.rules.hooks\nfrom lit_migrate.engine import all_rules\n"
+             "print(len({r.family for r in all_rules()}))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    from lit_migrate.engine import families
+
+    assert int(out) == len(families()) > 1
