@@ -39,8 +39,8 @@ class GradientAccumulationScheduler(Callback):
     def on_train_start(self, trainer: Any, pl_module: Any) -> None:
         if not pl_module.automatic_optimization:
             raise RuntimeError(
-                "`GradientAccumulationScheduler` only works with automatic optimization; with manual optimization, "
-                "accumulate in `training_step` yourself and remove the callback."
+                "Automatic gradient accumulation and the `GradientAccumulationScheduler` callback are not supported "
+                "with manual optimization: remove the callback and accumulate in `training_step` yourself."
             )
         overrides_step = is_overridden("optimizer_step", pl_module) or is_overridden("optimizer_zero_grad", pl_module)
         if overrides_step and self.going_to_accumulate_grad_batches():

@@ -217,8 +217,9 @@ class LightningModule(_extensions.ModuleAPI, HyperparametersMixin, ModelHooks, D
         trainer = self._trainer
         if trainer is None:
             _warning_cache.warn(
-                "`self.log()` was called on a module that is not attached to a `Trainer`; the value is dropped. "
-                "Log from inside the hooks that `trainer.fit/validate/test` call."
+                "`self.log()` was called but the `self.trainer` reference is not registered (the module is not "
+                "attached to a `Trainer`); the value is dropped. Log from inside the hooks that `trainer.fit/validate/"
+                "test` call."
             )
             return
         if trainer.barebones:
@@ -229,6 +230,7 @@ class LightningModule(_extensions.ModuleAPI, HyperparametersMixin, ModelHooks, D
             return
         results = trainer._results
         if results is None:
+            _check_log_outside_loop(trainer, self._current_fx_name)
             raise MisconfigurationException(
                 f"`self.log({name!r})` was called outside of a Trainer run ({self._current_fx_name or 'no hook'}); "
                 "log from training_step, validation_step, test_step or their hooks."
@@ -513,3 +515,17 @@ def _is_metric_collection(value: Any) -> bool:
 
     torchmetrics = sys.modules.get("torchmetrics")  # a MetricCollection exists only once torchmetrics is imported
     return torchmetrics is not None and isinstance(value, torchmetrics.MetricCollection)
+
+
+def _check_log_outside_loop(trainer: Any, fx: Optional[str]) -> None:
+    """``self.log`` from a hook that runs outside the loops (setup, configure_callbacks ...): 2.6.6 says the hook may
+    not log during fit/validate/test, and that predict has no result collection at all."""
+    if trainer.state.fn == "predict":
+        raise MisconfigurationException(
+            f"`self.log()` was called in `{fx}` during `Trainer.predict`, whose loop's result collection is not "
+            "registered yet: predict does not support logging."
+        )
+    if fx is not None:
+        from lightning.pytorch.trainer.results import check_loggable
+
+        check_loggable(fx)

@@ -27,6 +27,8 @@ class LightningOptimizer:
         # step counters of manual optimization (set by its loop); None when nothing counts
         self._on_before_step: Optional[Callable[[], None]] = None
         self._on_after_step: Optional[Callable[[], None]] = None
+        # as 2.6.6: `isinstance(wrapper, type(optimizer))` holds and the repr reads "LightningAdam (...)"
+        self.__class__ = _lightning_class(type(optimizer))
 
     @property
     def optimizer(self) -> Optimizer:
@@ -55,13 +57,41 @@ class LightningOptimizer:
     def zero_grad(self, set_to_none: bool = True) -> None:
         self._optimizer.zero_grad(set_to_none=set_to_none)
 
+    def state_dict(self) -> dict:
+        return self._optimizer.state_dict()
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        # into the wrapped optimizer (the base class's version would give the wrapper a state of its own)
+        self._optimizer.load_state_dict(state_dict)
+
     def __getattr__(self, name: str) -> Any:
         if name == "_optimizer":  # not set yet (while unpickling): looking it up here would recurse
             raise AttributeError(name)
         return getattr(self._optimizer, name)
 
-    def __repr__(self) -> str:
-        return f"LightningOptimizer({self._optimizer!r})"
+    def __reduce__(self) -> tuple:
+        # the per-optimizer class is made at run time, so pickle rebuilds it from the wrapped optimizer
+        return _rebuild, (self._optimizer,), dict(self.__dict__)
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+
+
+_LIGHTNING_CLASSES: dict = {}
+
+
+def _lightning_class(optimizer_cls: type) -> type:
+    """``LightningOptimizer`` joined with the optimizer's class, made once per optimizer class."""
+    cls = _LIGHTNING_CLASSES.get(optimizer_cls)
+    if cls is None:
+        cls = _LIGHTNING_CLASSES[optimizer_cls] = type(
+            f"Lightning{optimizer_cls.__name__}", (LightningOptimizer, optimizer_cls), {"__module__": __name__}
+        )
+    return cls
+
+
+def _rebuild(optimizer: Optimizer) -> LightningOptimizer:
+    return LightningOptimizer(optimizer)
 
 
 class _MockOptimizer(Optimizer):
@@ -195,15 +225,7 @@ def _init_optimizers_and_lr_schedulers(model: Any, call_hook: Callable) -> tuple
             raise MisconfigurationException(
                 f"`configure_optimizers` returned {type(opt).__name__}, which is not a `torch.optim.Optimizer`."
             )
-    if model.automatic_optimization and len(optimizers) > 1:
-        from lightning.pytorch import _extensions
-
-        if not _extensions.allows_multiple_optimizers(model):
-            raise RuntimeError(
-                "Training with several optimizers needs manual optimization: set `self.automatic_optimization = "
-                "False` in `__init__`, then in `training_step` get them with `opt1, opt2 = self.optimizers()` and "
-                "call `self.manual_backward(loss)`, `opt.step()`, `opt.zero_grad()` yourself."
-            )
+    _check_multiple_optimizers(model, optimizers)
     configs = _configure_schedulers(lr_schedulers, monitor, not model.automatic_optimization)
     for config in configs:
         if not any(config.scheduler.optimizer is opt for opt in optimizers):
@@ -212,6 +234,27 @@ def _init_optimizers_and_lr_schedulers(model: Any, call_hook: Callable) -> tuple
                 " return the optimizer too."
             )
     return optimizers, configs
+
+
+def _check_multiple_optimizers(model: Any, optimizers: list) -> None:
+    """2.x code steps one optimizer per batch in automatic optimization, and its ``training_step`` takes no
+    ``optimizer_idx`` (1.x code keeps both through the legacy layer)."""
+    from lightning.pytorch import _extensions
+    from lightning.pytorch.utilities.signature_utils import is_param_in_hook_signature
+
+    takes_idx = is_param_in_hook_signature(model.training_step, "optimizer_idx", explicit=True)
+    several = model.automatic_optimization and len(optimizers) > 1
+    if not (takes_idx or several) or _extensions.allows_multiple_optimizers(model):
+        return
+    how = ("set `self.automatic_optimization = False` in `__init__`, then in `training_step` get them with "
+           "`opt1, opt2 = self.optimizers()` and call `self.manual_backward(loss)`, `opt.step()`, `opt.zero_grad()` "
+           "yourself.")
+    if takes_idx:
+        raise RuntimeError(
+            "`training_step` takes `optimizer_idx`, which 2.x no longer passes: training with multiple optimizers is "
+            f"only supported with manual optimization. Remove the `optimizer_idx` argument from `training_step`, {how}"
+        )
+    raise RuntimeError(f"Training with multiple optimizers is only supported with manual optimization: {how}")
 
 
 do_nothing_closure = _do_nothing_closure  # public name in 2.6.6

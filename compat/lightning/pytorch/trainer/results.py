@@ -39,6 +39,15 @@ _TORCH_REDUCE = {torch.mean: "mean", torch.sum: "sum", torch.max: "max", torch.m
                  min: "min"}
 
 
+def check_loggable(fx: str) -> Any:
+    """The logging options of hook ``fx`` ("unknown" for a hook not in the table); raises for a hook that may not
+    log."""
+    options = _FX_OPTIONS.get(fx, "unknown")
+    if options is None or options == "unknown" and fx in _NO_LOGGING:
+        raise MisconfigurationException(f"You can't `self.log()` inside `{fx}`: log from a step or epoch hook.")
+    return options
+
+
 def _no_reduction(tensor: Tensor, group: Any, op: str) -> Tensor:
     return tensor
 
@@ -258,9 +267,7 @@ class ResultCollection:
                 f"`self.log({name!r})`: the name should not contain `/dataloader_idx_`, the Trainer appends it itself "
                 "with several dataloaders; pass `add_dataloader_idx=False` to name them yourself."
             )
-        options = _FX_OPTIONS.get(fx, "unknown")
-        if options is None or options == "unknown" and fx in _NO_LOGGING:
-            raise MisconfigurationException(f"You can't `self.log()` inside `{fx}`: log from a step or epoch hook.")
+        options = check_loggable(fx)
         if options == "unknown":
             options = _STEP if self.training else _EVAL_STEP
         allowed_step, allowed_epoch, default_step, default_epoch = options

@@ -596,8 +596,8 @@ class Trainer(_extensions.TrainerAPI):
             timed = any(type(c).__name__ == "Timer" for c in self.callbacks)
             if self.max_steps == -1 and not timed:
                 rank_zero_warn(
-                    "`max_epochs` was not set: training stops after 1000 epochs. Set `max_epochs=-1` to train "
-                    "without an epoch limit.", category=PossibleUserWarning,
+                    "`max_epochs` was not set. Setting it to 1000 epochs. Pass `max_epochs=-1` for no epoch limit.",
+                    category=PossibleUserWarning,
                 )
                 fit_loop.max_epochs = 1000
             else:

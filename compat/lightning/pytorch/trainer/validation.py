@@ -23,6 +23,7 @@ def verify_run_configuration(trainer: Any, model: Any) -> list:
                 "`predict_dataloader` is not defined: pass `dataloaders=` to `trainer.predict`, or implement "
                 "`predict_dataloader()` on the model or datamodule."
             )
+        _verify_predict_step(model)
     from lightning.pytorch import _extensions
 
     return _extensions.run_adapters(trainer, model)
@@ -57,6 +58,19 @@ def _verify_fit(trainer: Any, model: Any) -> None:
                 "Automatic gradient accumulation is not supported for manual optimization. Remove "
                 "`Trainer(accumulate_grad_batches=...)` and accumulate in `training_step` yourself."
             )
+
+
+def _verify_predict_step(model: Any) -> None:
+    # predict_step need not be overridden (the base one calls forward), but one of the two must do something
+    if model.predict_step is None:
+        raise MisconfigurationException(
+            "`predict_step` cannot be None to run `Trainer.predict`: remove the assignment or define the method."
+        )
+    if not is_overridden("predict_step", model) and not is_overridden("forward", model):
+        raise MisconfigurationException(
+            f"`Trainer.predict` requires `forward` method to run. `{type(model).__name__}` overrides neither "
+            "`forward` nor `predict_step`."
+        )
 
 
 def _verify_eval(trainer: Any, model: Any, step: str, stage: RunningStage) -> None:
