@@ -1,8 +1,8 @@
 """The import graph of compat/: which module imports which, its circles and the arrows that point up a layer.
 
 Every import statement counts, also one inside a function (it still ties the two modules together), and so does
-``importlib.import_module`` with a literal name; only an ``if TYPE_CHECKING:`` block is left out. ``from pkg import name`` is an arrow to ``pkg.name`` when that is a
-module, otherwise to ``pkg`` (its ``__init__``).
+``importlib.import_module`` with a literal name; only an ``if TYPE_CHECKING:`` block is left out.
+``from pkg import name`` is an arrow to ``pkg.name`` when that is a module, otherwise to ``pkg`` (its ``__init__``).
 
     python -m tests.architecture.import_graph          # circles and upward arrows; exit 1 if any
     python -m tests.architecture.import_graph --dot    # Graphviz picture of the package-level graph
@@ -71,7 +71,8 @@ def _is_type_checking(node: ast.If) -> bool:
 
 
 def _imports(tree: ast.AST):
-    """Yield (module, names) for each import statement; names is None for ``import a.b``."""
+    """Yield (module name, None) for ``import a.b`` and literal ``import_module``, (the ImportFrom node, its names)
+    for ``from ... import``."""
     todo = [tree]
     while todo:
         node = todo.pop()
