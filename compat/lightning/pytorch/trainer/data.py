@@ -6,6 +6,7 @@ from typing import Any, Optional
 import torch
 from torch.utils.data import DataLoader, RandomSampler, SequentialSampler
 
+from lightning.fabric.utilities.data import _rebuild_with_batch_sampler, _rebuild_with_sampler  # noqa: F401 (loops)
 from lightning.fabric.utilities.rank_zero import rank_zero_warn
 from lightning.fabric.utilities.warnings import PossibleUserWarning
 from lightning.pytorch.core.datamodule import LightningDataModule
@@ -212,30 +213,6 @@ def _check_num_workers(loader: DataLoader, name: str, trainer: Any) -> None:
             "(https://github.com/pytorch/pytorch/issues/91252): set `pin_memory=False` here.",
             category=PossibleUserWarning,
         )
-
-
-def _rebuild_with_sampler(loader: DataLoader, sampler: Any) -> DataLoader:
-    """A copy of ``loader`` with another sampler (all other constructor arguments kept)."""
-    # the loader's generator stays: its workers' base seed is drawn from it (2.6.6 keeps it too)
-    return DataLoader(loader.dataset, batch_size=loader.batch_size, sampler=sampler, drop_last=loader.drop_last,
-                      generator=loader.generator, **_worker_arguments(loader))
-
-
-def _rebuild_with_batch_sampler(loader: DataLoader, batch_sampler: Any) -> DataLoader:
-    """A copy of ``loader`` drawing its batches from ``batch_sampler`` (other constructor arguments kept)."""
-    return DataLoader(loader.dataset, batch_sampler=batch_sampler, generator=loader.generator,
-                      **_worker_arguments(loader))
-
-
-def _worker_arguments(loader: DataLoader) -> dict:
-    """How ``loader`` collates and runs its workers: the constructor arguments a rebuilt copy keeps."""
-    return dict(
-        num_workers=loader.num_workers, collate_fn=loader.collate_fn, pin_memory=loader.pin_memory,
-        timeout=loader.timeout, worker_init_fn=loader.worker_init_fn,
-        persistent_workers=getattr(loader, "persistent_workers", False),
-        multiprocessing_context=loader.multiprocessing_context, prefetch_factor=loader.prefetch_factor,
-    )
-
 
 
 # ---------------------------------------------------------------- generator state of the training loaders
