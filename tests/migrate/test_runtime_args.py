@@ -96,3 +96,20 @@ def test_a_removed_flag_with_a_value_is_a_clear_error():
 
     ns = argparse.Namespace(gpus=None, max_epochs=3, batch_size=8, auto_lr_find=False)
     assert translate(ns, namespace=True, overrides={"max_epochs": 5}) == {"max_epochs": 5, "accelerator": "cpu"}
+
+
+def test_the_inserted_helper_is_compact():
+    source = runtime_args.helper_source('"')
+    assert len(source.splitlines()) <= 130  # tables packed several entries a line, one merged removed-args table
+    assert max(len(line) for line in source.splitlines()) <= 120
+    namespace: dict = {}
+    exec(source, namespace)
+    translate = namespace["_trainer_args_2x"]
+    assert translate({"accelerator": "ddp_fully_sharded", "gpus": 2}) == {"strategy": "fsdp", "accelerator": "cuda",
+                                                                          "devices": 2}
+    assert translate({"accelerator": "ddp", "num_processes": 2}) == {"strategy": "ddp", "accelerator": "cpu",
+                                                                     "devices": 2}
+    with pytest.raises(ValueError, match="track_grad_norm=2.*grad_norm"):
+        translate({"track_grad_norm": 2})
+    assert translate({"track_grad_norm": -1, "replace_sampler_ddp": True}) == {"use_distributed_sampler": True,
+                                                                               "accelerator": "cpu"}

@@ -26,27 +26,60 @@ def _tables(quote: str) -> str:
     legacy = [n for n in facts.TRAINER_ARGS if n not in facts.TRAINER_2X_PARAMS]
     renames = {n: facts.TRAINER_ARGS[n].rename_to for n in legacy if facts.TRAINER_ARGS[n].rename_to}
     defaults = {n: d for n, d, _ in facts.TRAINER_ARGPARSE_1_9 if n not in facts.TRAINER_2X_PARAMS}
-    defaults.update({n: None for n in legacy if n not in defaults})
-    advice = {n: facts.TRAINER_ARGS[n].new for n in legacy}
+    removed = {n: (defaults.get(n), facts.TRAINER_ARGS[n].new) for n in legacy}
     params = sorted({n for n, _, _ in facts.TRAINER_ARGPARSE_1_9} | {"callbacks", "deterministic"})
-    strategies = {n: facts.STRATEGY_RENAMES.get(n, n) for n in sorted(facts.LEGACY_ACCELERATOR_STRATEGIES)}
+    # strategies 1.x accepted as accelerator=; only the renamed ones need a value
+    strategies = sorted(facts.LEGACY_ACCELERATOR_STRATEGIES)
+    renamed = {n: facts.STRATEGY_RENAMES[n] for n in strategies if facts.STRATEGY_RENAMES.get(n, n) != n}
     precision = {k: v for k, v in facts.PRECISION_MAP.items() if isinstance(k, (int, str))}
-    tables = {"_RENAMED_1X": renames, "_DEFAULTS_1X": defaults, "_REPLACEMENTS_1X": advice,
-              "_TRAINER_PARAMS_1X": tuple(params), "_STRATEGIES_1X": strategies, "_PRECISION_1X": precision,
-              "_GPUS_CPU_1X": facts.GPUS_CPU_VALUES}
-    return "".join(_assignment(name, value, quote) for name, value in tables.items())
+    return "".join([
+        _assignment("_RENAMED_1X", renames, quote),
+        "# removed argument: (its 1.x default, which is dropped; what 2.x uses instead)\n",
+        _assignment("_REMOVED_1X", removed, quote),
+        _words("_TRAINER_PARAMS_1X", params, quote),
+        _words("_STRATEGIES_1X", strategies, quote),
+        _assignment("_STRATEGY_RENAMES_1X", renamed, quote),
+        _assignment("_PRECISION_1X", precision, quote),
+        _assignment("_GPUS_CPU_1X", facts.GPUS_CPU_VALUES, quote)])
+
+
+_WIDTH = 110
 
 
 def _assignment(name: str, value: object, quote: str) -> str:
-    """`NAME = value`, one entry per line when it does not fit on one."""
+    """`NAME = value`, wrapped at _WIDTH with as many entries on a line as fit."""
     text = f"{name} = {render_source(value, quote)}\n"
-    if len(text) <= 110:
+    if len(text) <= _WIDTH:
         return text
     if isinstance(value, dict):
-        items = [f"    {render_source(k, quote)}: {render_source(v, quote)},\n" for k, v in value.items()]
-        return f"{name} = {{\n{''.join(items)}}}\n"
-    items = [f"    {render_source(v, quote)},\n" for v in value]  # type: ignore[attr-defined]
-    return f"{name} = (\n{''.join(items)})\n"
+        items = [f"{render_source(k, quote)}: {render_source(v, quote)}" for k, v in value.items()]
+        return f"{name} = {{\n{_fill(items)}}}\n"
+    items = [render_source(v, quote) for v in value]  # type: ignore[attr-defined]
+    return f"{name} = (\n{_fill(items)})\n"
+
+
+def _words(name: str, words: list[str], quote: str) -> str:
+    """`NAME = frozenset("a b c ...".split())`, the string wrapped over lines."""
+    lines, line = [], ""
+    for word in words:
+        if line and len(line) + len(word) + 8 > _WIDTH:
+            lines.append(line)
+            line = ""
+        line += word + " "
+    lines.append(line.rstrip())
+    if len(lines) == 1:
+        return f"{name} = frozenset({quote}{lines[0]}{quote}.split())\n"
+    return f"{name} = frozenset((\n" + "".join(f"    {quote}{line}{quote}\n" for line in lines) + ").split())\n"
+
+
+def _fill(items: list[str]) -> str:
+    lines, line = [], "   "
+    for item in items:
+        if len(line) > 3 and len(line) + len(item) + 2 > _WIDTH:
+            lines.append(line + "\n")
+            line = "   "
+        line += f" {item},"
+    return "".join(lines) + line + "\n"
 
 
 _FUNCTION = '''def _trainer_args_2x(args, namespace=False, given=(), overrides=None):
@@ -63,7 +96,7 @@ _FUNCTION = '''def _trainer_args_2x(args, namespace=False, given=(), overrides=N
         if old in args:
             args.setdefault(new, args.pop(old))
     backend = args.pop("distributed_backend", None)
-    if args.get("accelerator") in _STRATEGIES_1X:
+    if isinstance(args.get("accelerator"), str) and args["accelerator"] in _STRATEGIES_1X:
         backend = backend or args["accelerator"]
         args.pop("accelerator")
     device_keys = ("gpus", "tpu_cores", "num_processes", "devices", "accelerator", "ipus")
@@ -71,7 +104,7 @@ _FUNCTION = '''def _trainer_args_2x(args, namespace=False, given=(), overrides=N
     if backend is not None:
         if backend == "ddp_cpu":
             args.setdefault("accelerator", "cpu")
-        args.setdefault("strategy", _STRATEGIES_1X.get(backend, backend))
+        args.setdefault("strategy", _STRATEGY_RENAMES_1X.get(backend, backend))
     gpus = args.pop("gpus", None)
     if gpus not in _GPUS_CPU_1X:
         args["accelerator"], args["devices"] = "cuda", gpus
@@ -111,11 +144,11 @@ _FUNCTION = '''def _trainer_args_2x(args, namespace=False, given=(), overrides=N
         args["detect_anomaly"] = True
     if args.pop("reload_dataloaders_every_epoch", False):
         args["reload_dataloaders_every_n_epochs"] = 1
-    for name, default in _DEFAULTS_1X.items():
+    for name, (default, replacement) in _REMOVED_1X.items():
         if name in args:
             value = args.pop(name)
             if value != default and value not in (None, False):
-                raise ValueError(f"Trainer({name}={value!r}) was removed in 2.0: use {_REPLACEMENTS_1X[name]}")
+                raise ValueError(f"Trainer({name}={value!r}) was removed in 2.0: use {replacement}")
     return {k: v for k, v in args.items() if k not in given}
 '''
 
