@@ -194,11 +194,14 @@ def test_to_device_and_init_contexts(fabric):
 
 
 # ---------------------------------------------------------------- precision
-def test_float16_loss_scaling_needs_fabric_backward():
+@pytest.mark.parametrize("package", ["lightning.fabric", "lightning.pytorch"])
+def test_float16_loss_scaling_needs_fabric_backward(package):
     """With a GradScaler (16-mixed), a bare `loss.backward()` is an error; `fabric.backward` scales the loss, and
-    clipping unscales first (returning the true norm)."""
-    from lightning.fabric.plugins.precision import MixedPrecision
+    clipping unscales first (returning the true norm). A Trainer plugin given to Fabric steps the same way (without
+    the Trainer hooks its own backward would fire)."""
+    import importlib
 
+    MixedPrecision = importlib.import_module(f"{package}.plugins.precision").MixedPrecision
     scaler = torch.amp.GradScaler("cpu", init_scale=8.0)
     fabric = L.Fabric(accelerator="cpu", plugins=MixedPrecision("16-mixed", "cpu", scaler=scaler))
     net = nn.Linear(4, 1)

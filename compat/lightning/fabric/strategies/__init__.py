@@ -1,5 +1,5 @@
 """Fabric's strategies: the engine. They own devices, ranks, process groups, collectives, launchers, model wrapping
-and checkpoint I/O, with Fabric's API; the Trainer's strategies (``lightning.pytorch.strategies``) subclass them and
+and checkpoint I/O, with Fabric's API; the Trainer's strategies subclass them and
 add the Trainer side. ``STRATEGY_REGISTRY`` holds Fabric's names (the Trainer has its own registry of its classes).
 Everything but the registry is imported on first use.
 """

@@ -1,8 +1,8 @@
 """The engine's ``Strategy`` base: where a model lives, how a step's backward and optimizer step run, how processes
 talk to each other and how checkpoints are written, with Fabric's API (2.6.6's signatures).
 
-The Trainer's strategies (``lightning.pytorch.strategies``) are subclasses that add the Trainer side (the
-LightningModule, the step dispatch, checkpoint hooks) and the Trainer's spelling of a few methods.
+The Trainer's strategies are subclasses that add the Trainer side (the LightningModule, the step dispatch, checkpoint
+hooks) and the Trainer's spelling of a few methods.
 """
 import contextlib
 from typing import Any, ContextManager, Generator, Optional, Union

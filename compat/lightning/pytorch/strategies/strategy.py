@@ -5,7 +5,7 @@ Each class is the engine's strategy of the same kind (``lightning.fabric.strateg
 methods run the user's hooks inside the precision plugin's forward context.
 """
 import contextlib
-from typing import Any, Callable, Generator, Optional
+from typing import Any, Callable, ContextManager, Generator, Optional
 
 import torch
 from torch import Tensor
@@ -202,10 +202,8 @@ class Strategy(_EngineStrategy):
             self.checkpoint_io.remove_checkpoint(filepath)
 
     # ------------------------------------------------------------ contexts
-    @contextlib.contextmanager
-    def tensor_init_context(self, empty_init: Optional[bool] = None) -> Generator:
-        with torch.device(self.root_device), self.precision_plugin.tensor_init_context():
-            yield
+    def tensor_init_context(self, empty_init: Optional[bool] = None) -> ContextManager:
+        return self._init_context(self.precision_plugin.tensor_init_context())
 
     @contextlib.contextmanager
     def model_sharded_context(self) -> Generator:

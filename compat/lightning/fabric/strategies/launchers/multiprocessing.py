@@ -1,8 +1,8 @@
 """``_MultiProcessingLauncher`` (``strategy="ddp_spawn"`` / ``"ddp_fork"`` / ``"ddp_notebook"``): starts one worker
 per device from the current process with ``torch.multiprocessing``; the main process itself does not train.
 
-Rank 0's return value comes back to the main process (serialized: see ``_to_bytes``); the Trainer's subclass
-(``lightning.pytorch.strategies.launchers.multiprocessing``) adds the trainer's state to it.
+Rank 0's return value comes back to the main process (serialized: see ``_to_bytes``); the Trainer's subclass adds
+the trainer's state to it (``_worker_output`` / ``_output_in_main_process``).
 """
 import io
 import os
