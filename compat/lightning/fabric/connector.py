@@ -4,8 +4,8 @@
 for combinations that cannot work. It is written once for both front doors: a subclass names which classes it builds
 (accelerator registry, strategy registry and classes, precision plugins) and which front door its messages name.
 ``_Connector`` is Fabric's: Fabric's classes, plus the ``LT_*`` environment variables through which ``fabric run``
-passes its choices to the script (they take the place of the arguments written in the code). The Trainer's is
-``lightning.pytorch.trainer.devices.DeviceSetup``.
+passes its choices to the script (they take the place of the arguments written in the code). The Trainer has its
+own subclass (``DeviceSetup`` of the trainer package's ``devices`` module).
 """
 import importlib
 import os
