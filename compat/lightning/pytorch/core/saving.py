@@ -1,7 +1,6 @@
 """Rebuilding modules from checkpoints (``load_from_checkpoint``) and hyperparameter files (YAML / CSV tags)."""
 import ast
 import collections
-import contextlib
 import copy
 import csv
 import dataclasses
@@ -73,17 +72,6 @@ class _restricted_classmethod:
 _template_instance: ContextVar = ContextVar("_template_instance", default=None)
 
 
-@contextlib.contextmanager
-def _given_hparams(hparams: dict):
-    from lightning.pytorch.core.mixins.hparams_mixin import _given_hyperparameters
-
-    token = _given_hyperparameters.set(hparams)
-    try:
-        yield
-    finally:
-        _given_hyperparameters.reset(token)
-
-
 def load_from_checkpoint(
     cls: type,
     checkpoint_path: Any,
@@ -141,20 +129,22 @@ def _instantiate(cls: type, checkpoint: dict, overrides: dict, checkpoint_path: 
     is_module = not _is_datamodule(cls)
     key = CHECKPOINT_HYPER_PARAMS_KEY if is_module else "datamodule_hyper_parameters"
     name_key = CHECKPOINT_HYPER_PARAMS_NAME if is_module else "datamodule_hparams_name"
+    type_key = CHECKPOINT_HYPER_PARAMS_TYPE if is_module else "datamodule_hparams_type"
     cls_kwargs: Any = {}
-    if key in checkpoint or (is_module and any(k in checkpoint for k in CHECKPOINT_PAST_HPARAMS_KEYS)):
-        if is_module:
-            for old_key in CHECKPOINT_PAST_HPARAMS_KEYS:  # written by releases before 1.3
-                cls_kwargs.update(_as_dict(checkpoint.get(old_key, {})))
-        saved = _restore_converted_hparams(checkpoint.get(key, {}), checkpoint.get(key + _TYPES_SUFFIX))
-        cls_kwargs.update(_as_dict(saved))
-        if isinstance(saved, Namespace):
-            cls_kwargs = Namespace(**cls_kwargs)
-        elif isinstance(checkpoint.get(CHECKPOINT_HYPER_PARAMS_TYPE), str):
-            cls_kwargs = AttributeDict(cls_kwargs)  # 2.6.6 reads any type name (old files) as a dict
-        args_name = checkpoint.get(name_key)
-        if args_name and args_name in init_names:
-            cls_kwargs = {args_name: cls_kwargs}  # the module took one `hparams`-like argument
+    if is_module:
+        for old_key in CHECKPOINT_PAST_HPARAMS_KEYS:  # written by releases before 1.3
+            cls_kwargs.update(_as_dict(checkpoint.get(old_key, {})))
+    saved = _restore_converted_hparams(checkpoint.get(key, {}), checkpoint.get(key + _TYPES_SUFFIX))
+    cls_kwargs.update(_as_dict(saved))
+    # as in 2.6.6 the keyword arguments also replace the saved values, so they reach a single `hparams` object too
+    cls_kwargs.update(overrides)
+    if isinstance(saved, Namespace):
+        cls_kwargs = Namespace(**cls_kwargs)
+    elif isinstance(checkpoint.get(type_key), str):
+        cls_kwargs = AttributeDict(cls_kwargs)  # 2.6.6 reads any type name (old files) as a dict
+    args_name = checkpoint.get(name_key)
+    if args_name and args_name in init_names:
+        cls_kwargs = {args_name: cls_kwargs}  # the module took one `hparams`-like argument
     cls_kwargs = dict(cls_kwargs) if isinstance(cls_kwargs, dict) else {"hparams": cls_kwargs}
     cls_kwargs.update(overrides)
     # hyperparameters saved by LightningCLI name the function that rebuilds nested classes from them
@@ -168,8 +158,7 @@ def _instantiate(cls: type, checkpoint: dict, overrides: dict, checkpoint_path: 
     if instantiator is not None:
         return instantiator(cls, cls_kwargs)
     try:
-        with _given_hparams(cls_kwargs):
-            return cls(**cls_kwargs)
+        return cls(**cls_kwargs)  # its save_hyperparameters reads the arguments (defaults included), as in 2.6.6
     except TypeError as err:
         if "argument" not in str(err):
             raise

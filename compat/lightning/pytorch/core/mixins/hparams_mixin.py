@@ -9,7 +9,7 @@ from typing import Any, MutableMapping, Optional, Sequence, Union
 from lightning.fabric.utilities.data import AttributeDict
 from lightning.pytorch.utilities.parsing import save_hyperparameters
 
-# set by load_from_checkpoint so that save_hyperparameters records the checkpoint's values, not the frame's
+# set by LightningCLI while it instantiates, so that save_hyperparameters records its config, not the frame
 _given_hyperparameters: ContextVar = ContextVar("_given_hyperparameters", default=None)
 
 _PRIMITIVE_TYPES = (bool, int, float, str)  # a single value cannot be the hyperparameters: it has no names
