@@ -229,3 +229,26 @@ def test_remote_metrics_csv_is_appended_and_rewritten_when_the_header_grows():
         logger.log_metrics(metrics, step)
     assert MEMORY.cat_file("/append/lightning_logs/version_0/metrics.csv").decode().splitlines() == [
         "a,b,step", "1.0,,0", "2.0,,1", ",3.0,2", "4.0,,3"]
+
+
+_ROOT_DIRS = r'''
+import json
+import lightning as L
+out = {}
+for root in ("~/x/../y", "s3://bucket/x/../y", "memory://r", "a/./b", "gs://b/"):
+    trainer = L.Trainer(default_root_dir=root, logger=False, enable_progress_bar=False)
+    out[root] = trainer.default_root_dir
+print(json.dumps(out))
+'''
+
+
+def test_default_root_dir_spellings_as_in_2_6_6(tmp_path):
+    def answers(python):
+        result = subprocess.run([str(python), "-c", _ROOT_DIRS], cwd=tmp_path, capture_output=True, text=True,
+                                timeout=300)
+        assert result.returncode == 0, result.stderr[-3000:]
+        return json.loads(result.stdout.strip().splitlines()[-1])
+
+    real = answers(require(L2_PYTHON))
+    assert real["s3://bucket/x/../y"] == "s3://bucket/x/../y"  # a URL is kept as given
+    assert answers(sys.executable) == real

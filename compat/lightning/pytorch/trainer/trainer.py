@@ -779,7 +779,7 @@ class Trainer(_extensions.TrainerAPI):
 
         # a URL keeps its "//" (normpath would make "memory://x" the local folder "memory:/x"); file:// is local
         root = self._default_root_dir
-        return root if _is_remote(root) else os.path.normpath(_local(root))
+        return root if _is_remote(root) else os.path.normpath(os.path.expanduser(_local(root)))
 
     @property
     def log_dir(self) -> Optional[str]:
