@@ -113,3 +113,38 @@ def test_a_trainer_plugin_given_to_fabric_still_steps_without_trainer_hooks():
     before = net.weight.detach().clone()
     optimizer.step()
     assert not torch.equal(before, net.weight)
+
+
+def test_cuda_setup_names_unused_tensor_cores_once(monkeypatch, caplog):
+    """On an Ampere-or-later GPU at the default float32 matmul precision, the CUDA accelerator says (once, an info
+    line, as 2.6.6) how to use the Tensor Cores; not after the user chose a precision, not on older GPUs."""
+    import logging
+
+    from lightning.fabric.accelerators import cuda
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "get_device_name", lambda device=None: "NVIDIA H100")
+    capability = {"value": (9, 0)}
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda device=None: capability["value"])
+    device = torch.device("cuda", 0)
+
+    def lines(precision="highest"):
+        cuda._check_cuda_matmul_precision.cache_clear()
+        caplog.clear()
+        previous = torch.get_float32_matmul_precision()
+        torch.set_float32_matmul_precision(precision)
+        try:
+            with caplog.at_level(logging.INFO):
+                cuda._check_cuda_matmul_precision(device)
+                cuda._check_cuda_matmul_precision(device)
+        finally:
+            torch.set_float32_matmul_precision(previous)
+        return [r.getMessage() for r in caplog.records]
+
+    [line] = lines()
+    assert "'NVIDIA H100') that has Tensor Cores" in line
+    assert "torch.set_float32_matmul_precision('medium' | 'high')" in line
+    assert lines("high") == []
+    capability["value"] = (7, 5)
+    assert lines() == []
+    cuda._check_cuda_matmul_precision.cache_clear()

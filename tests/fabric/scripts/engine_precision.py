@@ -72,7 +72,8 @@ def spikes():
 
 
 def logger_names():
-    """Which logger carries the seed line and a rank-zero info line (user filters name loggers)."""
+    """Which logger carries the seed line, a rank-zero info line and the Trainer's CUDA line (user filters name
+    loggers)."""
     import logging
 
     from lightning.fabric.utilities.rank_zero import rank_zero_info
@@ -82,7 +83,7 @@ def logger_names():
 
     class Record(logging.Handler):
         def emit(self, record):
-            names.append(record.name)
+            names.append(f"{record.name}: {record.getMessage()}")
 
     root = logging.getLogger()
     handler, level = Record(), root.level
@@ -93,6 +94,11 @@ def logger_names():
     try:
         seed_everything(1)
         rank_zero_info("info")
+        from lightning.pytorch.accelerators import CUDAAccelerator
+
+        os.environ["CUDA_VISIBLE_DEVICES"] = "3,1"
+        CUDAAccelerator.set_nvidia_flags(2)  # the Trainer's per-rank line about the GPUs a process sees
+        names.append(os.environ["CUDA_DEVICE_ORDER"])
     finally:
         root.removeHandler(handler)
         root.setLevel(level)

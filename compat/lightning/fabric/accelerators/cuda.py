@@ -1,11 +1,13 @@
 """The CUDA accelerator, the parsing of GPU ``devices`` values (int, list, "0,1", -1) and the device-count helpers."""
 import os
+from functools import lru_cache
 from typing import Any, Optional, Union
 
 import torch
 
 from lightning.fabric.accelerators.accelerator import Accelerator
 from lightning.fabric.utilities.exceptions import MisconfigurationException
+from lightning.fabric.utilities.rank_zero import rank_zero_info
 
 __all__ = ["CUDAAccelerator", "find_usable_cuda_devices", "is_cuda_available", "num_cuda_devices"]
 
@@ -58,10 +60,11 @@ class CUDAAccelerator(Accelerator):
     def setup_device(self, device: torch.device) -> None:
         if device.type != "cuda":
             raise MisconfigurationException(f"Device should be GPU, got {device} instead")
+        _check_cuda_matmul_precision(device)
         torch.cuda.set_device(device)
 
     def teardown(self) -> None:
-        torch.cuda.empty_cache()
+        _clear_cuda_memory()
 
     @staticmethod
     def parse_devices(devices: Union[int, str, list]) -> Optional[list]:
@@ -120,3 +123,26 @@ def num_cuda_devices() -> int:
 def is_cuda_available() -> bool:
     """Whether at least one CUDA device can be used."""
     return CUDAAccelerator.is_available()
+
+
+@lru_cache(1)  # once per process
+def _check_cuda_matmul_precision(device: torch.device) -> None:
+    """On an Ampere-or-later GPU with float32 matmuls still at the default "highest" precision, say that the Tensor
+    Cores go unused and how to use them (as 2.6.6 does, an info line)."""
+    if not torch.cuda.is_available() or torch.cuda.get_device_capability(device)[0] < 8:
+        return
+    if torch.get_float32_matmul_precision() == "highest":
+        rank_zero_info(
+            f"You are using a CUDA device ({torch.cuda.get_device_name(device)!r}) that has Tensor Cores. float32 "
+            "matrix multiplications do not use them at the default precision: set "
+            "`torch.set_float32_matmul_precision('medium' | 'high')` to trade some precision for speed (see "
+            "https://pytorch.org/docs/stable/generated/torch.set_float32_matmul_precision.html)."
+        )
+
+
+def _clear_cuda_memory() -> None:
+    """Free the cuBLAS workspaces and the caching allocator's unused blocks."""
+    clear_workspaces = getattr(torch._C, "_cuda_clearCublasWorkspaces", None)  # absent in some builds
+    if clear_workspaces is not None:
+        clear_workspaces()
+    torch.cuda.empty_cache()

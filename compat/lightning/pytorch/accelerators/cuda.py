@@ -1,17 +1,32 @@
 """The Trainer's CUDA accelerator: the engine's (device parsing, :func:`find_usable_cuda_devices`), with CUDA's
 memory statistics for ``DeviceStatsMonitor``."""
+import logging
+import os
 from typing import Any
 
 import torch
 
 from lightning.fabric.accelerators.cuda import CUDAAccelerator as _FabricCUDAAccelerator
-from lightning.fabric.accelerators.cuda import find_usable_cuda_devices
+from lightning.fabric.accelerators.cuda import _clear_cuda_memory, find_usable_cuda_devices, num_cuda_devices
 from lightning.pytorch.accelerators.accelerator import Accelerator
 
 __all__ = ["CUDAAccelerator", "find_usable_cuda_devices", "get_nvidia_gpu_stats"]
+_log = logging.getLogger(__name__)
 
 
 class CUDAAccelerator(_FabricCUDAAccelerator, Accelerator):
+    def setup(self, trainer: Any) -> None:
+        self.set_nvidia_flags(trainer.local_rank)
+        _clear_cuda_memory()
+
+    @staticmethod
+    def set_nvidia_flags(local_rank: int) -> None:
+        """Number GPUs in PCI bus order (as ``nvidia-smi`` does) and log which GPUs this process sees (every rank
+        logs its own line)."""
+        os.environ["CUDA_DEVICE_ORDER"] = "PCI_BUS_ID"
+        visible = os.getenv("CUDA_VISIBLE_DEVICES", ",".join(str(i) for i in range(num_cuda_devices())))
+        _log.info(f"LOCAL_RANK: {local_rank} - CUDA_VISIBLE_DEVICES: [{visible}]")
+
     def get_device_stats(self, device: Any) -> dict:
         return torch.cuda.memory_stats(device)
 
@@ -23,7 +38,6 @@ _NVIDIA_SMI_METRICS = (("utilization.gpu", "%"), ("memory.used", "MB"), ("memory
 
 def get_nvidia_gpu_stats(device: Any) -> dict:
     """Utilization, memory, fan and temperature of one GPU as ``nvidia-smi`` reports them (``"name (unit)"`` keys)."""
-    import os
     import shutil
     import subprocess
 
