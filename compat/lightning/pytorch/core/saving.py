@@ -299,7 +299,7 @@ def save_hparams_to_yaml(config_yaml: Any, hparams: Any, use_omegaconf: bool = T
     clean = {}
     for k, v in hparams.items():
         try:
-            v = v.name if hasattr(v, "name") and type(v).__module__ == "enum" else v
+            v = v.name if isinstance(v, enum.Enum) else v  # written by name, as 2.6.6 does
             yaml.dump(v)
         except (TypeError, ValueError, yaml.representer.RepresenterError):
             warnings.warn(f"Skipping '{k}' parameter because it is not possible to safely dump to YAML.")
