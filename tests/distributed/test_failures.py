@@ -75,7 +75,7 @@ def test_deepspeed_gives_a_clear_error(name):
 
 
 def test_unknown_strategy_lists_the_known_ones():
-    with pytest.raises(MisconfigurationException, match=r"ddp_spawn.*fsdp"):
+    with pytest.raises(ValueError, match=r"invalid strategy name: `strategy='dpp'`.*ddp_spawn.*fsdp"):
         L.Trainer(accelerator="cpu", strategy="dpp", logger=False)
 
 

@@ -184,7 +184,7 @@ def test_unknown_strategy_error_still_lists_the_built_in_names():
         except Exception as err:
             report(error=f"{type(err).__name__}: {err}")
     """)
-    assert result["error"].startswith("MisconfigurationException: `strategy='nope'` is not a known strategy")
+    assert result["error"].startswith("ValueError: You selected an invalid strategy name: `strategy='nope'`")
     assert "'ddp_spawn'" in result["error"] and "'fsdp'" in result["error"]
 
 

@@ -12,7 +12,8 @@ def _error(fn) -> str:
     try:
         fn()
     except Exception as err:  # noqa: BLE001 - the message is the result
-        return f"{type(err).__name__}: {err}"
+        # "Type|every class it is an instance of: message"
+        return f"{type(err).__name__}|{','.join(c.__name__ for c in type(err).__mro__)}: {err}"
     return "no error"
 
 
@@ -87,6 +88,64 @@ def scenario_profiled_callback_hooks():
             trainer.fit(BoringModel())
         return repr(sorted(name for name in profiler.recorded_durations
                            if name.startswith("[Callback]EarlyStopping") and name.endswith("on_validation_start")))
+
+
+def _trainer_error(**kwargs):
+    from lightning.pytorch import Trainer
+
+    return _error(lambda: Trainer(logger=False, **kwargs))
+
+
+def scenario_accelerator_none():
+    return _trainer_error(accelerator=None)
+
+
+def scenario_accelerator_unknown():
+    return _trainer_error(accelerator="abacus")
+
+
+def scenario_accelerator_gpu_without_one():
+    return _trainer_error(accelerator="gpu")
+
+
+def scenario_cpu_devices_none():
+    return _trainer_error(accelerator="cpu", devices=None)
+
+
+def scenario_cpu_devices_negative():
+    return _trainer_error(accelerator="cpu", devices=-2)
+
+
+def scenario_cpu_devices_zero():
+    return _trainer_error(accelerator="cpu", devices=0)
+
+
+def scenario_cpu_devices_empty_list():
+    return _trainer_error(accelerator="cpu", devices=[])
+
+
+def scenario_strategy_unknown():
+    return _trainer_error(strategy="abacus")
+
+
+def scenario_strategy_none():
+    return _trainer_error(strategy=None)
+
+
+def scenario_strategy_dp():
+    return _trainer_error(strategy="dp")
+
+
+def scenario_fabric_devices_none():
+    from lightning.fabric import Fabric
+
+    return _error(lambda: Fabric(accelerator="cpu", devices=None))
+
+
+def scenario_fabric_accelerator_none():
+    from lightning.fabric import Fabric
+
+    return _error(lambda: Fabric(accelerator=None))
 
 
 SCENARIOS = {name[len("scenario_"):]: fn for name, fn in sorted(globals().items()) if name.startswith("scenario_")}

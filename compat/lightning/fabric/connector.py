@@ -91,11 +91,14 @@ class _DeviceSetup:
                     return registry[candidate]()
             if name == "auto":
                 return registry["cpu"]()
-            name = "cuda"
-        if name not in registry:
             raise MisconfigurationException(
-                f"`accelerator={accelerator!r}` is not a valid choice. Choose one of 'cpu', 'cuda', 'gpu', 'mps' or "
-                "'auto', or pass an `Accelerator` instance."
+                f"No supported gpu backend found! `{self._front_door}(accelerator='gpu')` needs CUDA or MPS; "
+                "pass accelerator='cpu' or 'auto'."
+            )
+        if name not in registry:
+            raise ValueError(
+                f"You selected an invalid accelerator name: `accelerator={accelerator!r}`. Available names are: "
+                f"{', '.join(['auto', *sorted(registry)])}; or pass an `Accelerator` instance."
             )
         cls = registry[name]
         if not cls.is_available():
@@ -108,10 +111,11 @@ class _DeviceSetup:
 
     def _resolve_devices(self, devices: Any) -> list:
         accelerator = self.accelerator
-        if devices is None or (isinstance(devices, (int, str)) and not isinstance(devices, bool) and str(devices) == "0"):
+        if devices == [] or (isinstance(devices, (int, str)) and not isinstance(devices, bool) and str(devices) == "0"):
+            kind = type(accelerator).__name__.replace("Accelerator", "").lower()
             raise MisconfigurationException(
-                f"`{self._front_door}(devices={devices!r})` is not a valid input for the {type(accelerator).__name__}: "
-                "give a positive number of devices, a list of ids, -1 or 'auto'."
+                f"`{self._front_door}(devices={devices!r})` value is not a valid input using {kind} accelerator: give "
+                "a positive number of devices, a list of ids, -1 or 'auto'."
             )
         if devices == "auto":
             count = accelerator.auto_device_count()
@@ -166,8 +170,8 @@ class _DeviceSetup:
                     "project; use 'ddp' or 'fsdp'."
                 )
             else:
-                raise MisconfigurationException(
-                    f"`strategy={strategy!r}` is not a known strategy. Choose one of "
+                raise ValueError(
+                    f"You selected an invalid strategy name: `strategy={strategy!r}`. Choose one of "
                     f"{sorted(['auto', 'single_device', *registry.factories])} or pass a `Strategy` instance."
                 )
         if chosen.accelerator is None:

@@ -143,6 +143,10 @@ def _spelled(name: str, kwargs: dict, facts: Any) -> str:
     return f"{name}={kwargs.get(name)!r}"
 
 
+class _InvalidStrategy(MisconfigurationException, ValueError):
+    """A removed strategy name (``'dp'``): 2.6.6's ValueError, and this layer's MisconfigurationException."""
+
+
 def translate(kwargs: dict, params: frozenset) -> tuple:
     """Map a 1.x call onto (2.x Trainer kwargs, settings, callbacks to call around __init__). Warns per argument."""
     facts = legacy_facts()
@@ -160,8 +164,12 @@ def translate(kwargs: dict, params: frozenset) -> tuple:
         for name in names.split(","):
             handler = _RUNTIME_HANDLED.get(name)
             if handler is None:
-                raise MisconfigurationException(f"Trainer({_spelled(name, kwargs, facts)}) has no 2.x equivalent: "
-                                                f"{error.advice}")
+                message = f"Trainer({_spelled(name, kwargs, facts)}) has no 2.x equivalent: {error.advice}"
+                if name in ("", "strategy") and isinstance(kwargs.get("strategy"), str):
+                    # a removed strategy name ('dp'): 2.6.6 raises a ValueError for a name it does not know
+                    spelled = f"`strategy={kwargs['strategy']!r}`"
+                    raise _InvalidStrategy(f"You selected an invalid strategy name: {spelled}. {message}")
+                raise MisconfigurationException(message)
             new_kwargs.pop(name, None)
             stored = handler(kwargs[name])
             if stored is not None:
