@@ -44,9 +44,8 @@ BEHAVIOUR = {
         "Trainer/Fabric(strategy='fsdp', accelerator='cpu') runs here (gloo); 2.6.6 refuses it with a ValueError "
         "('requires a GPU accelerator'). Kept because FSDP on CPU processes is how this project tests sharding",
     "strategy='dp'":
-        "raises the legacy layer's MisconfigurationException naming `strategy='dp'` and strategy='ddp' (2.6.6 raises "
-        "ValueError 'invalid strategy name'); under LIGHTNING_COMPAT_STRICT=1 it is the unknown-strategy "
-        "MisconfigurationException (not 2.6.6's ValueError)",
+        "raises 2.6.6's ValueError ('You selected an invalid strategy name'); the message goes on to name "
+        "strategy='ddp' as the replacement, and the error is also the legacy layer's MisconfigurationException",
     "FSDP and precision plugins":
         "the FSDP strategies accept any precision plugin; 2.6.6 requires FSDPPrecision (TypeError otherwise) and "
         "picks it for Trainer(strategy='fsdp', precision=...)",
