@@ -20,8 +20,9 @@ from .engine import Options, migrate_source
 from .ignore import GitIgnoreFile, git_ignored
 from .notebooks import migrate_notebook
 from .report import FileResult
+from .yaml_configs import YAML_SUFFIXES, migrate_yaml
 
-SOURCE_SUFFIXES = (".py", ".pyi", ".ipynb")
+SOURCE_SUFFIXES = (".py", ".pyi", ".ipynb", *YAML_SUFFIXES)
 SKIP_DIRS = frozenset({
     ".git", ".hg", ".svn", "__pycache__", ".venv", "venv", ".env", "env", ".tox", ".nox", ".eggs", "build", "dist",
     "node_modules", "site-packages", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".ipynb_checkpoints",
@@ -185,6 +186,8 @@ def migrate_text(text: str, path: str, options: Options) -> FileResult:
     body = text[1:] if bom else text
     if path.endswith(".ipynb"):
         result = migrate_notebook(body, path, options)
+    elif path.endswith(YAML_SUFFIXES):
+        result = migrate_yaml(body, path, options)
     else:
         result = migrate_source(body, path, options)
     if bom:
