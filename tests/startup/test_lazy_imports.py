@@ -28,6 +28,12 @@ DEFERRED = (
     "statistics",
 )
 
+# What a plain 2.x import and fit load of the 1.x package (docs/legacy.md, "The extension points"): the mixins and
+# argument wrappers the 2.x classes are built with, and the hook scan a run makes once; never the translation itself.
+LEGACY_PACKAGE = "lightning.pytorch._legacy"
+LEGACY_LOADED_BY_2X = tuple(f"{LEGACY_PACKAGE}{name}" for name in (
+    "", ".usage", ".trainer_args", ".trainer_api", ".module_api", ".hooks"))
+
 # ... and what `import lightning` leaves for the first Trainer(), fit or checkpoint load to import.
 DEFERRED_TO_FIRST_USE = (
     "lightning.pytorch.core.saving",
@@ -118,6 +124,8 @@ def test_plain_2x_trainer_and_fit_load_no_legacy_table_and_no_distributed_code()
     assert [name for name in DEFERRED if name in result["after_init"]] == []
     # (`statistics` is torch's own: the optimizer's first param group imports torch._dynamo)
     assert loaded(result, [name for name in DEFERRED if name != "statistics"]) == []
+    # of the 1.x package, only what defines the 2.x classes' 1.x members and the once-per-run hook scan
+    assert sorted(name for name in result["new"] if name.startswith(LEGACY_PACKAGE)) == sorted(LEGACY_LOADED_BY_2X)
 
 
 def test_legacy_trainer_argument_still_loads_the_table_and_warns():
