@@ -148,3 +148,38 @@ def test_cuda_setup_names_unused_tensor_cores_once(monkeypatch, caplog):
     capability["value"] = (7, 5)
     assert lines() == []
     cuda._check_cuda_matmul_precision.cache_clear()
+
+
+def test_trainer_precision_clips_through_overridable_methods():
+    """clip_gradients dispatches to clip_grad_by_value / clip_grad_by_norm over main_params (2.6.6's extension
+    points); FSDP's plugin refuses a local-norm clip of sharded parameters, as in 2.6.6."""
+    from lightning.pytorch.plugins.precision import FSDPPrecision, MixedPrecision, Precision
+    from lightning.pytorch.utilities.exceptions import MisconfigurationException
+
+    calls = []
+
+    class Recording(Precision):
+        def clip_grad_by_value(self, optimizer, clip_val):
+            calls.append(("value", clip_val))
+
+        def clip_grad_by_norm(self, optimizer, clip_val):
+            calls.append(("norm", clip_val))
+
+    net = torch.nn.Linear(3, 1)
+    optimizer = torch.optim.SGD(net.parameters(), lr=0.1)
+    plugin = Recording()
+    plugin.clip_gradients(optimizer, 0.0)
+    plugin.clip_gradients(optimizer, 0.5, "value")
+    plugin.clip_gradients(optimizer, 2.0)
+    assert calls == [("value", 0.5), ("norm", 2.0)]
+
+    net(torch.ones(4, 3)).sum().backward()
+    Precision().clip_gradients(optimizer, 1e-3)
+    assert torch.cat([p.grad.flatten() for p in net.parameters()]).norm() == pytest.approx(1e-3, rel=1e-4)
+    with pytest.raises(MisconfigurationException, match="`gradient_clip_algorithm='norm'` is currently not supported"):
+        FSDPPrecision("32-true").clip_gradients(optimizer, 1.0)
+    FSDPPrecision("32-true").clip_gradients(optimizer, 1e-4, "value")
+    assert net.weight.grad.abs().max() <= 1e-4
+    fused = torch.optim.Adam(net.parameters(), fused=True)
+    with pytest.raises(RuntimeError, match="does not allow for gradient clipping"):
+        MixedPrecision("bf16-mixed", "cpu").clip_gradients(fused, 1.0)

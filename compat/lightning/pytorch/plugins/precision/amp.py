@@ -1,13 +1,15 @@
 """``precision="16-mixed"`` / ``"bf16-mixed"``: the engine's autocast / ``GradScaler`` plugin with the Trainer's
 backward (the loss is scaled before ``on_before_backward``) and optimizer step (gradients are unscaled before
 ``on_before_optimizer_step`` and clipping). Batches are not cast: autocast casts inside the forward pass."""
-from typing import Any, Callable, Optional
+from typing import Any, Callable, ContextManager, Optional
 
+import torch
 from torch import Tensor
 from torch.optim import Optimizer
 
 from lightning.fabric.plugins.precision.amp import MixedPrecision as _FabricMixedPrecision
 from lightning.pytorch.plugins.precision.precision import Precision, _optimizer_is_lbfgs
+from lightning.pytorch.utilities.enums import GradClipAlgorithmType
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
 
 
@@ -19,6 +21,23 @@ class MixedPrecision(Precision, _FabricMixedPrecision):
         if scaler is not None and precision == "bf16-mixed":
             raise MisconfigurationException("`precision='bf16-mixed'` does not use a gradient scaler; pass none.")
         super().__init__(precision, device, scaler)
+
+    def autocast_context_manager(self) -> torch.autocast:
+        # no weight-cast cache: the Trainer may run a module's forward more than once per step (e.g. recomputation)
+        return torch.autocast(self.device, dtype=self._desired_input_dtype, cache_enabled=False)
+
+    def forward_context(self) -> ContextManager:
+        return self.autocast_context_manager()
+
+    def clip_gradients(self, optimizer: Optimizer, clip_val: float = 0.0,
+                       gradient_clip_algorithm: str = GradClipAlgorithmType.NORM) -> None:
+        if clip_val > 0 and getattr(optimizer, "_step_supports_amp_scaling", False):
+            raise RuntimeError(
+                f"The current optimizer, {type(optimizer).__qualname__}, does not allow for gradient clipping because "
+                "it unscales the gradients inside its own step (a 'fused' optimizer?): clip without it, or drop the "
+                "clipping."
+            )
+        super().clip_gradients(optimizer, clip_val, gradient_clip_algorithm)
 
     def pre_backward(self, tensor: Tensor, module: Any) -> Tensor:
         if self.scaler is not None:

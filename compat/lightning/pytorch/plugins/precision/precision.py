@@ -81,13 +81,20 @@ class Precision(_FabricPrecision):
     # ------------------------------------------------------------ clipping
     def clip_gradients(self, optimizer: Optimizer, clip_val: float = 0.0,
                        gradient_clip_algorithm: str = GradClipAlgorithmType.NORM) -> None:
+        """Clip the gradients of ``optimizer``'s parameters (``clip_val <= 0``: no clipping); a plugin or a user
+        subclass changes how by overriding :meth:`clip_grad_by_value` / :meth:`clip_grad_by_norm`."""
         if clip_val <= 0:
             return
-        params = [p for group in optimizer.param_groups for p in group["params"]]
-        if gradient_clip_algorithm == "value":
-            torch.nn.utils.clip_grad_value_(params, clip_value=clip_val)
-        else:
-            torch.nn.utils.clip_grad_norm_(params, max_norm=clip_val)
+        if gradient_clip_algorithm == GradClipAlgorithmType.VALUE:
+            self.clip_grad_by_value(optimizer, clip_val)
+        elif gradient_clip_algorithm == GradClipAlgorithmType.NORM:
+            self.clip_grad_by_norm(optimizer, clip_val)
+
+    def clip_grad_by_value(self, optimizer: Optimizer, clip_val: float) -> None:
+        torch.nn.utils.clip_grad_value_(list(self.main_params(optimizer)), clip_value=clip_val)
+
+    def clip_grad_by_norm(self, optimizer: Optimizer, clip_val: float) -> None:
+        torch.nn.utils.clip_grad_norm_(list(self.main_params(optimizer)), max_norm=clip_val)
 
 
 def _optimizer_is_lbfgs(optimizer: Optimizer) -> bool:
