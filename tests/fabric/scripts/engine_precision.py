@@ -121,6 +121,11 @@ def main():
         ACCELERATOR_REGISTRY.register("cpu", CPUAccelerator)
     except Exception as err:  # noqa: BLE001 - the type is what is compared
         result["registry"]["duplicate"] = type(err).__name__
+    fused = torch.optim.Adam(torch.nn.Linear(2, 1).parameters(), fused=True)
+    try:
+        plugins()["16-mixed"].unscale_gradients(fused)  # clipping needs unscaled gradients: refused
+    except Exception as err:  # noqa: BLE001 - the type is what is compared
+        result["fused_unscale"] = type(err).__name__
     result["spikes"] = spikes()
     result["loggers"] = logger_names()
     print(json.dumps(result, sort_keys=True))

@@ -52,6 +52,9 @@ class MixedPrecision(Precision):
 
     def unscale_gradients(self, optimizer: Optimizer) -> None:
         if self.scaler is not None:
+            if _optimizer_handles_unscaling(optimizer):
+                raise NotImplementedError("Gradient clipping is not implemented for optimizers handling the unscaling "
+                                          "(a 'fused' optimizer unscales inside its own step): clip without it.")
             self.scaler.unscale_(optimizer)
 
     def state_dict(self) -> dict:
@@ -60,3 +63,8 @@ class MixedPrecision(Precision):
     def load_state_dict(self, state_dict: dict) -> None:
         if self.scaler is not None and state_dict:
             self.scaler.load_state_dict(state_dict)
+
+
+def _optimizer_handles_unscaling(optimizer: Any) -> bool:
+    """Whether ``optimizer`` unscales the gradients inside its own step (fused optimizers tell the GradScaler so)."""
+    return bool(getattr(optimizer, "_step_supports_amp_scaling", False))

@@ -8,6 +8,7 @@ from torch import Tensor
 from torch.optim import Optimizer
 
 from lightning.fabric.plugins.precision.amp import MixedPrecision as _FabricMixedPrecision
+from lightning.fabric.plugins.precision.amp import _optimizer_handles_unscaling
 from lightning.pytorch.plugins.precision.precision import Precision, _optimizer_is_lbfgs
 from lightning.pytorch.utilities.enums import GradClipAlgorithmType
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
@@ -31,7 +32,7 @@ class MixedPrecision(Precision, _FabricMixedPrecision):
 
     def clip_gradients(self, optimizer: Optimizer, clip_val: float = 0.0,
                        gradient_clip_algorithm: str = GradClipAlgorithmType.NORM) -> None:
-        if clip_val > 0 and getattr(optimizer, "_step_supports_amp_scaling", False):
+        if clip_val > 0 and _optimizer_handles_unscaling(optimizer):
             raise RuntimeError(
                 f"The current optimizer, {type(optimizer).__qualname__}, does not allow for gradient clipping because "
                 "it unscales the gradients inside its own step (a 'fused' optimizer?): clip without it, or drop the "
