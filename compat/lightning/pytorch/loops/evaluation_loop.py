@@ -1,16 +1,16 @@
 """Validation and test: one pass over the evaluation dataloader(s), one after the other, with no gradients."""
 import time
-from collections import ChainMap, OrderedDict, defaultdict
-from typing import Any
+from collections import ChainMap, defaultdict
+from typing import Any, Optional
 
 import torch
 
-from lightning.pytorch.loops.fetcher import DataFetcher
+from lightning.pytorch.loops.fetcher import DataFetcher, DataLoaderIter, pulled_by_step, takes_dataloader_iter
 from lightning.pytorch.loops._restart import _EvaluationRestartStage as RestartStage  # noqa: F401 - public at this path in 2.6.6
 from lightning.pytorch.loops.progress import _BatchProgress
 from lightning.pytorch.trainer.results import ResultCollection
 from lightning.pytorch.trainer.states import RunningStage, TrainerFn
-from lightning.pytorch.loops.utilities import _ModuleMode
+from lightning.pytorch.loops.utilities import _ModuleMode, hook_kwargs as _hook_kwargs
 from lightning.pytorch.utilities.model_helpers import is_overridden
 from lightning.pytorch.utilities.signature_utils import is_param_in_hook_signature
 
@@ -91,14 +91,20 @@ class _EvaluationLoop:
         try:
             with grad_context:
                 self._on_run_start()
-                fetcher = DataFetcher(self._combined_loader, sum(max_batches))
+                fetcher = DataFetcher(self._combined_loader, sum(max_batches), trainer._hooks.profiler,
+                                      f"[_EvaluationLoop].{self._stage.dataloader_prefix}_next")
+                pulled = DataLoaderIter(fetcher) if self._takes_iter else None
+                batches = pulled_by_step(pulled) if pulled is not None else fetcher
                 previous_idx = 0
-                for batch, batch_idx, dataloader_idx in fetcher:
+                for batch, batch_idx, dataloader_idx in batches:
                     if previous_idx != dataloader_idx:
                         self._store_dataloader_outputs()
                     previous_idx = dataloader_idx
                     self.batch_progress.is_last_batch = fetcher.done
-                    self._evaluation_step(batch, batch_idx, dataloader_idx)
+                    try:
+                        self._evaluation_step(batch, batch_idx, dataloader_idx, pulled)
+                    except StopIteration:  # a step that pulls its own batches ran out of them
+                        break
                 self._store_dataloader_outputs()
                 return self._on_run_end()
         finally:
@@ -115,30 +121,43 @@ class _EvaluationLoop:
         hooks.fire(f"on_{self._prefix}_start")
         trainer._metric_flow.epoch_started()
         hooks.fire(f"on_{self._prefix}_epoch_start")
-        self._step_name = "test_step" if self._stage == RunningStage.TESTING else "validation_step"
         self._step_takes_batch_idx = is_param_in_hook_signature(
             getattr(trainer.lightning_module, self._step_name), "batch_idx", min_args=2
         )
 
-    def _evaluation_step(self, batch: Any, batch_idx: int, dataloader_idx: int) -> None:
+    @property
+    def _step_name(self) -> str:
+        return "test_step" if self._stage == RunningStage.TESTING else "validation_step"
+
+    @property
+    def _takes_iter(self) -> bool:
+        return takes_dataloader_iter(getattr(self.trainer.lightning_module, self._step_name))
+
+    def _evaluation_step(self, batch: Any, batch_idx: int, dataloader_idx: int,
+                         pulled: Optional[DataLoaderIter] = None) -> None:
+        """One step; with ``pulled`` (a step taking ``dataloader_iter``) the step pulls its batches itself."""
         trainer = self.trainer
         hooks = trainer._hooks
-        batch = trainer.precision_plugin.convert_input(batch)
-        batch = trainer.strategy.batch_to_device(batch, dataloader_idx=dataloader_idx)
+        if pulled is None:
+            batch = trainer.precision_plugin.convert_input(batch)
+            batch = trainer.strategy.batch_to_device(batch, dataloader_idx=dataloader_idx)
         several = self.num_dataloaders > 1
-        hook_kwargs = OrderedDict(batch=batch, batch_idx=batch_idx)
-        if several:
-            hook_kwargs["dataloader_idx"] = dataloader_idx
+        hook_kwargs = _hook_kwargs(batch, batch_idx, dataloader_idx, several)
         self.batch_progress.increment_ready()
         trainer._metric_flow.on_batch_start(batch, dataloader_idx if several else None)
         prefix = self._prefix
         hooks.fire(f"on_{prefix}_batch_start", *hook_kwargs.values())
         self.batch_progress.increment_started()
         step_args = list(hook_kwargs.values())
-        if not self._step_takes_batch_idx:
+        if pulled is not None:
+            step_args = [pulled]
+        elif not self._step_takes_batch_idx:
             del step_args[1]
         output = hooks.call_strategy(self._step_name, *step_args)
         self.batch_progress.increment_processed()
+        if pulled is not None:  # the hooks after the step see the last batch it pulled
+            dataloader_idx = pulled.dataloader_idx
+            hook_kwargs = _hook_kwargs(pulled.batch, pulled.batch_idx, dataloader_idx, several)
         hooks.fire(f"on_{prefix}_batch_end", output, *hook_kwargs.values())
         trainer._metric_flow.on_batch_end()
         self.batch_progress.increment_completed()
@@ -190,7 +209,8 @@ class _EvaluationLoop:
         step = "test_step" if self._stage == RunningStage.TESTING else "validation_step"
         prefix = self._prefix
         several = self.num_dataloaders > 1
-        for name in (step, f"on_{prefix}_batch_start", f"on_{prefix}_batch_end"):
+        steps = () if self._takes_iter else (step,)  # a step pulling its own batches gets no dataloader_idx
+        for name in (*steps, f"on_{prefix}_batch_start", f"on_{prefix}_batch_end"):
             fn = getattr(module, name)
             _check_dataloader_idx(fn, name, several, type(module).__name__)
         for callback in trainer.callbacks:

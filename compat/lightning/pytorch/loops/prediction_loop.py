@@ -1,5 +1,4 @@
 """Prediction: one pass over the predict dataloader(s), collecting ``predict_step`` outputs on the CPU."""
-from collections import OrderedDict
 from typing import Any, Optional
 
 import torch
@@ -7,9 +6,9 @@ from torch.utils.data import DataLoader
 
 from lightning.fabric.utilities.apply_func import move_data_to_device
 from lightning.fabric.utilities.rank_zero import WarningCache
-from lightning.pytorch.loops.fetcher import DataFetcher
+from lightning.pytorch.loops.fetcher import DataFetcher, DataLoaderIter, pulled_by_step, takes_dataloader_iter
 from lightning.pytorch.loops.progress import _BatchProgress
-from lightning.pytorch.loops.utilities import _ModuleMode
+from lightning.pytorch.loops.utilities import _ModuleMode, hook_kwargs as _hook_kwargs
 from lightning.pytorch.trainer.data import _rebuild_with_batch_sampler
 from lightning.pytorch.trainer.states import RunningStage, TrainerFn
 from lightning.pytorch.utilities.signature_utils import is_param_in_hook_signature
@@ -83,10 +82,15 @@ class _PredictionLoop:
             self._takes_batch_idx = is_param_in_hook_signature(
                 trainer.lightning_module.predict_step, "batch_idx", min_args=2
             )
-            fetcher = DataFetcher(self._combined_loader, sum(self._max_batches))
-            for batch, batch_idx, dataloader_idx in fetcher:
+            fetcher = DataFetcher(self._combined_loader, sum(self._max_batches), hooks.profiler,
+                                  "[_PredictionLoop].predict_next")
+            pulled = DataLoaderIter(fetcher) if takes_dataloader_iter(trainer.lightning_module.predict_step) else None
+            for batch, batch_idx, dataloader_idx in (pulled_by_step(pulled) if pulled is not None else fetcher):
                 self.batch_progress.is_last_batch = fetcher.done
-                self._predict_step(batch, batch_idx, dataloader_idx)
+                try:
+                    self._predict_step(batch, batch_idx, dataloader_idx, pulled)
+                except StopIteration:  # a step that pulls its own batches ran out of them
+                    break
             self._combined_loader.reset()  # no live loader iterator after the run (the Trainer stays picklable)
             hooks.fire("on_predict_epoch_end")
             results = self.predictions if self._return_predictions else None
@@ -94,22 +98,28 @@ class _PredictionLoop:
             self._module_mode.restore(trainer.lightning_module)  # 2.6.6 has no `on_predict_model_train` hook
         return results
 
-    def _predict_step(self, batch: Any, batch_idx: int, dataloader_idx: int) -> None:
+    def _predict_step(self, batch: Any, batch_idx: int, dataloader_idx: int,
+                      pulled: Optional[DataLoaderIter] = None) -> None:
+        """One step; with ``pulled`` (a ``predict_step(dataloader_iter)``) the step pulls its batches itself."""
         trainer = self.trainer
         hooks = trainer._hooks
-        batch = trainer.precision_plugin.convert_input(batch)
-        batch = trainer.strategy.batch_to_device(batch, dataloader_idx=dataloader_idx)
+        if pulled is None:
+            batch = trainer.precision_plugin.convert_input(batch)
+            batch = trainer.strategy.batch_to_device(batch, dataloader_idx=dataloader_idx)
         self.batch_progress.increment_ready()
         self.current_batch_indices = self._batch_indices(batch_idx, dataloader_idx)
-        hook_kwargs = OrderedDict(batch=batch, batch_idx=batch_idx)
-        if self.num_dataloaders > 1:
-            hook_kwargs["dataloader_idx"] = dataloader_idx
+        hook_kwargs = _hook_kwargs(batch, batch_idx, dataloader_idx, self.num_dataloaders > 1)
         hooks.fire("on_predict_batch_start", *hook_kwargs.values())
         self.batch_progress.increment_started()
         step_args = list(hook_kwargs.values())
-        if not self._takes_batch_idx:
+        if pulled is not None:
+            step_args = [pulled]
+        elif not self._takes_batch_idx:
             del step_args[1]
         predictions = hooks.call_strategy("predict_step", *step_args)
+        if pulled is not None:  # the hooks after the step see the last batch it pulled
+            dataloader_idx = pulled.dataloader_idx
+            hook_kwargs = _hook_kwargs(pulled.batch, pulled.batch_idx, dataloader_idx, self.num_dataloaders > 1)
         if predictions is None:
             _warning_cache.warn("`predict_step` returned None; if that is on purpose, ignore this warning.")
         self.batch_progress.increment_processed()

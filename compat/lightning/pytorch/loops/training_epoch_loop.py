@@ -7,7 +7,7 @@ import torch
 from lightning.fabric.utilities.apply_func import move_data_to_device
 from lightning.fabric.utilities.rank_zero import rank_zero_warn
 from lightning.pytorch.loops.evaluation_loop import _EvaluationLoop
-from lightning.pytorch.loops.fetcher import DataFetcher
+from lightning.pytorch.loops.fetcher import DataFetcher, DataLoaderIter, takes_dataloader_iter
 from lightning.pytorch.loops._restart import _TrainingEpochRestartStage as RestartStage  # noqa: F401 - public at this path in 2.6.6
 from lightning.pytorch.loops.optimization import _AutomaticOptimization, _ManualOptimization
 from lightning.pytorch.loops.progress import _BatchProgress, _SchedulerProgress
@@ -49,6 +49,7 @@ class _TrainingEpochLoop:
         self._accumulating = False  # `_should_accumulate()` of the batch being trained on
         self._has_schedulers = False
         self._plain_batch_device: Any = None  # see _plain_batch_device()
+        self._dataloader_iter: Optional[DataLoaderIter] = None  # what a training_step(dataloader_iter) pulls from
 
     # ------------------------------------------------------------ counters
     @property
@@ -122,11 +123,14 @@ class _TrainingEpochLoop:
             self.batch_progress.increment_completed()
             self._accumulating = self._should_accumulate()
             self.on_advance_end(fetcher)
+        pulls = takes_dataloader_iter(trainer.lightning_module.training_step)
+        self._dataloader_iter = DataLoaderIter(fetcher) if pulls else None
+        advance = self._advance_dataloader_iter if pulls else self.advance
         try:
             while not self.done:
                 try:
-                    self.advance(fetcher)
-                except StopIteration:
+                    advance(fetcher)
+                except StopIteration:  # the data ran out (also inside a step that pulls its own batches)
                     break
                 self.on_advance_end(fetcher)
         finally:
@@ -157,7 +161,8 @@ class _TrainingEpochLoop:
             # this epoch starts the persistent workers, whose base seed is drawn now, once for the whole fit
             self._rng_workers_start = {"epoch": self.trainer.current_epoch, "torch": self._rng_epoch_start["torch"],
                                        "generators": self._generators_epoch_start}
-        fetcher = DataFetcher(combined_loader, self.trainer.num_training_batches)
+        fetcher = DataFetcher(combined_loader, self.trainer.num_training_batches, self.trainer._hooks.profiler,
+                              "[_TrainingEpochLoop].train_dataloader_next")
         progress = self.batch_progress
         if mid_epoch and progress.current.ready > progress.current.started:
             # saved in on_train_batch_start: that batch counts as ready but never trained, so it runs again (the
@@ -249,6 +254,44 @@ class _TrainingEpochLoop:
         progress.increment_completed()
         trainer._metric_flow.update_train_step_metrics()
 
+    def _advance_dataloader_iter(self, fetcher: DataFetcher) -> None:
+        """One step of a ``training_step(dataloader_iter)``: the step pulls (and moves) as many batches as it wants;
+        the hooks before it see the previous pull, those after it the last one."""
+        if fetcher.done:
+            raise StopIteration
+        trainer = self.trainer
+        hooks = trainer._hooks
+        progress = self.batch_progress
+        pulled = self._dataloader_iter
+        progress.is_last_batch = fetcher.done
+        progress.increment_ready()
+        self._accumulating = self._should_accumulate()
+        trainer._metric_flow.on_batch_start(pulled.batch)
+        if "on_train_batch_start" in hooks.active:
+            hooks.call_callbacks("on_train_batch_start", pulled.batch, pulled.batch_idx)
+            if hooks.module_overrides("on_train_batch_start") and \
+                    hooks.call_module("on_train_batch_start", pulled.batch, pulled.batch_idx) == -1:
+                progress.increment_processed()
+                raise StopIteration
+        progress.increment_started()
+        kwargs = {"dataloader_iter": pulled}
+        if trainer.lightning_module.automatic_optimization:
+            batch_output = self.automatic_optimization.run(trainer.strategy.optimizers[0], pulled.batch_idx, kwargs,
+                                                           not self._accumulating)
+        else:
+            batch_output = self.manual_optimization.run(kwargs)
+        progress.increment_processed()
+        progress.is_last_batch = fetcher.done
+        if self._has_schedulers:
+            self.update_lr_schedulers("step", update_plateau_schedulers=False)
+            if self._num_ready_batches_reached():
+                self.update_lr_schedulers("epoch", update_plateau_schedulers=False)
+        if "on_train_batch_end" in hooks.active:
+            hooks.fire("on_train_batch_end", batch_output, pulled.batch, pulled.batch_idx)
+        trainer._metric_flow.on_batch_end()
+        progress.increment_completed()
+        trainer._metric_flow.update_train_step_metrics()
+
     def on_advance_end(self, fetcher: DataFetcher) -> None:
         trainer = self.trainer
         accumulating = self._accumulating
@@ -281,8 +324,8 @@ class _TrainingEpochLoop:
             return False
         is_infinite = trainer.val_check_batch == float("inf")
         is_last_batch = self.batch_progress.is_last_batch
-        if is_last_batch and is_infinite:
-            return True
+        if is_last_batch and (is_infinite or self._dataloader_iter is not None):
+            return True  # (a step pulling its own batches may end the epoch at any batch count)
         if trainer.should_stop and trainer.fit_loop._can_stop_early:
             return True
         if trainer._val_check_time_interval is not None:  # validate every so many seconds

@@ -1,4 +1,7 @@
 """Small checks and helpers the loops share."""
+from collections import OrderedDict
+from typing import Any
+
 import torch
 
 
@@ -23,3 +26,11 @@ class _ModuleMode:
             training = self.mode.get(name)
             if training is not None:  # a submodule added while the loop ran keeps its own mode
                 sub.training = training
+
+
+def hook_kwargs(batch: Any, batch_idx: int, dataloader_idx: int, several: bool) -> OrderedDict:
+    """The arguments of the evaluation/prediction batch hooks: ``dataloader_idx`` only with several dataloaders."""
+    kwargs = OrderedDict(batch=batch, batch_idx=batch_idx)
+    if several:
+        kwargs["dataloader_idx"] = dataloader_idx
+    return kwargs

@@ -24,9 +24,22 @@ def verify_run_configuration(trainer: Any, model: Any) -> list:
                 "`predict_dataloader()` on the model or datamodule."
             )
         _verify_predict_step(model)
+    _warn_dataloader_iter(model)
     from lightning.pytorch import _extensions
 
     return _extensions.run_adapters(trainer, model)
+
+
+def _warn_dataloader_iter(model: Any) -> None:
+    from lightning.pytorch.loops.fetcher import takes_dataloader_iter
+
+    steps = (model.training_step, model.validation_step, model.test_step, model.predict_step)
+    if any(takes_dataloader_iter(step) for step in steps):
+        rank_zero_warn(
+            "You are using the `dataloader_iter` step flavor: a step that pulls several batches makes the hooks "
+            "around it see only the last one (its `batch_idx` included), and gradient accumulation counts steps, "
+            "not batches.", category=PossibleUserWarning,
+        )
 
 
 def _verify_fit(trainer: Any, model: Any) -> None:
