@@ -121,7 +121,10 @@ def merge_model_callbacks(callbacks: list, model_callbacks: Optional[Any]) -> li
     override = {t for t in trainer_types for m in model_types if issubclass(m, t)}
     if override:
         names = ", ".join(sorted(t.__name__ for t in override))
-        rank_zero_info(f"The model's `configure_callbacks` replaces these Trainer callbacks: {names}")
+        rank_zero_info(
+            "The callbacks returned by `LightningModule.configure_callbacks` will override existing callbacks passed "
+            f"to Trainer: {names}"
+        )
     merged = [c for c in callbacks if type(c) not in override] + list(model_callbacks)
     return reorder_callbacks(merged)
 
