@@ -61,6 +61,14 @@ def test_fabric_strategies_have_fabrics_api_and_the_trainers_keep_theirs():
     assert "closure" not in params(fabric_ddp, "optimizer_step") and "closure" in params(trainer_ddp, "optimizer_step")
 
 
+def test_a_trainer_strategy_is_refused_by_fabric():
+    from lightning.pytorch.strategies import SingleDeviceStrategy
+
+    # (2.6.6 refuses it too: the Trainer's strategies are no Fabric strategies there)
+    with pytest.raises(ValueError, match="You selected an invalid strategy name"):
+        L.Fabric(accelerator="cpu", strategy=SingleDeviceStrategy(device="cpu"))
+
+
 def test_plugin_objects_are_accepted_as_given():
     from lightning.fabric.plugins.precision import DoublePrecision
     from lightning.fabric.strategies import SingleDeviceStrategy

@@ -63,6 +63,12 @@ class Fabric:
         callbacks: Optional[Union[list, Any]] = None,
         loggers: Optional[Union[Any, list]] = None,
     ) -> None:
+        if hasattr(strategy, "lightning_module"):  # a Trainer strategy: its methods have the Trainer's signatures
+            raise ValueError(
+                f"You selected an invalid strategy name: `strategy={strategy!r}` is a Trainer strategy, which drives a "
+                "LightningModule. Fabric takes a name (e.g. 'ddp') or an instance of "
+                "`lightning.fabric.strategies.Strategy` (e.g. `lightning.fabric.strategies.DDPStrategy()`)."
+            )
         connector = _Connector(accelerator=accelerator, strategy=strategy, devices=devices, num_nodes=num_nodes,
                                precision=precision, plugins=plugins)
         self._connector = connector
