@@ -5,8 +5,11 @@ fails when it is missing instead of skipping, so a comparison with the real pack
 """
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,3 +25,14 @@ def require(python: Path) -> Path:
         pytest.fail(f"reference interpreter {python} is missing: run `make ref` (scripts/reference-venvs.sh)",
                     pytrace=False)
     return python
+
+
+def run_json(python: Path | str, script: Path | str, *args: str, cwd: Path | str | None = None,
+             timeout: int = 600) -> Any:
+    """Run ``script`` under ``python`` (without this process's PYTHONPATH, so each interpreter imports its own
+    lightning) and return the JSON value its last output line prints."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    out = subprocess.run([str(python), str(script), *args], cwd=cwd, env=env, capture_output=True, text=True,
+                         timeout=timeout)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])

@@ -2,17 +2,13 @@
 ``error_scenarios.py`` runs under the real lightning 2.6.6 and under this project. An error must be of the same type
 and carry the key phrase that user code (and Lightning's own tests) match; the rest is worded freely. Answers that
 are values must be equal."""
-import functools
-import json
-import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.reference import L2_PYTHON, require
+from tests.reference import L2_PYTHON, require, run_json
 from tests.surface.error_scenarios import SCENARIOS
 
 SCRIPT = Path(__file__).resolve().parent / "error_scenarios.py"
@@ -38,17 +34,9 @@ KEY_PHRASES = {
 }
 
 
-@functools.lru_cache(maxsize=2)
-def _run(python: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    out = subprocess.run([python, str(SCRIPT)], env=env, capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stderr[-3000:]
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 @pytest.fixture(scope="module")
 def results():
-    return _run(str(require(L2_PYTHON))), _run(sys.executable)
+    return run_json(require(L2_PYTHON), SCRIPT), run_json(sys.executable, SCRIPT)
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))

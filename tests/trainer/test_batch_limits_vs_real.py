@@ -2,22 +2,12 @@
 (``batch_limit_scenarios.py``): True and whole floats above 1 are batch counts, an explicit 1 or 1.0 is announced,
 ``fast_dev_run`` announces nothing else, ``overfit_batches`` becomes the train/val limit, and a time-based interval
 ("DD:HH:MM:SS", timedelta keywords or a timedelta) validates when the clock says so, not at epoch ends."""
-import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
-from tests.reference import L2_PYTHON, require
+from tests.reference import L2_PYTHON, require, run_json
 
 SCRIPT = Path(__file__).resolve().parent / "batch_limit_scenarios.py"
-
-
-def _run(python: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    out = subprocess.run([python, str(SCRIPT)], env=env, capture_output=True, text=True, timeout=600)
-    assert out.returncode == 0, out.stderr[-3000:]
-    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def _same_lines(ours: list, real: list) -> bool:
@@ -26,7 +16,7 @@ def _same_lines(ours: list, real: list) -> bool:
 
 
 def test_batch_limits_and_time_based_validation_match_lightning_2_6_6():
-    real, ours = _run(str(require(L2_PYTHON))), _run(sys.executable)
+    real, ours = run_json(require(L2_PYTHON), SCRIPT), run_json(sys.executable, SCRIPT)
     assert real.keys() == ours.keys()
     differ = {}
     for name, want in real.items():
