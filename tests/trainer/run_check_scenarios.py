@@ -79,6 +79,9 @@ def run():
         "max_epochs_unset": [w for w in _warned(lambda: _trainer(max_epochs=None).fit(BoringModel()))
                              if "max_epochs" in w[1]],
     }
+    frozen = BoringModel()
+    frozen.layer.eval()
+    out["eval_mode_at_fit_start"] = [w for w in _warned(lambda: _trainer().fit(frozen)) if "eval mode" in w[1]]
     manual = BoringModel()
     manual.automatic_optimization = False
     out["accumulation_scheduler_manual"] = _raised(

@@ -24,6 +24,7 @@ PHRASES = {
     "log_in_predict_setup": "result collection is not registered yet",
     "log_without_trainer": "`self.trainer` reference is not registered",
     "max_epochs_unset": "`max_epochs` was not set. Setting it to 1000 epochs.",
+    "eval_mode_at_fit_start": "Found 1 module(s) in eval mode at the start of training",
     "accumulation_scheduler_manual": "Automatic gradient accumulation and the `GradientAccumulationScheduler`",
 }
 

@@ -2,7 +2,8 @@
 epoch loop (which validates when due), then the epoch-end hooks and epoch-level logging."""
 from typing import Any, Optional
 
-from lightning.fabric.utilities.rank_zero import rank_zero_debug, rank_zero_info
+from lightning.fabric.utilities.rank_zero import rank_zero_debug, rank_zero_info, rank_zero_warn
+from lightning.fabric.utilities.warnings import PossibleUserWarning
 from lightning.pytorch.loops.progress import _Progress, _ProcessedTracker
 from lightning.pytorch.loops._restart import _FitRestartStage as RestartStage  # noqa: F401 - public at this path in 2.6.6
 from lightning.pytorch.loops.rng import checkpoint_safe, collect_rng_states
@@ -141,6 +142,7 @@ class _FitLoop:
             trainer.validating = True
             val_loop.setup_data()
             trainer.training = True
+        _warn_modules_in_eval_mode(trainer.lightning_module)
         trainer._hooks.fire("on_train_start")
         trainer.strategy.on_train_start()
 
@@ -246,6 +248,15 @@ class _FitLoop:
         state = {"generators": generator_states(loaders), "generators_epoch_start": epoch_loop._generators_epoch_start,
                  "rng_workers_start": epoch_loop._rng_workers_start}
         return {key: value for key, value in state.items() if value}  # nothing added for loaders without them
+
+
+def _warn_modules_in_eval_mode(module: Any) -> None:
+    frozen = sum(1 for sub in module.modules() if not sub.training)
+    if frozen:
+        rank_zero_warn(
+            f"Found {frozen} module(s) in eval mode at the start of training: they train as they are (dropout off, "
+            "batch norm statistics fixed). Nothing to do if that is intended.", category=PossibleUserWarning,
+        )
 
 
 def _set_sampler_epoch(dataloader: Any, epoch: int) -> None:
