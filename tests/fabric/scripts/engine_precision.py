@@ -115,8 +115,11 @@ def main():
                         "output": dtypes(plugin.convert_output(data)), "new": str(new.dtype),
                         "step": one_step(plugin)}
     result["accelerators"] = {cls.__name__: cls.name() for cls in (CPUAccelerator, CUDAAccelerator, MPSAccelerator)}
+    from lightning.pytorch.accelerators import AcceleratorRegistry
+
+    result["trainer_registry"] = sorted(AcceleratorRegistry)
     result["registry"] = {"cpu": type(ACCELERATOR_REGISTRY.get("cpu")).__name__,
-                          "names": sorted(n for n in ACCELERATOR_REGISTRY if n != "tpu")}
+                          "names": sorted(ACCELERATOR_REGISTRY)}
     try:
         ACCELERATOR_REGISTRY.register("cpu", CPUAccelerator)
     except Exception as err:  # noqa: BLE001 - the type is what is compared

@@ -8,7 +8,7 @@ from lightning.fabric.accelerators.registry import _AcceleratorRegistry
 from lightning.fabric.accelerators.xla import XLAAccelerator
 
 ACCELERATOR_REGISTRY = _AcceleratorRegistry()
-for _cls in (CPUAccelerator, CUDAAccelerator, MPSAccelerator):
+for _cls in (CPUAccelerator, CUDAAccelerator, MPSAccelerator, XLAAccelerator):
     _cls.register_accelerators(ACCELERATOR_REGISTRY)
 
 __all__ = ["ACCELERATOR_REGISTRY", "Accelerator", "CPUAccelerator", "CUDAAccelerator", "MPSAccelerator",

@@ -35,3 +35,7 @@ class XLAAccelerator(Accelerator):
     @staticmethod
     def name() -> str:
         return "tpu"
+
+    @classmethod
+    def register_accelerators(cls, accelerator_registry: Any) -> None:
+        accelerator_registry.register("tpu", cls, description=cls.__name__)
