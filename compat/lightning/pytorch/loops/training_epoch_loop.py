@@ -125,11 +125,10 @@ class _TrainingEpochLoop:
             self.on_advance_end(fetcher)
         pulls = takes_dataloader_iter(trainer.lightning_module.training_step)
         self._dataloader_iter = DataLoaderIter(fetcher) if pulls else None
-        advance = self._advance_dataloader_iter if pulls else self.advance
         try:
             while not self.done:
                 try:
-                    advance(fetcher)
+                    self.advance(fetcher)
                 except StopIteration:  # the data ran out (also inside a step that pulls its own batches)
                     break
                 self.on_advance_end(fetcher)
@@ -209,15 +208,23 @@ class _TrainingEpochLoop:
         hooks = trainer._hooks
         active = hooks.active
         progress = self.batch_progress
-        batch, _, _ = next(fetcher)
-        batch_idx = progress.current.ready  # this batch's index: it is counted ready below
-        progress.is_last_batch = fetcher.done
         strategy = trainer.strategy
-        if self._plain_batch_device is not None:
-            batch = move_data_to_device(batch, self._plain_batch_device)
+        pulled = self._dataloader_iter
+        if pulled is None:
+            batch, _, _ = next(fetcher)
+            batch_idx = progress.current.ready  # this batch's index: it is counted ready below
+            progress.is_last_batch = fetcher.done
+            if self._plain_batch_device is not None:
+                batch = move_data_to_device(batch, self._plain_batch_device)
+            else:
+                batch = strategy.precision_plugin.convert_input(batch)
+                batch = strategy.batch_to_device(batch, dataloader_idx=0)
+        elif fetcher.done:
+            raise StopIteration
         else:
-            batch = strategy.precision_plugin.convert_input(batch)
-            batch = strategy.batch_to_device(batch, dataloader_idx=0)
+            # training_step(dataloader_iter) pulls (and moves) its batches itself: the hooks before it see the
+            # previous pull, those after it the last one (as 2.6.6)
+            batch, batch_idx = pulled.batch, pulled.batch_idx
         progress.increment_ready()
         # fixed for this batch from here on, and asked several times per step: compute it once
         self._accumulating = accumulating = self._should_accumulate()
@@ -231,7 +238,10 @@ class _TrainingEpochLoop:
                 raise StopIteration
         progress.increment_started()
 
-        kwargs = {"batch": batch, "batch_idx": batch_idx} if self._step_takes_batch_idx else {"batch": batch}
+        if pulled is not None:
+            kwargs = {"dataloader_iter": pulled}
+        else:
+            kwargs = {"batch": batch, "batch_idx": batch_idx} if self._step_takes_batch_idx else {"batch": batch}
         if trainer.lightning_module.automatic_optimization:
             if self.legacy_optimization is not None:
                 batch_output = self.legacy_optimization.run(self.automatic_optimization, batch_idx, kwargs,
@@ -242,6 +252,9 @@ class _TrainingEpochLoop:
         else:
             batch_output = self.manual_optimization.run(kwargs)
         progress.increment_processed()
+        if pulled is not None:
+            batch, batch_idx = pulled.batch, pulled.batch_idx
+            progress.is_last_batch = fetcher.done
 
         if self._has_schedulers:
             self.update_lr_schedulers("step", update_plateau_schedulers=False)
@@ -250,44 +263,6 @@ class _TrainingEpochLoop:
 
         if "on_train_batch_end" in active:
             hooks.fire("on_train_batch_end", batch_output, batch, batch_idx)
-        trainer._metric_flow.on_batch_end()
-        progress.increment_completed()
-        trainer._metric_flow.update_train_step_metrics()
-
-    def _advance_dataloader_iter(self, fetcher: DataFetcher) -> None:
-        """One step of a ``training_step(dataloader_iter)``: the step pulls (and moves) as many batches as it wants;
-        the hooks before it see the previous pull, those after it the last one."""
-        if fetcher.done:
-            raise StopIteration
-        trainer = self.trainer
-        hooks = trainer._hooks
-        progress = self.batch_progress
-        pulled = self._dataloader_iter
-        progress.is_last_batch = fetcher.done
-        progress.increment_ready()
-        self._accumulating = self._should_accumulate()
-        trainer._metric_flow.on_batch_start(pulled.batch)
-        if "on_train_batch_start" in hooks.active:
-            hooks.call_callbacks("on_train_batch_start", pulled.batch, pulled.batch_idx)
-            if hooks.module_overrides("on_train_batch_start") and \
-                    hooks.call_module("on_train_batch_start", pulled.batch, pulled.batch_idx) == -1:
-                progress.increment_processed()
-                raise StopIteration
-        progress.increment_started()
-        kwargs = {"dataloader_iter": pulled}
-        if trainer.lightning_module.automatic_optimization:
-            batch_output = self.automatic_optimization.run(trainer.strategy.optimizers[0], pulled.batch_idx, kwargs,
-                                                           not self._accumulating)
-        else:
-            batch_output = self.manual_optimization.run(kwargs)
-        progress.increment_processed()
-        progress.is_last_batch = fetcher.done
-        if self._has_schedulers:
-            self.update_lr_schedulers("step", update_plateau_schedulers=False)
-            if self._num_ready_batches_reached():
-                self.update_lr_schedulers("epoch", update_plateau_schedulers=False)
-        if "on_train_batch_end" in hooks.active:
-            hooks.fire("on_train_batch_end", batch_output, pulled.batch, pulled.batch_idx)
         trainer._metric_flow.on_batch_end()
         progress.increment_completed()
         trainer._metric_flow.update_train_step_metrics()
