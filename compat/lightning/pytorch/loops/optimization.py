@@ -10,7 +10,7 @@ from torch import Tensor
 
 from lightning.fabric.utilities.rank_zero import WarningCache
 from lightning.pytorch.loops.progress import _OptimizationProgress, _Progress, _ReadyCompletedTracker
-from lightning.pytorch.core.optimizer import LightningOptimizer
+from lightning.pytorch.core.optimizer import LightningOptimizer, _lightning_class
 from lightning.pytorch.plugins.precision.precision import Precision
 from lightning.pytorch.strategies.strategy import Strategy
 from lightning.pytorch.utilities.exceptions import MisconfigurationException
@@ -138,7 +138,8 @@ class _AutomaticOptimization:
             and hooks.active.isdisjoint(_OPTIMIZER_STEP_HOOKS)
             and hooks.profiler is None and hooks.trace is None and hooks.shims is None
             and not trainer.gradient_clip_val
-            and all(type(lo) is LightningOptimizer and lo._on_before_step is None for lo in strategy._lightning_optimizers)
+            and all(type(lo) is _lightning_class(type(lo.optimizer)) and lo._on_before_step is None
+                    for lo in strategy._lightning_optimizers)  # (a user's LightningOptimizer subclass takes the full route)
         )
 
     def run(self, optimizer: Any, batch_idx: int, kwargs: dict, should_step: bool) -> dict:
