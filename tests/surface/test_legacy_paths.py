@@ -66,7 +66,9 @@ def test_every_1x_module_path_imports_or_names_its_replacement():
 
 def test_python_dash_m_runs_the_2x_module_behind_every_alias():
     result = _walk()
-    runnable = {old: r for old, r in result.items() if r.get("code")}
+    # (a 1.x-only module, e.g. utilities.argparse, is the legacy package's own module: it has no 2.x home to run)
+    runnable = {old: r for old, r in result.items()
+                if r.get("code") and not r["module"].startswith("lightning.pytorch._legacy")}
     # every plain module alias hands runpy the code of the 2.x module it stands for
     for old, r in runnable.items():
         assert r["code"] == r["file"], old

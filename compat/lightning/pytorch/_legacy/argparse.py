@@ -66,9 +66,10 @@ _ALLOWED_TYPES = (str, int, float, bool)
 
 
 def _is_trainer(cls: type) -> bool:
-    from lightning.pytorch.trainer.trainer import Trainer
+    from lightning.pytorch.utilities.model_helpers import imported_class
 
-    return isinstance(cls, type) and issubclass(cls, Trainer)
+    trainer = imported_class("lightning.pytorch.trainer.trainer", "Trainer")  # looked up: no arrow into trainer/
+    return isinstance(cls, type) and trainer is not None and issubclass(cls, trainer)
 
 
 def get_init_arguments_and_types(cls: type) -> list:

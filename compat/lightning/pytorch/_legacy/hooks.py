@@ -25,7 +25,7 @@ import torch
 from lightning.pytorch.callbacks.callback import Callback
 from lightning.pytorch._legacy.usage import (NAMESPACES, legacy_facts, legacy_usage, namespace_in_scope,
                                                 source_namespaces, strict_mode)
-from lightning.pytorch.utilities.model_helpers import is_overridden
+from lightning.pytorch.utilities.model_helpers import imported_class, is_overridden
 
 _OPT_IDX = ("optimizer_idx", "opt_idx")
 _MODULE_REMOVED = ("on_epoch_start", "on_epoch_end", "on_pretrain_routine_start", "on_pretrain_routine_end",
@@ -349,9 +349,7 @@ def _extra_names(obj: Any, base: type) -> set:
 
 
 def _module_base() -> type:
-    from lightning.pytorch.core.module import LightningModule
-
-    return LightningModule
+    return imported_class("lightning.pytorch.core.module", "LightningModule")
 
 
 def _predict_results(trainer: Any) -> list:

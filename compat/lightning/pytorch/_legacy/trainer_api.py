@@ -12,6 +12,7 @@ import os
 from typing import Any, Callable, Optional
 
 from lightning.pytorch._legacy.usage import keyword_names, legacy_facts, legacy_usage, strict_mode
+from lightning.pytorch.utilities.model_helpers import imported_class
 
 _ENTRY_POINTS = ("fit", "validate", "test", "predict")
 _EVAL_LOADER_PROPERTIES = ("val_dataloaders", "test_dataloaders", "predict_dataloaders")
@@ -70,9 +71,10 @@ def _slurm_job_id(trainer: Any) -> Optional[int]:
 
 
 def _parallel(trainer: Any) -> bool:
-    from lightning.pytorch.strategies import ParallelStrategy
-
-    return isinstance(trainer.strategy, ParallelStrategy)
+    # looked up, not imported (no arrow back into the 2.x stack): a ParallelStrategy exists only once its module
+    # is imported
+    parallel = imported_class("lightning.pytorch.strategies.parallel", "ParallelStrategy")
+    return parallel is not None and isinstance(trainer.strategy, parallel)
 
 
 class _LegacyTuner:

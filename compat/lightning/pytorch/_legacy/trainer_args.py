@@ -21,7 +21,7 @@ def _trainer_params(init: Callable) -> frozenset:
 
 
 def _precision_maybe_legacy(value: Any) -> bool:
-    from lightning.pytorch.trainer.devices import _PRECISIONS
+    from lightning.fabric.connector import _PRECISIONS
 
     return not (isinstance(value, str) and value in _PRECISIONS)
 
@@ -33,7 +33,7 @@ def _strategy_maybe_legacy(value: Any) -> bool:
 
 
 def _accelerator_maybe_legacy(value: Any) -> bool:
-    from lightning.pytorch.accelerators import AcceleratorRegistry
+    from lightning.pytorch.accelerators.registry import AcceleratorRegistry
 
     return isinstance(value, str) and value not in ("auto", "gpu", "tpu") and value not in AcceleratorRegistry
 

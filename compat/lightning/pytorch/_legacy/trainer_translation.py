@@ -126,7 +126,7 @@ def _check_accelerator_available(mapped: dict, kwargs: dict) -> None:
                 "(torch.cuda.is_available() is False). Use gpus=0 (or accelerator='cpu') to train on the CPU."
             )
     elif accelerator == "tpu":
-        from lightning.pytorch.accelerators import AcceleratorRegistry
+        from lightning.pytorch.accelerators.registry import AcceleratorRegistry
 
         if "tpu" not in AcceleratorRegistry or not AcceleratorRegistry["tpu"].is_available():
             raise MisconfigurationException(
