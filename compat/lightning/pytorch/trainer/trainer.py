@@ -66,7 +66,8 @@ def _batch_limit(value: Optional[Union[int, float]], name: str) -> Union[int, fl
     if value > 1 and value % 1.0 == 0:
         return int(value)
     raise MisconfigurationException(
-        f"You have passed invalid value {value} for {name}: give a fraction in [0.0, 1.0] or a whole number of batches."
+        f"You have passed invalid value {value} for {name}, it has to be in [0.0, 1.0] or an int (a fraction of the "
+        "batches, or a whole number of them)."
     )
 
 
