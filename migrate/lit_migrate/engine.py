@@ -58,6 +58,8 @@ class FileContext:
         self.imports_needed: list[tuple[str, str]] = []  # (module, name) to add as `from module import name`
         self.modules_needed: list[str] = []  # `import module`
         self.statement_stack: list[cst.CSTNode] = []
+        self.source = source
+        self.tune_flags: dict[str, dict[str, Any]] = {}  # trainer variable -> its 1.x auto_lr_find/auto_scale_...
         self.followed_names: set[str] = set()  # variables a rule follows (`fitter = Trainer()`): always walked
         self.top_of: dict[int, cst.CSTNode] = {}  # recorded node -> its top-level statement (for line numbers)
         self.inner_of: dict[int, cst.CSTNode] = {}  # recorded node -> innermost statement around it

@@ -861,6 +861,7 @@ TRAINER_METHOD_REPLACEMENTS: dict[str, str] = {"get_model": "{obj}.lightning_mod
 # with the keyword arguments whose 2.x default differs given their 1.x value (lr_find's update_attr).
 TUNER_CLASS = ObjectSpec(f"{NEW_ROOT}.tuner", "Tuner")
 TUNER_METHOD_1X_DEFAULTS: dict[str, dict[str, Any]] = {"lr_find": {"update_attr": False}, "scale_batch_size": {}}
+SCALE_BATCH_SIZE_MAX_TRIALS_1X = 25
 # Argparse helpers: the argparse parameters of the 2.6 Trainer that `from_argparse_args` may pass through.
 ARGPARSE_HELPERS = frozenset({"from_argparse_args", "add_argparse_args", "parse_argparser"})
 

@@ -7,12 +7,13 @@ mapped ones back in place, keeping the call's formatting.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import libcst as cst
 
 from .. import legacy_facts as facts
-from ..cstutil import FastTransformer, code, expr, find_kwarg, is_simple_reference, keyword, make_kwarg, set_args
+from ..cstutil import FastTransformer, code, expr, find_kwarg, is_simple_reference, keyword, make_kwarg, set_args, with_args
 from ..engine import FileContext, Rule, register, with_comments
 from ..names import canonical, dotted, is_class
 from ..values import DYNAMIC, literal_value, render_source
@@ -112,6 +113,15 @@ class TrainerArgsRule(Rule):
             value = values[name]
             if name == "resume_from_checkpoint":
                 continue  # moved to fit() by TrainerResumeRule, which sees the whole block
+            target = _assigned_name(self.ctx, original) if name in _TUNE_FLAGS and value else None
+            if target is not None and value is not DYNAMIC and \
+                    re.search(rf"\b{re.escape(target)}\s*\.\s*tune\s*\(", self.ctx.source):
+                # 1.x read these only in trainer.tune(), which TrainerMethodsRule turns into Tuner calls
+                self.ctx.tune_flags.setdefault(target, {})[name] = value
+                replacement[i] = []
+                messages.append(f"{name}={render_source(value, self.ctx.quote)} -> (dropped: 1.x used it only in "
+                                f"{target}.tune(), which becomes Tuner({target}).{_TUNE_FLAGS[name]}(...))")
+                continue
             if value is DYNAMIC:
                 self._dynamic_arg(original, arg, name, replacement, i, messages)
                 continue
@@ -616,8 +626,61 @@ class TrainerMethodsRule(Rule):
                 return expr(template.format(obj=code(func.value)))
             self.ctx.note(original, self, facts.TRAINER_METHODS_REMOVED[method])
         elif method == "tune" and is_trainer_receiver(self.ctx, func.value):
+            tuned = self._tune(original, updated, func)
+            if tuned is not None:
+                return tuned
             self.ctx.note(original, self, facts.TRAINER_METHODS_REMOVED["tune"])
         return updated
+
+    def _tune(self, original: cst.Call, call: cst.Call, func: cst.Attribute) -> cst.BaseExpression | None:
+        """`trainer.tune(model, ...)` of a Trainer built here with auto_scale_batch_size/auto_lr_find -> the Tuner
+        calls 1.x made, in its order (batch size first), with its defaults (mode, update_attr, attr_name); the
+        result is 1.x's dict unless the call is a statement of its own."""
+        flags = self.ctx.tune_flags.get(func.value.value) if isinstance(func.value, cst.Name) else None
+        if not flags or any(a.star for a in call.args):
+            return None
+        passed, extra = [], {"scale_batch_size": [], "lr_find": []}
+        for arg in call.args:
+            name = keyword(arg)
+            if name in ("scale_batch_size_kwargs", "lr_find_kwargs"):
+                entries = arg.value.elements if isinstance(arg.value, cst.Dict) else None
+                if entries is None or not all(isinstance(e, cst.DictElement) and isinstance(literal_value(e.key), str)
+                                              for e in entries):
+                    return None
+                extra[name[:-len("_kwargs")]] = [make_kwarg(literal_value(e.key), e.value) for e in entries]
+            else:
+                passed.append(arg)
+        defaults = {}
+        if flags.get("auto_scale_batch_size"):
+            value = flags["auto_scale_batch_size"]
+            defaults["scale_batch_size"] = {"mode": "power" if value is True else value}
+        if flags.get("auto_lr_find"):
+            value = flags["auto_lr_find"]
+            defaults["lr_find"] = {"attr_name": value} if isinstance(value, str) else {}
+        spec = facts.TUNER_CLASS
+        self.ctx.need_import(spec.module, spec.name)
+        receiver = code(func.value)
+        calls = []
+        for method, own in defaults.items():
+            given = {keyword(a) for a in extra[method]}
+            added = [make_kwarg(k, expr(render_source(v, self.ctx.quote))) for k, v in own.items() if k not in given]
+            mode = next((literal_value(a.value) for a in [*extra[method], *added] if keyword(a) == "mode"), None)
+            if mode == "power":
+                # 1.x doubled after its last trial too (returning a size it never tried); 2.x keeps the last tried
+                extra[method], added = _one_more_trial(extra[method]), added + ([] if "max_trials" in given else [
+                    make_kwarg("max_trials", expr(str(facts.SCALE_BATCH_SIZE_MAX_TRIALS_1X + 1)))])
+            new_args = [*passed, *extra[method], *added]
+            calls.append((method, cst.Call(func=expr(f"{spec.name}({receiver}).{method}"),
+                                           args=with_args(call.args, new_args))))
+        stmt = self.ctx.statement_stack[-1] if self.ctx.statement_stack else None
+        alone = isinstance(stmt, cst.SimpleStatementLine) and isinstance(stmt.body[0], cst.Expr) and \
+            stmt.body[0].value is original
+        shown = " and ".join(f"Tuner({receiver}).{m}(...)" for m, _ in calls)
+        self.ctx.change(original, self, f"{receiver}.tune(...) -> {shown} (tune() was removed in 2.0; 1.x ran "
+                                        "these for the Trainer's auto_* flags)")
+        if alone and len(calls) == 1:
+            return calls[0][1]
+        return cst.Dict([cst.DictElement(expr(render_source(m, self.ctx.quote)), c) for m, c in calls])
 
     def _tuner_call(self, original: cst.Call, call: cst.Call, func: cst.Attribute) -> cst.Call:
         """`trainer.tuner.lr_find(...)` -> `Tuner(trainer).lr_find(..., update_attr=False)` (1.x's default)."""
@@ -646,6 +709,29 @@ class TrainerMethodsRule(Rule):
 
 
 _METHOD_NAMES = frozenset(facts.TRAINER_METHOD_KWARG_RENAMES) | frozenset(facts.TRAINER_METHODS_REMOVED)
+_TUNE_FLAGS = {"auto_scale_batch_size": "scale_batch_size", "auto_lr_find": "lr_find"}
+
+
+def _one_more_trial(args: list[cst.Arg]) -> list[cst.Arg]:
+    """`max_trials=n` -> `max_trials=n + 1` (a literal n becomes its sum)."""
+    out = []
+    for arg in args:
+        if keyword(arg) == "max_trials":
+            n = literal_value(arg.value)
+            value = str(n + 1) if isinstance(n, int) and not isinstance(n, bool) else f"{code(arg.value)} + 1"
+            arg = arg.with_changes(value=expr(value))
+        out.append(arg)
+    return out
+
+
+def _assigned_name(ctx: Any, call: cst.Call) -> str | None:
+    """`name` when the statement being walked is `name = <call>`."""
+    stmt = ctx.statement_stack[-1] if ctx.statement_stack else None
+    if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Assign):
+        assign = stmt.body[0]
+        if assign.value is call and len(assign.targets) == 1 and isinstance(assign.targets[0].target, cst.Name):
+            return assign.targets[0].target.value
+    return None
 _MAKES_TRAINER = ("ctor", "classmethod:from_argparse_args")
 # The parameters of the tuner methods in order (the same in 1.9 and 2.x), to tell whether a positional argument
 # already gave the one whose default changed.
