@@ -698,6 +698,14 @@ class TrainerMethodsRule(Rule):
         added = [make_kwarg(k, expr(render_source(v, self.ctx.quote)), _first_kwarg(list(call.args)))
                  for k, v in facts.TUNER_METHOD_1X_DEFAULTS[method].items()
                  if k not in given and positional <= _TUNER_POSITIONS[method].index(k)]
+        args = list(call.args)
+        mode_arg = find_kwarg(call, "mode")
+        mode = literal_value(mode_arg.value) if mode_arg is not None else "power"
+        if method == "scale_batch_size" and positional <= 5 and mode == "power":
+            args = _one_more_trial(args)  # see _tune: 1.x doubled once more after its last trial
+            if "max_trials" not in given:
+                added.append(make_kwarg("max_trials", expr(str(facts.SCALE_BATCH_SIZE_MAX_TRIALS_1X + 1)),
+                                        _first_kwarg(args)))
         spec = facts.TUNER_CLASS
         self.ctx.need_import(spec.module, spec.name)
         new_func = func.with_changes(value=cst.Call(func=cst.Name(spec.name), args=[cst.Arg(owner.value)]))
@@ -705,7 +713,7 @@ class TrainerMethodsRule(Rule):
         self.ctx.change(original, self, f"{code(owner)}.{method}(...) -> Tuner({code(owner.value)}).{method}(...{shown})"
                                         " (trainer.tuner was removed in 2.0)")
         new = call.with_changes(func=new_func)
-        return set_args(new, [*call.args, *added]) if added else new
+        return set_args(new, [*args, *added]) if added or args != list(call.args) else new
 
 
 _METHOD_NAMES = frozenset(facts.TRAINER_METHOD_KWARG_RENAMES) | frozenset(facts.TRAINER_METHODS_REMOVED)
