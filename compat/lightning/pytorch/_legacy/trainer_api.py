@@ -92,8 +92,19 @@ class _LegacyTuner:
         with suggestion_rule_1x():
             return self._tuner.lr_find(model, *args, update_attr=update_attr, **kwargs)
 
+    def scale_batch_size(self, model: Any, *args: Any, **kwargs: Any) -> Any:
+        return self._tuner.scale_batch_size(model, *args, **_trials_1x(kwargs))
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._tuner, name)
+
+
+def _trials_1x(kwargs: dict) -> dict:
+    """1.9.5's power mode doubles once more after its last successful trial (2.6.6 returns the last size that
+    ran): one more trial gives 1.x's answer."""
+    if kwargs.get("mode", "power") == "power":
+        kwargs = {**kwargs, "max_trials": kwargs.get("max_trials", 25) + 1}
+    return kwargs
 
 
 def _tuner(trainer: Any) -> Any:
@@ -174,7 +185,7 @@ def run_tune(trainer: Any, model: Any, train_dataloaders: Any, val_dataloaders: 
         kwargs = dict(scale_batch_size_kwargs)
         if isinstance(scale, str):
             kwargs.setdefault("mode", scale)
-        result["scale_batch_size"] = tuner.scale_batch_size(model, **data, **kwargs)
+        result["scale_batch_size"] = tuner.scale_batch_size(model, **data, **_trials_1x(kwargs))
     if find_lr:
         kwargs = dict(lr_find_kwargs)
         kwargs.setdefault("update_attr", True)
