@@ -71,7 +71,7 @@ def test_distributed_sampler_is_injected(sampler, stage, expected, shuffle):
         loader = DataLoader(dataset, batch_size=2, sampler=WeightedRandomSampler([1.0] * 10, 10))
     else:
         loader = DataLoader(dataset, batch_size=2, shuffle=sampler is RandomSampler)
-    processed = trainer.strategy.process_dataloader(loader, stage)
+    processed = trainer.strategy._distribute_dataloader(loader, stage)
     assert type(processed.sampler) is expected
     assert (processed.sampler.num_replicas, processed.sampler.rank, processed.sampler.shuffle) == (2, 1, shuffle)
     assert processed.batch_size == 2 and processed.dataset is dataset
@@ -85,10 +85,10 @@ def test_distributed_sampler_is_injected(sampler, stage, expected, shuffle):
 def test_no_injection_when_turned_off_or_already_distributed():
     trainer = _ddp_trainer(use_distributed_sampler=False)
     loader = DataLoader(RandomDataset(32, 10), batch_size=2)
-    assert trainer.strategy.process_dataloader(loader, RunningStage.TRAINING) is loader
+    assert trainer.strategy._distribute_dataloader(loader, RunningStage.TRAINING) is loader
     trainer = _ddp_trainer()
     own = DataLoader(RandomDataset(32, 10), sampler=DistributedSampler(RandomDataset(32, 10), num_replicas=4, rank=3))
-    assert trainer.strategy.process_dataloader(own, RunningStage.TRAINING) is own
+    assert trainer.strategy._distribute_dataloader(own, RunningStage.TRAINING) is own
 
 
 def test_legacy_replace_sampler_ddp_maps_to_use_distributed_sampler():

@@ -142,7 +142,7 @@ class CSVLogger(Logger):
     def _make_writer(self) -> _ExperimentWriter:
         return _ExperimentWriter(self.log_dir)
 
-    def log_hyperparams(self, params: Optional[Union[dict[str, Any], Namespace]] = None) -> None:
+    def log_hyperparams(self, params: Union[dict[str, Any], Namespace]) -> None:
         raise NotImplementedError(
             "Fabric's `CSVLogger` writes metrics only. Log hyperparameters with the `TensorBoardLogger`, or save "
             "them yourself (e.g. `fabric.save`)."

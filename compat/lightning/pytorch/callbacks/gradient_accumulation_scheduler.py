@@ -58,5 +58,5 @@ class GradientAccumulationScheduler(Callback):
                 "Either remove `accumulate_grad_batches` from the Trainer or remove the callback."
             )
 
-    def on_train_epoch_start(self, trainer: Any, pl_module: Any) -> None:
+    def on_train_epoch_start(self, trainer: Any, *_: Any) -> None:
         trainer.accumulate_grad_batches = self.get_accumulate_grad_batches(trainer.current_epoch)

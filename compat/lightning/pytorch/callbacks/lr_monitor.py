@@ -45,7 +45,7 @@ class LearningRateMonitor(Callback):
         # 2.x also puts the rates into callback_metrics; 1.9.5 only sent them to the loggers
         self._rates_in_callback_metrics = not _extensions.made_by_1x_code()
 
-    def on_train_start(self, trainer: Any, pl_module: Any) -> None:
+    def on_train_start(self, trainer: Any, *args: Any, **kwargs: Any) -> None:
         if not trainer.loggers:
             raise MisconfigurationException(
                 "Cannot use `LearningRateMonitor` callback with `Trainer` that has no logger: pass a logger (the "
@@ -62,11 +62,11 @@ class LearningRateMonitor(Callback):
         self.last_momentum_values = {f"{name}-momentum": None for name in names}
         self.last_weight_decay_values = {f"{name}-weight_decay": None for name in names}
 
-    def on_train_batch_start(self, trainer: Any, pl_module: Any, batch: Any, batch_idx: int) -> None:
+    def on_train_batch_start(self, trainer: Any, *args: Any, **kwargs: Any) -> None:
         if self.logging_interval != "epoch" and _should_update_logs(trainer):
             self._log(trainer, "step" if self.logging_interval is None else "any")
 
-    def on_train_epoch_start(self, trainer: Any, pl_module: Any) -> None:
+    def on_train_epoch_start(self, trainer: Any, *args: Any, **kwargs: Any) -> None:
         if self.logging_interval != "step":
             self._log(trainer, "epoch" if self.logging_interval is None else "any")
 

@@ -26,8 +26,8 @@ class OnExceptionCheckpoint(Checkpoint):
     def ckpt_path(self) -> str:
         return os.path.join(self.dirpath, self.filename + self.FILE_EXTENSION)
 
-    def on_exception(self, trainer: Any, pl_module: Any, exception: BaseException) -> None:
+    def on_exception(self, trainer: Any, *_: Any, **__: Any) -> None:
         trainer.save_checkpoint(self.ckpt_path)
 
-    def teardown(self, trainer: Any, pl_module: Any, stage: str) -> None:
+    def teardown(self, trainer: Any, *_: Any, **__: Any) -> None:
         trainer.strategy.remove_checkpoint(self.ckpt_path)

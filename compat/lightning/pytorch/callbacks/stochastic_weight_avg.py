@@ -166,7 +166,7 @@ class StochasticWeightAveraging(Callback):
         if self.n_averaged is None:
             self.n_averaged = torch.tensor(self._init_n_averaged, dtype=torch.long, device=pl_module.device)
 
-    def on_train_epoch_end(self, trainer: Any, pl_module: Any) -> None:
+    def on_train_epoch_end(self, trainer: Any, *args: Any) -> None:
         trainer.fit_loop._skip_backward = False
 
     def on_train_end(self, trainer: Any, pl_module: Any) -> None:

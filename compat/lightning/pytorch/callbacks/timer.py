@@ -94,15 +94,15 @@ class Timer(Callback):
     def on_test_end(self, trainer: Any, pl_module: Any) -> None:
         self._mark(self._end_time, RunningStage.TESTING)
 
-    def on_fit_start(self, trainer: Any, pl_module: Any) -> None:
+    def on_fit_start(self, trainer: Any, *args: Any, **kwargs: Any) -> None:
         if self._duration is not None:
             self._check_time_remaining(trainer)  # a resumed run may already be out of time
 
-    def on_train_batch_end(self, trainer: Any, pl_module: Any, outputs: Any, batch: Any, batch_idx: int) -> None:
+    def on_train_batch_end(self, trainer: Any, *args: Any, **kwargs: Any) -> None:
         if self._interval == Interval.step and self._duration is not None:
             self._check_time_remaining(trainer)
 
-    def on_train_epoch_end(self, trainer: Any, pl_module: Any) -> None:
+    def on_train_epoch_end(self, trainer: Any, *args: Any, **kwargs: Any) -> None:
         if self._interval == Interval.epoch and self._duration is not None:
             self._check_time_remaining(trainer)
 

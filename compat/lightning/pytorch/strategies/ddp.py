@@ -163,8 +163,9 @@ class DDPStrategy(ParallelStrategy, _EngineDDP):
             wrapper.require_backward_grad_sync = True
 
     # ------------------------------------------------------------ data
-    def process_dataloader(self, dataloader: Any, stage: Optional[RunningStage] = None) -> Any:
-        """Give each process its own shard of the data (``Trainer(use_distributed_sampler=True)``, the default)."""
+    def _distribute_dataloader(self, dataloader: Any, stage: Optional[RunningStage] = None) -> Any:
+        """Give each process its own shard of the data (``Trainer(use_distributed_sampler=True)``, the default); the
+        Trainer's data setup calls it before ``process_dataloader``, as 2.6.6's data connector does."""
         trainer = getattr(self.lightning_module, "_trainer", None)
         if not isinstance(dataloader, DataLoader) or not getattr(trainer, "_use_distributed_sampler", True):
             return dataloader

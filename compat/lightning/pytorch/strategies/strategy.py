@@ -126,7 +126,12 @@ class Strategy(_EngineStrategy):
             self.lightning_module.cpu()
         super().teardown()
 
-    def process_dataloader(self, dataloader: Any, stage: Optional[Any] = None) -> Any:
+    def _distribute_dataloader(self, dataloader: Any, stage: Optional[Any] = None) -> Any:
+        """A distributed strategy's sampler for ``dataloader`` (the Trainer's data setup; nothing to do here)."""
+        return dataloader
+
+    def process_dataloader(self, dataloader: Any) -> Any:
+        """Wrap or replace a dataloader once the Trainer has prepared it (a hook for custom strategies)."""
         return dataloader
 
     # ------------------------------------------------------------ steps

@@ -83,8 +83,7 @@ class DataConnector:
                 "batches are used every epoch.", category=PossibleUserWarning,
             )
             loader = _rebuild_with_sampler(loader, SequentialSampler(loader.dataset))
-        loader = trainer.strategy.process_dataloader(loader, stage) if hasattr(
-            trainer.strategy, "process_dataloader") else loader
+        loader = trainer.strategy.process_dataloader(trainer.strategy._distribute_dataloader(loader, stage))
         _check_num_workers(loader, name, trainer)
         return loader
 
