@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -36,3 +37,19 @@ def run_json(python: Path | str, script: Path | str, *args: str, cwd: Path | str
                          timeout=timeout)
     assert out.returncode == 0, out.stderr[-3000:]
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run_json_pair(script: Path | str, tmp_path_factory: Any, timeout: int = 600) -> dict:
+    """``script`` under the real lightning 2.6.6 and under ours at once, each in a fresh folder, warnings off:
+    ``{"ref": value, "ours": value}`` (the JSON value of each run's last output line)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONWARNINGS"] = "ignore"
+    procs = {name: subprocess.Popen([str(python), str(script)], cwd=tmp_path_factory.mktemp(name), env=env,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for name, python in (("ref", require(L2_PYTHON)), ("ours", Path(sys.executable)))}
+    out = {}
+    for name, proc in procs.items():
+        stdout, stderr = proc.communicate(timeout=timeout)
+        assert proc.returncode == 0, f"{name} run failed:\n{stderr[-4000:]}"
+        out[name] = json.loads(stdout.strip().splitlines()[-1])
+    return out

@@ -1,18 +1,13 @@
 """Run checks side by side with the real lightning 2.6.6 (scenarios in run_check_scenarios.py): the same exception or
 warning class, carrying the key phrase users and Lightning's own tests match; LightningOptimizer passes for the
 wrapped optimizer's class as in 2.6.6."""
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.reference import L2_PYTHON, require
+from tests.reference import run_json_pair
 
 SCRIPT = Path(__file__).with_name("run_check_scenarios.py")
-COMPAT = Path(__file__).resolve().parents[2] / "compat"
 PHRASES = {
     "optimizer_idx": "Remove the `optimizer_idx` argument from `training_step`",
     "two_optimizers": "multiple optimizers is only supported with manual optimization",
@@ -29,25 +24,9 @@ PHRASES = {
 }
 
 
-def _run(python: Path, ours: bool, cwd: Path) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    if ours:
-        env["PYTHONPATH"] = str(COMPAT)
-    env["PYTHONWARNINGS"] = "ignore"
-    return subprocess.Popen([str(python), str(SCRIPT)], cwd=cwd, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-
-
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
-    procs = {name: _run(python, name == "ours", tmp_path_factory.mktemp(name))
-             for name, python in (("ref", require(L2_PYTHON)), ("ours", Path(sys.executable)))}
-    out = {}
-    for name, proc in procs.items():
-        stdout, stderr = proc.communicate(timeout=600)
-        assert proc.returncode == 0, f"{name} run failed:\n{stderr[-4000:]}"
-        out[name] = json.loads(stdout.strip().splitlines()[-1])
-    return out
+    return run_json_pair(SCRIPT, tmp_path_factory)
 
 
 def _flat(entry):
