@@ -49,15 +49,10 @@ BEHAVIOUR = {
     "FSDP and precision plugins":
         "the FSDP strategies accept any precision plugin; 2.6.6 requires FSDPPrecision (TypeError otherwise) and "
         "picks it for Trainer(strategy='fsdp', precision=...)",
-    "Methods of the XLA and DataParallel strategies":
-        "these classes are not driven here (construction explains why; see above), so their collectives are the "
-        "base class's, with its parameter names (`tensor`, no `*args` on `barrier`)",
     "Checkpoint IO map_location":
         "TorchCheckpointIO/XLACheckpointIO.load_checkpoint default `map_location=None` (2.6.6: a function mapping "
         "every storage to the CPU); ours keeps tensors where they were saved when that device exists and maps "
         "them to the CPU otherwise",
-    "FSDPStrategy.lightning_module_state_dict":
-        "takes `rank0_only` (default as 2.6.6's behaviour) so the sharded save can ask every rank for its part",
     "Resuming inside an epoch":
         "fit(ckpt_path=...) continues exactly where the checkpoint was saved (README, bit-exact resume): the epoch's "
         "shuffled order is re-created, the batches already trained on are skipped, the RNG and loader-generator "

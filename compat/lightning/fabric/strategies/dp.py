@@ -10,3 +10,10 @@ class DataParallelStrategy(ParallelStrategy):
                  precision: Optional[Any] = None) -> None:
         raise NotImplementedError("`DataParallelStrategy` (torch.nn.DataParallel) is not implemented by "
                                   "lightning-compat: use `strategy='ddp'`, which is faster and works on CPU too.")
+
+    # 2.6.6's spelling of the collectives (never reached: the strategy cannot be built)
+    def all_reduce(self, collection: Any, group: Optional[Any] = None, reduce_op: Optional[Any] = "mean") -> Any:
+        return collection
+
+    def barrier(self, *args: Any, **kwargs: Any) -> None:
+        pass

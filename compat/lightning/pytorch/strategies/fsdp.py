@@ -108,7 +108,7 @@ class FSDPStrategy(DDPStrategy, _EngineFSDP):
         yield
 
     # ------------------------------------------------------------ checkpoints
-    def lightning_module_state_dict(self, rank0_only: bool = True) -> dict:
+    def lightning_module_state_dict(self) -> dict:
         """The model's state dict: consolidated on rank 0 ("full") or this rank's shards ("sharded"). Every rank
         must call it (it is a collective)."""
         from torch.distributed.checkpoint.state_dict import get_model_state_dict
@@ -116,8 +116,7 @@ class FSDPStrategy(DDPStrategy, _EngineFSDP):
 
         if not isinstance(self.model, FullyShardedDataParallel):
             return self.lightning_module.state_dict()
-        full = self._state_dict_type == "full" or not rank0_only
-        return get_model_state_dict(self.model, options=self._options(full, rank0_only))
+        return get_model_state_dict(self.model, options=self._options(self._state_dict_type == "full", True))
 
     def optimizer_state(self, optimizer: Any) -> dict:
         """The optimizer state; "full" uses plain ``torch.optim`` layout (parameters numbered in order), so a

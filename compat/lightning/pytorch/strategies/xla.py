@@ -12,3 +12,10 @@ class XLAStrategy(DDPStrategy):
                  precision_plugin: Optional[Any] = None, debug: bool = False, sync_module_states: bool = True,
                  **_: Any) -> None:
         xla_unavailable(type(self).__name__)
+
+    # 2.6.6's spelling of the collectives (never reached: the strategy cannot be built here)
+    def reduce(self, output: Any, group: Optional[Any] = None, reduce_op: Optional[Any] = "mean") -> Any:
+        xla_unavailable(type(self).__name__)
+
+    def barrier(self, name: Optional[str] = None, *args: Any, **kwargs: Any) -> None:
+        xla_unavailable(type(self).__name__)
