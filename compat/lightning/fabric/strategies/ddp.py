@@ -111,16 +111,19 @@ class DDPStrategy(ParallelStrategy):
                 "or picklable code. Use `strategy='ddp_notebook'` here, or run your code as a script."
             )
 
+    # the package holding this front door's launchers (the Trainer's add the trainer to them)
+    _launchers = "lightning.fabric.strategies.launchers"
+
     def _configure_launcher(self) -> None:
+        import importlib
+
         assert self.cluster_environment is not None
         if self._start_method == "popen":
-            from lightning.fabric.strategies.launchers.subprocess_script import _SubprocessScriptLauncher
-
-            self._launcher = _SubprocessScriptLauncher(self.cluster_environment, self.num_processes, self.num_nodes)
+            launcher = importlib.import_module(f"{self._launchers}.subprocess_script")._SubprocessScriptLauncher
+            self._launcher = launcher(self.cluster_environment, self.num_processes, self.num_nodes)
         else:
-            from lightning.fabric.strategies.launchers.multiprocessing import _MultiProcessingLauncher
-
-            self._launcher = _MultiProcessingLauncher(self, start_method=self._start_method)
+            launcher = importlib.import_module(f"{self._launchers}.multiprocessing")._MultiProcessingLauncher
+            self._launcher = launcher(self, start_method=self._start_method)
 
     # ------------------------------------------------------------ process group
     def setup_environment(self) -> None:

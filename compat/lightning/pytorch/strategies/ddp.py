@@ -87,16 +87,7 @@ class DDPStrategy(ParallelStrategy, _EngineDDP):
 
             self._layer_sync = SyncBatchNorm
 
-    def _configure_launcher(self) -> None:
-        assert self.cluster_environment is not None
-        if self._start_method == "popen":
-            from lightning.pytorch.strategies.launchers.subprocess_script import _SubprocessScriptLauncher
-
-            self._launcher = _SubprocessScriptLauncher(self.cluster_environment, self.num_processes, self.num_nodes)
-        else:
-            from lightning.pytorch.strategies.launchers.multiprocessing import _MultiProcessingLauncher
-
-            self._launcher = _MultiProcessingLauncher(self, start_method=self._start_method)
+    _launchers = "lightning.pytorch.strategies.launchers"  # the engine's launchers plus the Trainer's side
 
     # the engine's process-group methods under their Trainer names
     def setup_distributed(self) -> None:
