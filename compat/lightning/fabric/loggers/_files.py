@@ -2,6 +2,7 @@
 :mod:`lightning.fabric.utilities.cloud_io`): creating a log folder with an error that says what to do, finding the next
 free ``version_N``, and the ``version_N`` folder name."""
 import os
+from typing import Optional, Union
 
 from lightning.fabric.utilities import cloud_io
 
@@ -15,6 +16,25 @@ def _makedirs(path: str) -> None:
             f"Cannot create the log directory {path!r}: {err.strerror or err}. Pass a writable folder as the logger's"
             " `save_dir` (or `Trainer(default_root_dir=...)`), or turn logging off with `Trainer(logger=False)`."
         ) from err
+
+
+class _NumberedVersions:
+    """``name`` and ``version`` of a logger that writes ``<root>/<name>/version_<n>``: without a given version, the
+    next free number there, found once (the CSV and TensorBoard loggers)."""
+
+    _root_dir: str
+    _name: str
+    _version: Optional[Union[int, str]]
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def version(self) -> Union[int, str]:
+        if self._version is None:
+            self._version = _next_version(os.path.join(self._root_dir, self.name))
+        return self._version
 
 
 def _next_version(versions_root: str) -> int:

@@ -12,7 +12,7 @@ from typing import Any, Optional, Union
 
 from torch import Tensor
 
-from lightning.fabric.loggers._files import _makedirs, _next_version, _version_folder
+from lightning.fabric.loggers._files import _makedirs, _NumberedVersions, _version_folder
 from lightning.fabric.loggers._params import _add_prefix
 from lightning.fabric.loggers.logger import Logger, rank_zero_experiment
 from lightning.fabric.utilities import cloud_io
@@ -78,7 +78,7 @@ class _ExperimentWriter:
                 cloud_io._remove(self.metrics_file_path)
 
 
-class CSVLogger(Logger):
+class CSVLogger(_NumberedVersions, Logger):
     """Log metrics as CSV rows under ``os.path.join(root_dir, name, version)``.
 
     Args:
@@ -111,16 +111,6 @@ class CSVLogger(Logger):
         self._prefix = prefix
         self._flush_logs_every_n_steps = flush_logs_every_n_steps
         self._experiment: Optional[_ExperimentWriter] = None
-
-    @property
-    def name(self) -> str:
-        return self._name
-
-    @property
-    def version(self) -> Union[int, str]:
-        if self._version is None:
-            self._version = _next_version(os.path.join(self._root_dir, self.name))
-        return self._version
 
     @property
     def root_dir(self) -> str:

@@ -13,7 +13,7 @@ from typing import Any, Optional, Union
 from torch import Tensor
 from torch.nn import Module
 
-from lightning.fabric.loggers._files import _makedirs, _next_version, _version_folder
+from lightning.fabric.loggers._files import _makedirs, _NumberedVersions, _version_folder
 from lightning.fabric.loggers._params import _add_prefix, _convert_params, _flatten_dict, _sanitize_params
 from lightning.fabric.loggers.logger import Logger, rank_zero_experiment
 from lightning.fabric.utilities.rank_zero import rank_zero_only, rank_zero_warn
@@ -23,7 +23,7 @@ def _tensorboard_available() -> bool:
     return importlib.util.find_spec("tensorboard") is not None
 
 
-class TensorBoardLogger(Logger):
+class TensorBoardLogger(_NumberedVersions, Logger):
     """Log metrics and hyperparameters to TensorBoard under ``os.path.join(root_dir, name, version)``.
 
     Args:
@@ -64,16 +64,6 @@ class TensorBoardLogger(Logger):
         self._prefix = prefix
         self._kwargs = kwargs
         self._experiment: Any = None
-
-    @property
-    def name(self) -> str:
-        return self._name
-
-    @property
-    def version(self) -> Union[int, str]:
-        if self._version is None:
-            self._version = _next_version(os.path.join(self._root_dir, self.name))
-        return self._version
 
     @property
     def root_dir(self) -> str:
