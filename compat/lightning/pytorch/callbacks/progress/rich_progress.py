@@ -93,6 +93,8 @@ class RichProgressBar(ProgressBar):
         self._last_redraw = 0.0
         self._train_total: Optional[float] = None  # the train task's total, read once per epoch
         self._train_seen = 0  # batches of this epoch, pushed to the task at redraws and at the epoch end
+        # a subclass's get_metrics sees every training batch, as in 2.6.6 (the bar itself reads them at redraws)
+        self._metrics_every_batch = type(self).get_metrics is not RichProgressBar.get_metrics
         self.theme = theme
         self._reset_progress_bar_ids()
 
@@ -265,8 +267,8 @@ class RichProgressBar(ProgressBar):
         if last or self._redraw_due():
             self._update_metrics(trainer, pl_module)
             self._update(self.train_progress_bar_id, batch_idx + 1)
-        elif type(self).get_metrics is not RichProgressBar.get_metrics:
-            self._update_metrics(trainer, pl_module)  # an overriding get_metrics sees every batch, as in 2.6.6
+        elif self._metrics_every_batch:
+            self._update_metrics(trainer, pl_module)
 
     def on_train_epoch_end(self, trainer: Any, pl_module: Any) -> None:
         if self.progress is not None and self.train_progress_bar_id is not None:
